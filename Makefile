@@ -1,0 +1,50 @@
+# Set-up, test and check of vcfoutcomes on a Debian machine with R.
+# `make demo` and `make test` do all set-up themselves (see README.md).
+
+R ?= R
+RSCRIPT ?= Rscript
+PKG := vcfoutcomes
+VERSION := $(shell sed -n 's/^Version: *//p' DESCRIPTION)
+TARBALL := $(PKG)_$(VERSION).tar.gz
+
+# Turn off the parts of --as-cran that need the internet or tools that a
+# Debian machine with R does not have; everything else stays on.
+CHECK_ENV := _R_CHECK_CRAN_INCOMING_REMOTE_=false \
+  _R_CHECK_FUTURE_FILE_TIMESTAMPS_=false _R_CHECK_SYSTEM_CLOCK_=0 \
+  _R_CHECK_RD_VALIDATE_RD2HTML_=false _R_CHECK_RD_MATH_RENDERING_=false
+
+.PHONY: deps document install demo test check bench bench-deps data clean
+
+deps:
+	sh tools/install-deps.sh
+
+document: deps
+	$(RSCRIPT) -e 'roxygen2::roxygenise()'
+
+install: deps
+	$(R) CMD INSTALL --preclean --no-multiarch .
+
+demo: install
+	$(RSCRIPT) tools/demo.R
+
+test: install
+	$(RSCRIPT) tools/run-tests.R
+
+check: deps
+	rm -rf $(PKG).Rcheck $(TARBALL)
+	$(R) CMD build .
+	$(CHECK_ENV) $(R) CMD check --as-cran --no-manual $(TARBALL) || true
+	$(RSCRIPT) tools/check-log.R $(PKG).Rcheck/00check.log
+
+bench-deps: deps
+	$(RSCRIPT) tools/install-cran.R tableone gtsummary rsprite2
+
+bench: install bench-deps
+	for f in bench/*.R; do echo "== $$f"; $(RSCRIPT) $$f || exit 1; done
+
+data: install
+	for f in data-raw/*.R; do echo "== $$f"; $(RSCRIPT) $$f || exit 1; done
+
+clean:
+	sh cleanup
+	rm -rf $(PKG).Rcheck $(TARBALL) demo-output test-totals.txt

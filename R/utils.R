@@ -1,0 +1,170 @@
+# Conditions, argument checks and the shared vocabularies (vertebral levels,
+# BME classes, analgesic classes) used by several capabilities.
+
+# Conditions -----------------------------------------------------------------
+
+#' Raise a classed vcfoutcomes error
+#'
+#' `class` holds the specific subclasses without their prefix, most specific
+#' first: `vcf_abort("...", c("duplicate_key", "input"))` raises a condition
+#' of class `vcf_error_duplicate_key`, `vcf_error_input`, `vcf_error`.
+#' @noRd
+vcf_abort <- function(message, class, ..., call = rlang::caller_env(),
+                      .envir = parent.frame()) {
+  cli::cli_abort(message, class = c(paste0("vcf_error_", class), "vcf_error"),
+                 ..., call = call, .envir = .envir)
+}
+
+#' Raise a classed vcfoutcomes warning (classes as for `vcf_abort()`)
+#' @noRd
+vcf_warn <- function(message, class, ..., .envir = parent.frame()) {
+  cli::cli_warn(message, class = c(paste0("vcf_warning_", class), "vcf_warning"),
+                ..., .envir = .envir)
+}
+
+# Show at most `max` offending values with their positions, for messages:
+# "rows 3, 7 (values 11, 12) and 4 more".
+describe_rows <- function(rows, values = NULL, max = 5L) {
+  shown <- utils::head(rows, max)
+  text <- paste0("row", if (length(rows) > 1L) "s", " ",
+                 paste(shown, collapse = ", "))
+  if (!is.null(values)) {
+    text <- paste0(text, " (value", if (length(shown) > 1L) "s", " ",
+                   paste(format_values(utils::head(values, max)), collapse = ", "),
+                   ")")
+  }
+  if (length(rows) > max) text <- paste0(text, " and ", length(rows) - max, " more")
+  text
+}
+
+format_values <- function(x) {
+  text <- if (is.character(x) || is.factor(x)) paste0("\"", x, "\"") else format(x, digits = 15, trim = TRUE)
+  ifelse(is.na(x), "NA", text)
+}
+
+# Argument checks ------------------------------------------------------------
+# Each names the argument and what was expected, with class
+# vcf_error_argument.
+
+check_number <- function(x, arg = rlang::caller_arg(x), min = -Inf, max = Inf,
+                         integer = FALSE, call = rlang::caller_env()) {
+  ok <- is.numeric(x) && length(x) == 1L && !is.na(x) && x >= min && x <= max &&
+    (!integer || x == round(x))
+  if (!ok) {
+    what <- if (integer) "a whole number" else "a number"
+    vcf_abort(c("{.arg {arg}} must be {what} in [{min}, {max}].",
+                x = "It is {.val {format_arg(x)}}."),
+              "argument", call = call)
+  }
+  invisible(x)
+}
+
+check_string <- function(x, arg = rlang::caller_arg(x), choices = NULL,
+                         call = rlang::caller_env()) {
+  ok <- is.character(x) && length(x) == 1L && !is.na(x) &&
+    (is.null(choices) || x %in% choices)
+  if (!ok) {
+    expected <- if (is.null(choices)) "a single string" else
+      paste0("one of ", paste0("\"", choices, "\"", collapse = ", "))
+    vcf_abort(c("{.arg {arg}} must be {expected}.",
+                x = "It is {.val {format_arg(x)}}."),
+              "argument", call = call)
+  }
+  invisible(x)
+}
+
+check_flag <- function(x, arg = rlang::caller_arg(x), call = rlang::caller_env()) {
+  if (!is.logical(x) || length(x) != 1L || is.na(x)) {
+    vcf_abort(c("{.arg {arg}} must be TRUE or FALSE.",
+                x = "It is {.val {format_arg(x)}}."),
+              "argument", call = call)
+  }
+  invisible(x)
+}
+
+format_arg <- function(x) {
+  if (is.null(x)) return("NULL")
+  if (length(x) == 0L) return(paste0("an empty ", class(x)[1L]))
+  if (length(x) > 1L) return(paste0("a ", class(x)[1L], " of length ", length(x)))
+  if (is.atomic(x)) return(as.character(x))
+  paste0("a ", class(x)[1L])
+}
+
+# Vertebral levels -----------------------------------------------------------
+# VerSe label codes: 1-7 C1-C7, 8-19 T1-T12, 20-24 L1-L5, 25 L6, 28 T13.
+
+verse_codes <- c(1:25, 28L)
+verse_names <- c(paste0("C", 1:7), paste0("T", 1:12), paste0("L", 1:6), "T13")
+
+#' Vertebral level names and VerSe label codes
+#'
+#' `vcf_level()` turns level names ("T12", "t12", "Th12", "L1") or VerSe label
+#' codes (1-7 C1-C7, 8-19 T1-T12, 20-24 L1-L5, 25 L6, 28 T13) into a factor
+#' of level names ordered from cranial to caudal. Values that are neither give
+#' `NA`; [vcf_cohort()] turns those into an error naming the rows.
+#'
+#' @param x Character level names or integer VerSe codes.
+#' @return An ordered factor with levels C1 < ... < T12 < T13 < L1 < ... < L6.
+#' @examples
+#' vcf_level(c("T12", "th12", "l1", "20"))
+#' vcf_level(c(19L, 20L, 28L))
+#' @export
+vcf_level <- function(x) {
+  spine_order <- c(paste0("C", 1:7), paste0("T", 1:13), paste0("L", 1:6))
+  if (is.factor(x)) x <- as.character(x)
+  if (is.numeric(x)) {
+    name <- verse_names[match(x, verse_codes)]
+  } else {
+    text <- toupper(gsub("[[:space:]]", "", as.character(x)))
+    text <- sub("^TH", "T", text)
+    is_code <- grepl("^[0-9]+$", text)
+    text[is_code] <- verse_names[match(as.integer(text[is_code]), verse_codes)]
+    name <- ifelse(text %in% spine_order, text, NA_character_)
+  }
+  factor(name, levels = spine_order, ordered = TRUE)
+}
+
+#' VerSe label code of a vertebral level
+#' @noRd
+verse_code <- function(level) {
+  verse_codes[match(as.character(level), verse_names)]
+}
+
+# BME classes ----------------------------------------------------------------
+
+#' Classify bone marrow edema extent
+#'
+#' Bins BME extent, a percentage of the vertebral body volume excluding
+#' cement, into the classes of the PV study: none (0%), minor (1-24%),
+#' moderate (25-74%) and severe (75-100%).
+#'
+#' The published classes are integer ranges; unrounded percentages are
+#' classed on half-open intervals so that every value has one class: exactly
+#' 0 is `none`; (0, 25) is `minor`, so 0.2% and 24.6% are minor; [25, 75) is
+#' `moderate`, so 74.9% is moderate; [75, 100] is `severe`. Values outside
+#' [0, 100] are an error.
+#'
+#' @param pct Numeric BME percentages in \[0, 100\]; `NA` stays `NA`.
+#' @return An ordered factor with levels none < minor < moderate < severe.
+#' @examples
+#' vcf_bme_class(c(0, 0.4, 24.6, 25, 74.9, 75, 100, NA))
+#' @export
+vcf_bme_class <- function(pct) {
+  if (!is.numeric(pct)) {
+    vcf_abort("{.arg pct} must be numeric, not {.cls {class(pct)}}.",
+              c("type", "input"))
+  }
+  bad <- which(!is.na(pct) & (pct < 0 | pct > 100))
+  if (length(bad)) {
+    vcf_abort(c("{.arg pct} must lie in [0, 100].",
+                x = "Out of range at {describe_rows(bad, pct[bad])}."),
+              c("range", "input"))
+  }
+  class_index <- ifelse(pct == 0, 1L, findInterval(pct, c(0, 25, 75)) + 1L)
+  factor(bme_class_levels[class_index], levels = bme_class_levels, ordered = TRUE)
+}
+
+bme_class_levels <- c("none", "minor", "moderate", "severe")
+
+# Analgesic classes: ordered none < paracetamol < NSAID < opiate, coded 0-3.
+analgesic_levels <- c("none", "paracetamol", "NSAID", "opiate")

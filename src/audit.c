@@ -1,0 +1,6 @@
+/* audit: entry points are added by the capability's issue. */
+#include "vcf.h"
+
+const R_CallMethodDef vcf_audit_calls[] = {
+  {NULL, NULL, 0}
+};

@@ -1,0 +1,6 @@
+/* boot: entry points are added by the capability's issue. */
+#include "vcf.h"
+
+const R_CallMethodDef vcf_boot_calls[] = {
+  {NULL, NULL, 0}
+};

@@ -1,0 +1,6 @@
+/* morphometry: entry points are added by the capability's issue. */
+#include "vcf.h"
+
+const R_CallMethodDef vcf_morphometry_calls[] = {
+  {NULL, NULL, 0}
+};

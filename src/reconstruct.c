@@ -1,0 +1,6 @@
+/* reconstruct: entry points are added by the capability's issue. */
+#include "vcf.h"
+
+const R_CallMethodDef vcf_reconstruct_calls[] = {
+  {NULL, NULL, 0}
+};

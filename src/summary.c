@@ -1,0 +1,6 @@
+/* summary: entry points are added by the capability's issue. */
+#include "vcf.h"
+
+const R_CallMethodDef vcf_summary_calls[] = {
+  {NULL, NULL, 0}
+};

@@ -1,0 +1,72 @@
+/* Shared declarations of the vcfoutcomes C core.
+ *
+ * Every capability lives in one .c file with a matching R file. Each .c file
+ * exports one table of its .Call entry points, named vcf_<capability>_calls
+ * and terminated by {NULL, NULL, 0}; init.c joins the tables and registers
+ * them, so a new entry point only touches its own capability's file.
+ *
+ * Entry points are named C_<capability>_<verb>. They check the type and
+ * length of every argument (vcf_arg_* below) before touching it: the R layer
+ * raises the user-facing classed errors, and these checks are the last line
+ * that keeps a bad .Call from crashing R.
+ */
+#ifndef VCF_H
+#define VCF_H
+
+#define R_NO_REMAP
+#include <R.h>
+#include <Rinternals.h>
+#include <R_ext/Rdynload.h>
+#include <stdint.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+extern const R_CallMethodDef vcf_init_calls[];
+extern const R_CallMethodDef vcf_htest_calls[];
+extern const R_CallMethodDef vcf_summary_calls[];
+extern const R_CallMethodDef vcf_boot_calls[];
+extern const R_CallMethodDef vcf_volumetrics_calls[];
+extern const R_CallMethodDef vcf_morphometry_calls[];
+extern const R_CallMethodDef vcf_reconstruct_calls[];
+extern const R_CallMethodDef vcf_audit_calls[];
+
+/* Argument checks for entry points. Each raises an R error naming the
+ * argument; none returns on failure. */
+static inline void vcf_arg_type(SEXP x, SEXPTYPE type, const char *arg) {
+  if (TYPEOF(x) != type)
+    Rf_error("`%s` must be of type %s, not %s.", arg,
+             Rf_type2char(type), Rf_type2char(TYPEOF(x)));
+}
+
+static inline void vcf_arg_length(SEXP x, R_xlen_t length, const char *arg) {
+  if (XLENGTH(x) != length)
+    Rf_error("`%s` must have length %lld, not %lld.", arg,
+             (long long) length, (long long) XLENGTH(x));
+}
+
+/* A scalar of the given type that is not NA. */
+static inline void vcf_arg_scalar(SEXP x, SEXPTYPE type, const char *arg) {
+  vcf_arg_type(x, type, arg);
+  vcf_arg_length(x, 1, arg);
+  if ((type == INTSXP && INTEGER(x)[0] == NA_INTEGER) ||
+      (type == REALSXP && ISNAN(REAL(x)[0])) ||
+      (type == LGLSXP && LOGICAL(x)[0] == NA_LOGICAL))
+    Rf_error("`%s` must not be NA.", arg);
+}
+
+/* Threads to use: `threads` <= 0 means all that OpenMP offers; without
+ * OpenMP there is always one. */
+static inline int vcf_threads(int threads) {
+#ifdef _OPENMP
+  int available = omp_get_max_threads();
+  if (threads <= 0 || threads > available) return available;
+  return threads;
+#else
+  (void) threads;
+  return 1;
+#endif
+}
+
+#endif

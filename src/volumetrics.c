@@ -1,0 +1,6 @@
+/* volumetrics: entry points are added by the capability's issue. */
+#include "vcf.h"
+
+const R_CallMethodDef vcf_volumetrics_calls[] = {
+  {NULL, NULL, 0}
+};

@@ -1,0 +1,4 @@
+library(testthat)
+library(vcfoutcomes)
+
+test_check("vcfoutcomes")

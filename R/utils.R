@@ -140,9 +140,9 @@ verse_code <- function(level) {
 #'
 #' The published classes are integer ranges; unrounded percentages are
 #' classed on half-open intervals so that every value has one class: exactly
-#' 0 is `none`; (0, 25) is `minor`, so 0.2% and 24.6% are minor; [25, 75) is
-#' `moderate`, so 74.9% is moderate; [75, 100] is `severe`. Values outside
-#' [0, 100] are an error.
+#' 0 is `none`; (0, 25) is `minor`, so 0.2% and 24.6% are minor; \[25, 75) is
+#' `moderate`, so 74.9% is moderate; \[75, 100\] is `severe`. Values outside
+#' \[0, 100\] are an error.
 #'
 #' @param pct Numeric BME percentages in \[0, 100\]; `NA` stays `NA`.
 #' @return An ordered factor with levels none < minor < moderate < severe.

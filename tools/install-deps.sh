@@ -9,7 +9,8 @@ DEBIAN_PACKAGES="libgsl-dev pandoc r-cran-cli r-cran-rlang r-cran-generics
   r-cran-progressr r-cran-testthat r-cran-knitr r-cran-rmarkdown r-cran-boot
   r-cran-data.table r-cran-tibble r-cran-withr r-cran-statcheck r-cran-readxl
   r-cran-roxygen2 r-cran-dplyr r-cran-tidyr r-cran-purrr r-cran-stringr
-  r-cran-tidyselect r-cran-lifecycle r-cran-glue r-cran-magrittr"
+  r-cran-tidyselect r-cran-lifecycle r-cran-glue r-cran-magrittr
+  devscripts"
 
 # Debian lacks these; they come from CRAN (built from source).
 CRAN_PACKAGES="${CRAN_PACKAGES:-RNifti}"

@@ -169,7 +169,6 @@ repeat {
   lv <- fx$level[fx$treated]
   if (all(c("T5", "L5") %in% lv)) break
 }
-fx$subgroup <- pat$subgroup[match(fx$patient, fx$patient)]
 fx$subgroup <- pat$subgroup[match(fx$patient, pat$patient)]
 tx <- which(fx$treated)                      # 89 treated fractures
 ta <- tx[fx$subgroup[tx] == "A"]; tb <- tx[fx$subgroup[tx] == "B"]
@@ -511,8 +510,7 @@ rownames(pv_edema) <- NULL
 base <- pv_edema[pv_edema$visit == "0 mo", ]
 stopifnot(
   nrow(base) == 216, sum(base$treated) == 89, length(unique(base$patient)) == 64,
-  !anyDuplicated(pv_edema[, c("patient", "level", "visit")]),
-  all(abs(c(age$tries, fage$tries, cem$tries, vas0$tries)) > 0)
+  !anyDuplicated(pv_edema[, c("patient", "level", "visit")])
 )
 if (!dir.exists("data")) dir.create("data")
 save(pv_edema, file = "data/pv_edema.rda", compress = "xz")

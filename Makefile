@@ -37,7 +37,7 @@ check: deps
 	$(RSCRIPT) tools/check-log.R $(PKG).Rcheck/00check.log
 
 bench-deps: deps
-	$(RSCRIPT) tools/install-cran.R tableone gtsummary rsprite2
+	$(RSCRIPT) tools/install-cran.R tableone rsprite2
 
 bench: install bench-deps
 	for f in bench/*.R; do echo "== $$f"; $(RSCRIPT) $$f || exit 1; done

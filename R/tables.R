@@ -528,3 +528,49 @@ print.vcf_table <- function(x, ...) {
 
 #' @export
 as.data.frame.vcf_table <- function(x, ...) unclass_table(x)
+
+# HTML export -------------------------------------------------------------------
+
+#' Write a table as HTML (for the web, or to open in Word)
+#'
+#' Renders a data frame or a `vcf_table` (in its journal layout, see
+#' [vcf_table1()]) as a plain HTML table with no external dependencies.
+#' Word opens the file as an editable table.
+#'
+#' @param x A `vcf_table` or data frame.
+#' @param file Path to write, or `NULL` to return the HTML as a string.
+#' @param caption Optional caption.
+#' @return The HTML (invisibly when written to `file`).
+#' @examples
+#' html <- vcf_html(data.frame(a = 1:2, b = c("x", "<y>")), caption = "Example")
+#' cat(html)
+#' @export
+vcf_html <- function(x, file = NULL, caption = NULL) {
+  if (!is.data.frame(x)) {
+    vcf_abort("{.arg x} must be a data frame or {.cls vcf_table}.", c("type", "argument"))
+  }
+  shown <- if (inherits(x, "vcf_table")) format(x) else x
+  escape <- function(s) {
+    s <- gsub("&", "&amp;", as.character(s), fixed = TRUE)
+    s <- gsub("<", "&lt;", s, fixed = TRUE)
+    gsub(">", "&gt;", s, fixed = TRUE)
+  }
+  cell <- function(v) ifelse(is.na(v), "", escape(v))
+  header <- paste0("<tr>", paste0("<th>", escape(names(shown)), "</th>", collapse = ""), "</tr>")
+  body <- vapply(seq_len(nrow(shown)), function(i) {
+    paste0("<tr>", paste0("<td>", vapply(shown, function(col) cell(format_cell(col[i])), ""),
+                          "</td>", collapse = ""), "</tr>")
+  }, "")
+  html <- paste(c(
+    "<table style=\"border-collapse:collapse;font-family:sans-serif;font-size:10pt\">",
+    if (!is.null(caption)) paste0("<caption>", escape(caption), "</caption>"),
+    "<thead>", header, "</thead>", "<tbody>", body, "</tbody>", "</table>"),
+    collapse = "\n")
+  if (is.null(file)) return(html)
+  writeLines(html, file)
+  invisible(html)
+}
+
+format_cell <- function(v) {
+  if (is.numeric(v)) format(signif(v, 4)) else as.character(v)
+}

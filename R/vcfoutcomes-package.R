@@ -18,6 +18,7 @@
 #'
 #' @keywords internal
 #' @useDynLib vcfoutcomes, .registration = TRUE
+#' @importFrom rlang .data
 "_PACKAGE"
 
 #' Build information of the compiled core

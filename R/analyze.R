@@ -337,6 +337,7 @@ generics::tidy
 #' @param ... Unused.
 #' @return A data frame with one row per estimate: `analysis`, `term`,
 #'   `estimate`, `conf.low`, `conf.high`, `statistic`, `p.value`, `n`.
+#' @method tidy vcf_analysis
 #' @export
 tidy.vcf_analysis <- function(x, ...) {
   rows <- list()

@@ -384,6 +384,7 @@ d_range <- function(n, s, lo, hi, attain) {
   c <- n - f
   t <- s - if (attain) lo + hi else 0
   fixed <- if (attain) lo^2 + hi^2 else 0
+  if (c == 0L) return(list(min = n * fixed - s^2, max = n * fixed - s^2))
   q <- floor(t / c)
   rem <- t - q * c
   qmin <- fixed + (c - rem) * q^2 + rem * (q + 1)^2

@@ -381,21 +381,21 @@ visit_spec <- function(n, mean, sd, min, max, digits, sd_digits, m, attain,
 # Smallest and largest n * sum(x^2) - s^2 for totals s (vectorised), as in C.
 d_range <- function(n, s, lo, hi, attain) {
   f <- if (attain) 2L else 0L
-  c <- n - f
+  cnt <- n - f
   t <- s - if (attain) lo + hi else 0
   fixed <- if (attain) lo^2 + hi^2 else 0
-  if (c == 0L) return(list(min = n * fixed - s^2, max = n * fixed - s^2))
-  q <- floor(t / c)
-  rem <- t - q * c
-  qmin <- fixed + (c - rem) * q^2 + rem * (q + 1)^2
+  if (cnt == 0L) return(list(min = n * fixed - s^2, max = n * fixed - s^2))
+  q <- floor(t / cnt)
+  rem <- t - q * cnt
+  qmin <- fixed + (cnt - rem) * q^2 + rem * (q + 1)^2
   if (hi == lo) {
-    qmax <- fixed + c * lo^2
+    qmax <- fixed + cnt * lo^2
   } else {
-    above <- t - c * lo
+    above <- t - cnt * lo
     at_hi <- floor(above / (hi - lo))
     mid <- lo + above - at_hi * (hi - lo)
-    at_lo <- c - at_hi - 1
-    qmax <- ifelse(at_lo < 0, fixed + c * hi^2,
+    at_lo <- cnt - at_hi - 1
+    qmax <- ifelse(at_lo < 0, fixed + cnt * hi^2,
                    fixed + at_hi * hi^2 + mid^2 + pmax(at_lo, 0) * lo^2)
   }
   list(min = n * qmin - s^2, max = n * qmax - s^2)

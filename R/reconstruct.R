@@ -101,7 +101,10 @@ vcf_sprite <- function(n, mean, sd = NULL, min, max, digits = 1, k = 1,
 #' and moves a step of value from one patient to another within a visit
 #' (which keeps the mean but changes the spread) until every t rounds right.
 #' Results follow [set.seed()]. Errors are classed as for [vcf_sprite()];
-#' a t that no visit totals allow has class `vcf_error_t_range`.
+#' a t that no visit totals allow has class `vcf_error_t_range`. That is a
+#' GRIM-like test of the t: with the visit totals fixed, `sd(d)` can only
+#' take values from whole sums of squared differences, so a t printed to 2
+#' decimals is often unreachable for small `n`.
 #'
 #' @param n Number of patients (>= 2).
 #' @param means,mins,maxs Reported mean, minimum and maximum per visit (2 to
@@ -124,7 +127,8 @@ vcf_sprite <- function(n, mean, sd = NULL, min, max, digits = 1, k = 1,
 #' @examples
 #' set.seed(3)
 #' x <- vcf_sprite_paired(30, means = c(pre = 7.9, post = 2.4),
-#'                        mins = c(6, 0), maxs = c(9, 4), t = 19.5)
+#'                        mins = c(6, 0), maxs = c(9, 4), t = 19.5,
+#'                        t_digits = 1)
 #' colMeans(x)
 #' t.test(x[, "pre"], x[, "post"], paired = TRUE)$statistic
 #' @export
@@ -170,7 +174,8 @@ vcf_sprite_paired <- function(n, means, mins, maxs, digits = 1, t = NULL,
   half <- 0.5 * 10^-t_digits
   tlo <- t - half * (1 + 1e-12)
   thi <- t + half * (1 + 1e-12)
-  check_t_windows(n, specs, pairs, t, tlo, thi, visit_names)
+  check_t_windows(n, specs, pairs, formatC(t, format = "f", digits = t_digits),
+                  tlo, thi, visit_names)
 
   res <- .Call(C_reconstruct_paired, n, as.integer(field("lo")),
                as.integer(field("hi")), field("smin"), field("smax"),
@@ -403,15 +408,24 @@ d_range <- function(n, s, lo, hi, attain) {
 
 # Is any pair of visit totals compatible with each t window? (sum(d^2) has
 # the parity of sum(d); the t window maps to a window on sum(d^2).)
-check_t_windows <- function(n, specs, pairs, t, tlo, thi, visit_names,
+check_t_windows <- function(n, specs, pairs, t_text, tlo, thi, visit_names,
                             call = rlang::caller_env()) {
   for (p in seq_len(nrow(pairs))) {
     a <- specs[[pairs[p, 1L]]]
     b <- specs[[pairs[p, 2L]]]
     sd <- outer(seq(a$smin, a$smax), seq(b$smin, b$smax), "-")
     if (!any(qd_window_ok(n, as.vector(sd), tlo[p], thi[p]))) {
-      vcf_abort(c("No visit totals give a paired t that rounds to {t[p]} for \"{visit_names[pairs[p, 1L]]}\" - \"{visit_names[pairs[p, 2L]]}\".",
-                  i = "Check the sign: t is for the first visit minus the second."),
+      sign_ok <- (sd > 0 & thi[p] > 0) | (sd < 0 & tlo[p] < 0) |
+        (sd == 0 & tlo[p] <= 0 & thi[p] >= 0)
+      why <- if (!any(sign_ok)) {
+        c(i = "The means give the opposite sign: t is for the first visit minus the second.")
+      } else {
+        c(i = "With {n} patients, sum(d^2) is a whole number (in grid units) of the
+               parity of sum(d), so sd(d) and t take discrete values; none of them
+               rounds to {t_text[p]} with means that round to the reported ones.")
+      }
+      vcf_abort(c("No visit totals give a paired t that rounds to {t_text[p]} for \"{visit_names[pairs[p, 1L]]}\" - \"{visit_names[pairs[p, 2L]]}\".",
+                  why),
                 c("t_range", "infeasible"), call = call)
     }
   }

@@ -251,6 +251,14 @@ test_that("vcf_sprite_paired rejects impossible targets with classed errors", {
                class = "vcf_error_not_found")
   expect_snapshot(vcf_sprite_paired(20, c(pre = 5, post = 3), c(0, 0), c(10, 10), t = -2),
                   error = TRUE)
+  # sd(d) is discrete: with n = 30 and these means no t rounds to 19.50, while
+  # a t printed to one decimal is reachable
+  expect_error(vcf_sprite_paired(30, c(7.9, 2.4), c(6, 0), c(9, 4), t = 19.5),
+               class = "vcf_error_t_range")
+  expect_snapshot(vcf_sprite_paired(30, c(7.9, 2.4), c(6, 0), c(9, 4), t = 19.5),
+                  error = TRUE)
+  x <- vcf_sprite_paired(30, c(7.9, 2.4), c(6, 0), c(9, 4), t = 19.5, t_digits = 1)
+  expect_true(rounds_to(stats::t.test(x[, 1], x[, 2], paired = TRUE)$statistic, 19.5, 1))
 })
 
 test_that("vcf_counts matches a brute-force reference for every rule", {

@@ -62,6 +62,9 @@ static inline double rng_unif(rng_t *r) {
 static uint64_t seed_from(SEXP seed) {
   vcf_arg_type(seed, REALSXP, "seed");
   vcf_arg_length(seed, 2, "seed");
+  for (int i = 0; i < 2; i++)
+    if (!R_FINITE(REAL(seed)[i]) || REAL(seed)[i] < 0 || REAL(seed)[i] >= 4294967296.0)
+      Rf_error("`seed` must hold two numbers in [0, 2^32).");
   uint64_t a = (uint64_t) REAL(seed)[0], b = (uint64_t) REAL(seed)[1];
   return (a << 32) ^ b;
 }

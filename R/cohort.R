@@ -131,19 +131,23 @@ unit_label <- function(unit) {
 choice_spec <- function(name) {
   switch(name,
     sex = list(levels = c("female", "male"), ordered = FALSE, codes = FALSE,
+               also = c("F", "M", "woman", "man"),
                dict = c(f = "female", female = "female", woman = "female",
                         women = "female", m = "male", male = "male",
                         man = "male", men = "male")),
     procedure = list(levels = c("PV", "BKP"), ordered = FALSE, codes = FALSE,
+                     also = c("VP", "KP", "vertebroplasty", "kyphoplasty",
+                              "balloon kyphoplasty"),
                      dict = c(pv = "PV", vp = "PV", vertebroplasty = "PV",
                               percutaneousvertebroplasty = "PV",
                               bkp = "BKP", kp = "BKP", kyphoplasty = "BKP",
                               balloonkyphoplasty = "BKP")),
     shape = list(levels = c("wedge", "biconcave", "crush"), ordered = FALSE,
-                 codes = FALSE,
+                 codes = FALSE, also = character(),
                  dict = c(wedge = "wedge", biconcave = "biconcave",
                           crush = "crush")),
     analgesic = list(levels = analgesic_levels, ordered = TRUE, codes = TRUE,
+                     also = c("no", "acetaminophen", "NSAIDs", "opioid"),
                      dict = c(none = "none", no = "none",
                               paracetamol = "paracetamol",
                               acetaminophen = "paracetamol",
@@ -151,6 +155,7 @@ choice_spec <- function(name) {
                               opiate = "opiate", opiates = "opiate",
                               opioid = "opiate", opioids = "opiate")),
     bme_class = list(levels = bme_class_levels, ordered = TRUE, codes = TRUE,
+                     also = character(),
                      dict = stats::setNames(bme_class_levels, bme_class_levels)))
 }
 
@@ -327,7 +332,7 @@ cohort_mapping <- function(dots, call) {
   unknown <- setdiff(nms, vcf_variables$name)
   if (length(unknown)) {
     known <- paste(vcf_variables$name, collapse = ", ")
-    vcf_abort(c("{.arg ...} maps to canonical variables, and {.val {unknown}} {?is/are} not one.",
+    vcf_abort(c("{.arg ...} maps canonical variables to your columns, and {.val {unknown}} {?is not a canonical variable/are not canonical variables}.",
                 i = "Canonical variables: {known}.",
                 i = "Your own columns need no mapping: they are kept as they are."),
               c("unknown_variable", "argument"), call = call)
@@ -386,7 +391,9 @@ cohort_rename <- function(tabs, map, call) {
     shown <- paste0("\"", utils::head(have, 12L), "\"", collapse = ", ")
     if (length(have) > 12L) shown <- paste0(shown, ", ...")
     tables <- paste0("`", names(tabs), "`", collapse = ", ")
-    vcf_abort(c("Mapped column{?s} {.val {unname(missing)}} (for {.field {names(missing)}}) {?is/are} not in {tables}.",
+    what <- paste0("\"", missing, "\" (for `", names(missing), "`)", collapse = ", ")
+    vcf_abort(c("Mapped columns must be in {tables}.",
+                x = "Not found: {what}.",
                 i = "Columns: {shown}."),
               c("missing_column", "input"), call = call)
   }
@@ -397,7 +404,7 @@ cohort_rename <- function(tabs, map, call) {
       if (is.na(at) || map[[canon]] == canon) next
       if (canon %in% nms) {
         tname <- tabs[[i]]$name
-        vcf_abort(c("{.arg {tname}} has a column {.field {canon}} and a column {.val {map[[canon]]}} mapped to {.field {canon}}.",
+        vcf_abort(c("{.arg {tname}} has a column `{canon}` and a column {.val {map[[canon]]}} mapped to `{canon}`.",
                     i = "Rename or drop one of them."),
                   c("duplicate_column", "input"), call = call)
       }
@@ -435,7 +442,7 @@ check_table_columns <- function(tabs, map, call) {
       where <- names(cols)[vapply(cols, function(cl) twice[1L] %in% cl, logical(1L))]
       where <- paste0("`", where, "`", collapse = " and ")
       vcf_abort(c("Each column must be in one table only.",
-                  x = "Column {.field {twice[1L]}} is in {where}."),
+                  x = "Column `{twice[1L]}` is in {where}."),
                 c("duplicate_column", "input"), call = call)
     }
   }
@@ -462,7 +469,7 @@ cohort_table_keys <- function(t, map, call) {
     if (!key %in% names(t$df)) {
       tname <- t$name
       hint <- paste0("Name it `", key, "`, or map it, e.g. ", key, " = \"Your column\".")
-      vcf_abort(c("{.arg {tname}} has no {.field {key}} column.",
+      vcf_abort(c("{.arg {tname}} has no `{key}` column.",
                   i = hint),
                 c("missing_key", "input"), call = call)
     }
@@ -534,7 +541,7 @@ cohort_visit_key <- function(t, map, call) {
       rows <- which(dup)
       rows <- rows[order(match(frac[rows], unique(frac[rows])))]
       where <- describe_rows(t$row[rows], key_text(t$patient, t$level)[rows])
-      vcf_abort(c("{.arg data} has no {.field visit} column, but fractures have several rows.",
+      vcf_abort(c("{.arg data} has no `visit` column, but fractures have several rows.",
                   x = "Same patient and level at {where}.",
                   i = "Name the visit column `visit`, or map it, e.g. visit = \"Your column\"."),
                 c("missing_key", "input"), call = call)
@@ -607,7 +614,7 @@ visit_order_text <- function(u, label, month, t, map, call) {
     why <- if (any(!placed)) "cannot be placed in time" else "fall on the same time"
     vcf_abort(c("Column {label_v} holds visits that cannot be ordered: they {why}.",
                 x = "At {where}.",
-                i = "Give {.field visit} as an ordered factor, add a {.field month} column, or use labels such as \"baseline\", \"3 mo\", \"12 months\"."),
+                i = "Give `visit` as an ordered factor, add a `month` column, or use labels such as \"baseline\", \"3 mo\", \"12 months\"."),
               c("visit_order", "input"), call = call)
   }
   u[order(primary, secondary)]
@@ -635,7 +642,7 @@ parse_visit_text <- function(x) {
     if (length(a)) {
       value <- as.numeric(a[2L]); u <- substr(a[4L], 1L, 1L)
     } else if (length(b)) {
-      value <- as.numeric(b[3L]); u <- substr(b[2L], 1L, 1L)
+      value <- as.numeric(b[4L]); u <- substr(b[3L], 1L, 1L)
     } else {
       next
     }
@@ -762,7 +769,7 @@ coerce_choice <- function(x, name, label, t, call) {
   if (length(bad)) {
     where <- describe_rows(t$row[bad], raw[bad])
     levels <- paste0("\"", spec$levels, "\"", collapse = ", ")
-    also <- setdiff(names(spec$dict), tolower(spec$levels))
+    also <- spec$also
     accepted <- paste0(levels,
                        if (length(also)) paste0(" (also ", paste0("\"", also, "\"", collapse = ", "), ")"),
                        if (spec$codes) paste0(", or codes 0-", length(spec$levels) - 1L),
@@ -1085,7 +1092,7 @@ cohort_bme_class <- function(cohort, data, map, call) {
     rows <- visit_rows(cohort, data)[bad]
     label <- col_label("bme_class", map)
     where <- describe_rows(rows, paste0(v[["bme_class"]][bad], " (bme_pct ", v[["bme_pct"]][bad], ")"))
-    vcf_abort(c("Column {label} must agree with {.field bme_pct} as classed by {.fn vcf_bme_class}.",
+    vcf_abort(c("Column {label} must agree with `bme_pct` as classed by {.fn vcf_bme_class}.",
                 x = "Disagrees at {where}.",
                 i = "Classes: none 0%, minor (0, 25), moderate [25, 75), severe [75, 100]."),
               c("bme_class", "input"), call = call)
@@ -1112,7 +1119,7 @@ cohort_suspicious <- function(cohort, data) {
     back <- which(before > 0 & !is.na(v[["bme_pct"]]) & v[["bme_pct"]] > 0)
     if (length(back)) {
       where <- describe_rows(rows[back], v[["bme_pct"]][back])
-      vcf_warn(c("{.field bme_pct} returns after it had resolved to 0 in the same fracture.",
+      vcf_warn(c("`bme_pct` returns after it had resolved to 0 in the same fracture.",
                  i = "BME above 0 after a visit with 0 at {where}."),
                c("bme_return", "suspicious"))
     }
@@ -1143,7 +1150,7 @@ cohort_suspicious <- function(cohort, data) {
       drow <- data$row[match(key_text(pv$patient[bad], pv$visit[bad]),
                              key_text(data$patient, data$visit))]
       where <- describe_rows(drow, pv[["month"]][bad])
-      vcf_warn(c("{.field month} decreases along the visit order within a patient.",
+      vcf_warn(c("`month` decreases along the visit order within a patient.",
                  i = "Earlier than a previous visit at {where}."),
                c("month_order", "suspicious"))
     }

@@ -515,15 +515,17 @@ check_missing_key <- function(x, key, t, map, call) {
   }
 }
 
+# Keys as shown in messages, and as matched (patient ids and visit labels may
+# hold spaces).
 key_text <- function(...) paste(..., sep = " ")
+key_of <- function(...) paste(..., sep = "\r")
 
 check_duplicate_keys <- function(key, t, what, call) {
   dup <- duplicated(key) | duplicated(key, fromLast = TRUE)
   if (any(dup)) {
-    first <- key[dup][1L]
     rows <- which(dup)
     rows <- rows[order(match(key[rows], unique(key[rows])))]
-    where <- describe_rows(t$row[rows], key[rows])
+    where <- describe_rows(t$row[rows], gsub("\r", " ", key[rows], fixed = TRUE))
     tname <- t$name
     vcf_abort(c("{.arg {tname}} must have one row per {what}.",
                 x = "Repeated at {where}."),
@@ -820,10 +822,10 @@ cohort_check_table <- function(t, map, call) {
   level <- as.character(t$level)
   groups <- list(patient = group_id(patient), fracture = group_id(patient, level))
   if (t$name == "fractures") {
-    check_duplicate_keys(key_text(patient, level), t, "patient x level", call)
+    check_duplicate_keys(key_of(patient, level), t, "patient x level", call)
   } else {
     visit <- as.character(t$visit)
-    check_duplicate_keys(key_text(patient, level, visit), t,
+    check_duplicate_keys(key_of(patient, level, visit), t,
                          "patient x level x visit", call)
     groups$patient_visit <- group_id(patient, visit)
   }
@@ -882,11 +884,11 @@ cohort_match_tables <- function(tabs, call) {
   data$added <- rep(FALSE, length(data$row))
   if (!is.null(tabs$fractures)) {
     fr <- tabs$fractures
-    fkey <- key_text(fr$patient, fr$level)
-    dkey <- key_text(data$patient, data$level)
+    fkey <- key_of(fr$patient, fr$level)
+    dkey <- key_of(data$patient, data$level)
     bad <- which(!dkey %in% fkey)
     if (length(bad)) {
-      where <- describe_rows(data$row[bad], dkey[bad])
+      where <- describe_rows(data$row[bad], key_text(data$patient, data$level)[bad])
       vcf_abort(c("Every fracture in {.arg data} must be in {.arg fractures}.",
                   x = "Not in {.arg fractures}: {where}."),
                 c("unmatched_key", "input"), call = call)
@@ -1018,19 +1020,19 @@ cohort_build <- function(tabs, visit, map) {
 
   # fractures: every patient x level of data (which includes `fractures`)
   prank <- match(data$patient, ids)
-  fkey <- key_text(data$patient, data$level)
+  fkey <- key_of(data$patient, data$level)
   o <- order(prank, as.integer(data$level), as.integer(data$visit))
   fk <- unique(fkey[o])
   first <- o[match(fk, fkey[o])]
   fractures <- list(patient = data$patient[first], level = data$level[first])
   for (nm in names(unit_of)[unit_of == "fracture"]) {
     t <- src[[table_of[[nm]]]]
-    g <- match(key_text(t$patient, t$level), fk)
+    g <- match(key_of(t$patient, t$level), fk)
     fractures[nm] <- collapse_columns(t$df, nm, g, length(fk))
   }
 
   # patient visits
-  pvkey <- key_text(data$patient, as.character(data$visit))
+  pvkey <- key_of(data$patient, as.character(data$visit))
   pk <- unique(pvkey[o])
   pfirst <- o[match(pk, pvkey[o])]
   patient_visits <- list(patient = data$patient[pfirst], visit = data$visit[pfirst])
@@ -1103,8 +1105,8 @@ cohort_bme_class <- function(cohort, data, map, call) {
 # Rows of the user's `data` behind each row of `cohort$visits`.
 visit_rows <- function(cohort, data) {
   v <- cohort$visits
-  data$row[match(key_text(v$patient, v$level, v$visit),
-                 key_text(data$patient, data$level, data$visit))]
+  data$row[match(key_of(v$patient, v$level, v$visit),
+                 key_of(data$patient, data$level, data$visit))]
 }
 
 # Suspicious data -------------------------------------------------------------------------
@@ -1126,8 +1128,8 @@ cohort_suspicious <- function(cohort, data) {
   }
   treated <- cohort$fractures[["treated"]]
   if (!is.null(treated) && !is.null(v[["bme_class"]])) {
-    treated <- treated[match(key_text(v$patient, v$level),
-                             key_text(cohort$fractures$patient, cohort$fractures$level))]
+    treated <- treated[match(key_of(v$patient, v$level),
+                             key_of(cohort$fractures$patient, cohort$fractures$level))]
     bad <- which(as.integer(v$visit) == 1L & v[["bme_class"]] %in% "none" &
                    treated %in% TRUE)
     if (length(bad)) {
@@ -1147,8 +1149,8 @@ cohort_suspicious <- function(cohort, data) {
     prev[!duplicated(gp)] <- -Inf
     bad <- which(ok & pv[["month"]] < prev)
     if (length(bad)) {
-      drow <- data$row[match(key_text(pv$patient[bad], pv$visit[bad]),
-                             key_text(data$patient, data$visit))]
+      drow <- data$row[match(key_of(pv$patient[bad], pv$visit[bad]),
+                             key_of(data$patient, data$visit))]
       where <- describe_rows(drow, pv[["month"]][bad])
       vcf_warn(c("`month` decreases along the visit order within a patient.",
                  i = "Earlier than a previous visit at {where}."),
@@ -1228,11 +1230,11 @@ cohort_subset <- function(cohort, patients) {
 as.data.frame.vcf_cohort <- function(x, row.names = NULL, optional = FALSE, ...) {
   v <- x$visits
   p <- x$patients[match(v$patient, x$patients$patient), -1L, drop = FALSE]
-  f <- x$fractures[match(key_text(v$patient, v$level),
-                         key_text(x$fractures$patient, x$fractures$level)),
+  f <- x$fractures[match(key_of(v$patient, v$level),
+                         key_of(x$fractures$patient, x$fractures$level)),
                    -(1:2), drop = FALSE]
-  pv <- x$patient_visits[match(key_text(v$patient, v$visit),
-                               key_text(x$patient_visits$patient,
+  pv <- x$patient_visits[match(key_of(v$patient, v$visit),
+                               key_of(x$patient_visits$patient,
                                         x$patient_visits$visit)),
                          setdiff(names(x$patient_visits), c("patient", "visit", "month")),
                          drop = FALSE]
@@ -1368,8 +1370,8 @@ summary.vcf_cohort <- function(object, ...) {
     fractures = tabulate(as.integer(v$visit), length(object$visit_levels)),
     stringsAsFactors = FALSE)
   if (!is.null(object$fractures[["treated"]])) {
-    treated <- object$fractures[["treated"]][match(key_text(v$patient, v$level),
-                                              key_text(object$fractures$patient,
+    treated <- object$fractures[["treated"]][match(key_of(v$patient, v$level),
+                                              key_of(object$fractures$patient,
                                                        object$fractures$level))]
     per_visit$treated <- tabulate(as.integer(v$visit)[treated %in% TRUE],
                                   length(object$visit_levels))

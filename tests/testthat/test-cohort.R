@@ -810,3 +810,34 @@ test_that("every spelling shown in an error message is accepted", {
     expect_true(all(spec$dict %in% spec$levels), info = name)
   }
 })
+
+test_that("visit ties in month are broken by the labels; BKP-style visits order", {
+  df <- long_cohort()
+  df$visit <- c("pre-op", "post-op", "final", "pre-op", "pre-op", "post-op", "final",
+                "pre-op", "post-op", "final")
+  df$month <- c(0, 0, 20, 0, 0, 0, 31, 0, 0, 18)
+  co <- vcf_cohort(df)
+  expect_equal(co$visit_levels, c("pre-op", "post-op", "final"))
+  df$month <- NULL
+  df$visit <- sub("post-op", "2 days post-op", df$visit)
+  co <- vcf_cohort(df)
+  expect_equal(co$visit_levels, c("pre-op", "2 days post-op", "final"))
+  expect_null(co$visits$month)
+  # an unordered factor with month is ordered by month
+  df <- long_cohort()
+  df$visit <- factor(c("a", "b", "c", "a", "a", "b", "c", "a", "b", "c"),
+                     levels = c("c", "b", "a"))
+  df$month <- c(0, 3, 12, 0, 0, 3, 12, 0, 3, 12)
+  expect_equal(vcf_cohort(df)$visit_levels, c("a", "b", "c"))
+})
+
+test_that("patient ids and visit labels with spaces are distinct keys", {
+  df <- data.frame(patient = c("S 1", "S 1", "S", "S"),
+                   level = "L1",
+                   visit = factor(c("1 3 mo", "1 6 mo", "1 3 mo", "1 6 mo"),
+                                  levels = c("1 3 mo", "1 6 mo"), ordered = TRUE),
+                   vas = c(1, 2, 3, 4))
+  co <- vcf_cohort(df)
+  expect_equal(co$patients$patient, c("S", "S 1"))
+  expect_equal(co$patient_visits$vas, c(3, 4, 1, 2))
+})

@@ -142,13 +142,3 @@ evaluate_subgroup_rule <- function(rule_expr, rule, patients, env) {
   }
   result
 }
-
-check_cohort <- function(cohort, arg = rlang::caller_arg(cohort),
-                         call = rlang::caller_env()) {
-  if (!inherits(cohort, "vcf_cohort")) {
-    vcf_abort(c("{.arg {arg}} must be a {.cls vcf_cohort}.",
-                i = "Make one with {.fn vcf_cohort}."),
-              c("type", "argument"), call = call)
-  }
-  invisible(cohort)
-}

@@ -65,8 +65,9 @@ print.vcf_subgroup <- function(x, ...) {
   invisible(x)
 }
 
+# The plain factor underneath a vcf_subgroup (without its reasons).
 unclass_subgroup <- function(x) {
-  factor(as.character(unclass(x)), levels = levels(x))
+  factor(levels(x)[as.integer(unclass(x))], levels = levels(x))
 }
 
 # Patient-level variables a rule may use.

@@ -18,7 +18,7 @@
 #include <math.h>
 
 #ifdef __SIZEOF_INT128__
-typedef __int128 wide_t;
+__extension__ typedef __int128 wide_t;  /* exact products of big integers */
 #else
 typedef long double wide_t;
 #endif

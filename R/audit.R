@@ -1012,6 +1012,7 @@ published_columns <- c("id", "source", "row", "column", "group", "statistic",
 vcf_audit <- function(x, alpha = 0.05, integer_pattern = audit_integer_pattern) {
   check_number(alpha, min = 0, max = 1)
   d <- audit_input(x)
+  n_numbers <- nrow(x)
   is_integer <- if (!is.null(d$integer)) as.logical(d$integer) else
     if (is.null(integer_pattern)) rep(FALSE, nrow(d)) else
       grepl(integer_pattern, d$row, ignore.case = TRUE)
@@ -1035,7 +1036,7 @@ vcf_audit <- function(x, alpha = 0.05, integer_pattern = audit_integer_pattern) 
                reported = character(), expected = character(), detail = character())
   rownames(out) <- NULL
   checked_ids <- unique(unlist(strsplit(out$ids[out$verdict != "not-checkable"], ", ")))
-  structure(out, class = c("vcf_audit", "data.frame"), n_numbers = nrow(d),
+  structure(out, class = c("vcf_audit", "data.frame"), n_numbers = n_numbers,
             n_checked = length(intersect(checked_ids, d$id)))
 }
 
@@ -1196,7 +1197,10 @@ audit_cell <- function(cell, get, nn, add) {
           reported = paste0(res$mean, " (", res$sd, "), n = ", n))
     } else {
       res <- vcf_grim(mean$value, n, digits = mean$digits)
-      add("grim", cell, res, id_list(mean$id, nn$id), reported = paste0(res$mean, ", n = ", n))
+      # n >= 10^digits: GRIM has nothing to say, so no finding
+      if (res$verdict != "not-checkable") {
+        add("grim", cell, res, id_list(mean$id, nn$id), reported = paste0(res$mean, ", n = ", n))
+      }
     }
   }
   # Order of location statistics within the cell

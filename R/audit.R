@@ -14,7 +14,16 @@ verdicts <- c("consistent", "inconsistent", "decision-error", "not-checkable")
 # Parse printed numbers: "<.0001" -> value 1e-04, comparison "<", 4 digits;
 # "3.50" -> 3.5 with 2 digits (trailing zeros count); "\u22120.5" -> -0.5.
 parse_reported <- function(x) {
-  text <- trimws(as.character(x))
+  x <- as.character(x)
+  # Fast path for plain numbers ("3.50", "-0.2"), most of any long input.
+  simple <- grepl("^-?[0-9]*\\.?[0-9]+$", x)
+  if (all(simple | is.na(x))) {
+    dot <- regexpr(".", x, fixed = TRUE)
+    digits <- ifelse(dot > 0, nchar(x) - dot, 0L)
+    return(list(value = as.numeric(x), digits = as.integer(digits),
+                comparison = rep("=", length(x))))
+  }
+  text <- trimws(x)
   text <- gsub("\u2212|\u2013", "-", text)
   text <- sub("^[pP]\\s*", "", text)
   comparison <- ifelse(grepl("^<", text), "<",
@@ -167,26 +176,27 @@ vcf_grim <- function(mean, n, digits = NULL, items = 1, rounding = "up_or_down")
   verdict <- ifelse(is.na(sums), "not-checkable",
                     ifelse(sums == 0, "inconsistent",
                            ifelse(informative, "consistent", "not-checkable")))
-  below <- res[[2L]] / total
-  above <- res[[3L]] / total
-  expected <- ifelse(verdict == "inconsistent",
-                     paste(fmt(below, args$digits), "or", fmt(above, args$digits)),
-                     printed)
-  what <- ifelse(args$items > 1,
-                 paste0(args$n, " \u00d7 ", args$items, " = ", total, " items"),
-                 paste0("n = ", args$n))
-  detail <- ifelse(
-    is.na(sums), "missing or unusable input",
-    ifelse(verdict == "inconsistent",
-           paste0("no sum of integers gives mean ", printed, " with ", what,
-                  ": the nearest possible means are ", fmt(below, 4), " (",
-                  fmt(below, args$digits), ") and ", fmt(above, 4), " (",
-                  fmt(above, args$digits), ")"),
-           ifelse(informative,
-                  paste0("mean ", printed, " with ", what, " is possible (sum ",
-                         ifelse(sums == 1, "", "one of "), round(args$mean * total), ")"),
-                  paste0("every mean with ", args$digits, " decimals is possible when ",
-                         what, " >= 10^", args$digits))))
+  # Text is built only for the rows that need it: this is most of the time
+  # for a million means.
+  what <- paste0("n = ", args$n)
+  it <- args$items > 1
+  what[it] <- paste0(args$n[it], " \u00d7 ", args$items[it], " = ", total[it], " items")
+  expected <- printed
+  detail <- rep("missing or unusable input", length(sums))
+  i <- which(verdict == "inconsistent")
+  below <- res[[2L]][i] / total[i]
+  above <- res[[3L]][i] / total[i]
+  expected[i] <- paste(fmt(below, args$digits[i]), "or", fmt(above, args$digits[i]))
+  detail[i] <- paste0("no sum of integers gives mean ", printed[i], " with ", what[i],
+                      ": the nearest possible means are ", fmt(below, 4), " (",
+                      fmt(below, args$digits[i]), ") and ", fmt(above, 4), " (",
+                      fmt(above, args$digits[i]), ")")
+  i <- which(verdict == "consistent")
+  detail[i] <- paste0("mean ", printed[i], " with ", what[i], " is possible (sum ",
+                      ifelse(sums[i] == 1, "", "one of "), round(args$mean[i] * total[i]), ")")
+  i <- which(verdict == "not-checkable" & !is.na(sums))
+  detail[i] <- paste0("every mean with ", args$digits[i], " decimals is possible when ",
+                      what[i], " >= 10^", args$digits[i])
   add_consistent(new_check(mean = printed, n = args$n, items = args$items,
                            digits = args$digits, verdict = verdict,
                            expected = expected, detail = detail))
@@ -277,26 +287,35 @@ vcf_grimmer <- function(mean, sd, n, digits = NULL, items = 1, sd_digits = digit
     match(code, c(-3L, -2L, -1L, 0L, 1L))]
   verdict <- ifelse(is.na(code), "not-checkable",
                     ifelse(code == 1L, "consistent", "inconsistent"))
-  sd_text <- function(v) ifelse(is.na(v), NA, fmt(v, args$sd_digits))
-  near <- ifelse(is.na(res[[2L]]) & is.na(res[[3L]]), "none",
-                 ifelse(is.na(res[[2L]]), sd_text(res[[3L]]),
-                        ifelse(is.na(res[[3L]]), sd_text(res[[2L]]),
-                               paste(sd_text(res[[2L]]), "or", sd_text(res[[3L]])))))
-  grim <- vcf_grim(printed_mean, args$n, args$digits, args$items, rounding)
-  expected <- ifelse(code %in% 0L, grim$expected,
-                     ifelse(verdict == "inconsistent", paste0("SD ", near), printed_sd))
-  what <- paste0("mean ", printed_mean, ", SD ", printed_sd, ", n = ", args$n,
-                 ifelse(args$items > 1, paste0(" (", args$items, " items)"), ""))
+  near <- rep("", length(code))
+  i <- which(verdict == "inconsistent" & !code %in% 0L)
+  lo_sd <- fmt(res[[2L]][i], args$sd_digits[i]); hi_sd <- fmt(res[[3L]][i], args$sd_digits[i])
+  near[i] <- ifelse(is.na(res[[2L]][i]) & is.na(res[[3L]][i]), "none",
+                    ifelse(is.na(res[[2L]][i]), hi_sd,
+                           ifelse(is.na(res[[3L]][i]), lo_sd, paste(lo_sd, "or", hi_sd))))
+  expected <- printed_sd
+  expected[i] <- paste0("SD ", near[i])
+  g0 <- which(code %in% 0L)
+  if (length(g0)) {
+    expected[g0] <- vcf_grim(printed_mean[g0], args$n[g0], args$digits[g0], args$items[g0],
+                             rounding)$expected
+  }
   why <- c(
     GRIM = "the mean alone is impossible (GRIM)",
     `sd-range` = "no integer sum of squares gives an SD that rounds to it",
     parity = "the sums of squares that give the SD have the wrong parity for the sum",
     attainable = "the sums of squares that give the SD cannot be reached by n integers")
-  detail <- ifelse(
-    is.na(code), "missing, unusable or too large input",
-    ifelse(verdict == "consistent", paste0(what, ": integer data can give both"),
-           paste0(what, ": ", why[reason],
-                  ifelse(code %in% 0L, "", paste0("; the nearest possible SDs are ", near)))))
+  what <- function(i) {
+    paste0("mean ", printed_mean[i], ", SD ", printed_sd[i], ", n = ", args$n[i],
+           ifelse(args$items[i] > 1, paste0(" (", args$items[i], " items)"), ""))
+  }
+  detail <- rep("missing, unusable or too large input", length(code))
+  i <- which(verdict == "consistent")
+  detail[i] <- paste0(what(i), ": integer data can give both")
+  i <- which(verdict == "inconsistent")
+  detail[i] <- paste0(what(i), ": ", why[reason[i]],
+                      ifelse(code[i] %in% 0L, "",
+                             paste0("; the nearest possible SDs are ", near[i])))
   out <- new_check(mean = printed_mean, sd = printed_sd, n = args$n, items = args$items,
                    verdict = verdict, expected = expected, detail = detail)
   out$reason <- ifelse(reason == "", NA_character_, reason)

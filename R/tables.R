@@ -57,7 +57,7 @@ count_levels <- function(x, group, groups) {
 #' @param total Include the `Total` column.
 #' @param tests Named character vector of tests per variable.
 #' @param style P-value style for printing: "ajnr", "nejm", "jama" or
-#'   "lancet" (see [format_p()]).
+#'   "lancet" (see [vcf_format_p()]).
 #' @return A `vcf_table`: a data frame with `characteristic`, `level`,
 #'   `statistic`, `Total`, one character column per group, `p_value` and
 #'   `test`; attribute `values` holds every number in long numeric form.
@@ -434,10 +434,10 @@ p_styles <- c("ajnr", "nejm", "jama", "lancet")
 #' @param style One of "ajnr", "nejm", "jama", "lancet".
 #' @return Character vector; `NA` gives "".
 #' @examples
-#' format_p(c(0.5, 0.02, 0.0042, 0.00001), "ajnr")
-#' format_p(c(0.5, 0.02, 0.0042, 0.00001), "nejm")
+#' vcf_format_p(c(0.5, 0.02, 0.0042, 0.00001), "ajnr")
+#' vcf_format_p(c(0.5, 0.02, 0.0042, 0.00001), "nejm")
 #' @export
-format_p <- function(p, style = "ajnr") {
+vcf_format_p <- function(p, style = "ajnr") {
   check_string(style, choices = p_styles)
   if (!is.numeric(p)) vcf_abort("{.arg p} must be numeric.", c("type", "argument"))
   bad <- which(!is.na(p) & (p < 0 | p > 1))
@@ -466,7 +466,7 @@ format.vcf_table1 <- function(x, style = attr(x, "style") %||% "ajnr", ...) {
   out <- as.data.frame(unclass_table(x), stringsAsFactors = FALSE)
   out$characteristic[duplicated(out$characteristic)] <- ""
   out$level[is.na(out$level)] <- ""
-  out$`P value` <- format_p(out$p_value, style)
+  out$`P value` <- vcf_format_p(out$p_value, style)
   out$p_value <- NULL
   out$test <- NULL
   out$unit <- NULL
@@ -490,7 +490,7 @@ format.vcf_paired_table <- function(x, style = attr(x, "style") %||% "ajnr", ...
                                          format_number(x$ci_low, 1L), format_number(x$ci_high, 1L)),
     statistic = ifelse(is_t, formatC(x$statistic, format = "f", digits = 2),
                        format(x$statistic)),
-    p = format_p(x$p_value, style),
+    p = vcf_format_p(x$p_value, style),
     n = x$n_pairs,
     check.names = FALSE, stringsAsFactors = FALSE,
     row.names = NULL

@@ -74,10 +74,10 @@ test_that("the C entry points reject bad arguments instead of crashing", {
 
 test_that("format_p follows each journal style", {
   p <- c(0.5, 0.95, 0.02, 0.0042, 0.0004, 0.00001, NA)
-  expect_equal(format_p(p, "ajnr"), c(".5", ".95", ".02", ".004", "<.001", "<.001", ""))
-  expect_equal(format_p(p, "jama"), c(".50", ".95", ".02", ".004", "<.001", "<.001", ""))
-  expect_equal(format_p(p, "nejm"), c("0.50", "0.95", "0.02", "0.004", "<0.001", "<0.001", ""))
-  expect_equal(format_p(p, "lancet"), c("0.50", "0.95", "0.020", "0.0042", "0.00040", "<0.0001", ""))
-  expect_error(format_p(1.2), class = "vcf_error_range")
-  expect_error(format_p(0.1, "apa"), class = "vcf_error_argument")
+  expect_equal(vcf_format_p(p, "ajnr"), c(".5", ".95", ".02", ".004", "<.001", "<.001", ""))
+  expect_equal(vcf_format_p(p, "jama"), c(".50", ".95", ".02", ".004", "<.001", "<.001", ""))
+  expect_equal(vcf_format_p(p, "nejm"), c("0.50", "0.95", "0.02", "0.004", "<0.001", "<0.001", ""))
+  expect_equal(vcf_format_p(p, "lancet"), c("0.50", "0.95", "0.020", "0.0042", "0.00040", "<0.0001", ""))
+  expect_error(vcf_format_p(1.2), class = "vcf_error_range")
+  expect_error(vcf_format_p(0.1, "apa"), class = "vcf_error_argument")
 })

@@ -285,7 +285,7 @@ compare_tests <- function(tests, vars, kinds, paired, call) {
 # The rows of the two groups paired by `ids`: first[i] and second[i] are the
 # rows of pair i (in the order of the first group's rows).
 htest_pairs <- function(ids, groups, paired_by, call) {
-  grp <- groups$map[as.integer(groups$codes)]
+  grp <- as.integer(groups$bytes)
   first <- which(grp == 0L & !is.na(ids))
   second <- which(grp == 1L & !is.na(ids))
   for (rows in list(first, second)) {
@@ -355,20 +355,30 @@ compare_result <- function(vars, tests, rows, data, call) {
 #'   character groups sort alphabetically). Or an `htest_groups` object,
 #'   returned as is.
 #' @return An `htest_groups` list: `codes` (the factor), `levels` and
-#'   `counts` of the groups that occur, `k` their number, and `map` (per
-#'   factor level, its group 0..k-1, or -1 for a level that does not occur)
-#'   for the C routines. Rows with a missing `g` belong to no group.
+#'   `counts` of the groups that occur, `k` their number, `n` the number of
+#'   rows, and `bytes` (a raw vector: each row's group 0..k-1, 255 for
+#'   none) for the C routines. Rows with a missing `g` belong to no group.
+#'   Build it once and pass it to several wrappers to skip the pass over `g`.
 #' @noRd
 htest_groups <- function(g) {
   if (inherits(g, "htest_groups")) return(g)
   codes <- if (is.factor(g)) g else factor(g)
-  counts <- .Call(C_htest_groups, codes, nlevels(codes))
-  observed <- which(counts > 0)
-  map <- rep(-1L, nlevels(codes))
-  map[observed] <- seq_along(observed) - 1L
+  res <- .Call(C_htest_groups, codes, nlevels(codes))
+  observed <- which(res[[1L]] > 0)
   structure(list(codes = codes, levels = levels(codes)[observed],
-                 counts = counts[observed], k = length(observed), map = map),
+                 counts = res[[1L]][observed], k = length(observed),
+                 bytes = res[[2L]], n = length(codes)),
             class = "htest_groups")
+}
+
+# The bytes of the groups for the C routines; more than 254 groups that occur
+# are beyond them.
+group_bytes <- function(groups, call) {
+  if (is.null(groups$bytes)) {
+    vcf_abort(c("Too many groups: at most 254 are supported.",
+                x = "There are {groups$k}."), c("groups", "input"), call = call)
+  }
+  groups$bytes
 }
 
 htest_status_notes <- c(
@@ -392,8 +402,8 @@ as_list_of <- function(x) if (is.list(x) && !is.data.frame(x)) x else list(x)
 
 two_groups <- function(g, n, call) {
   groups <- htest_groups(g)
-  if (length(groups$codes) != n) {
-    vcf_abort("{.arg g} must have one value per observation ({n}), not {length(groups$codes)}.",
+  if (groups$n != n) {
+    vcf_abort("{.arg g} must have one value per observation ({n}), not {groups$n}.",
               c("length", "argument"), call = call)
   }
   if (groups$k != 2L) {
@@ -425,7 +435,7 @@ htest_t2 <- function(x, g, var_equal = TRUE) {
   X <- as_list_of(x)
   check_numeric_list(X, call)
   groups <- two_groups(g, length(X[[1L]]), call)
-  res <- .Call(C_htest_ttest2, X, groups$codes, groups$map, isTRUE(var_equal))
+  res <- .Call(C_htest_ttest2, X, group_bytes(groups, call), isTRUE(var_equal))
   htest_frame(res, if (isTRUE(var_equal)) "Two Sample t-test" else
     "Welch Two Sample t-test")
 }
@@ -458,15 +468,15 @@ categorical_codes <- function(x) {
   list(codes = x, levels = levels(x))
 }
 
-htest_tables <- function(X, groups, correct, fisher) {
+htest_tables <- function(X, groups, correct, fisher, call) {
   cats <- lapply(X, categorical_codes)
   codes <- lapply(cats, `[[`, "codes")
   nlev <- vapply(cats, function(c) max(1L, length(c$levels)), 1L)
-  map <- groups$map
+  bytes <- group_bytes(groups, call)
   out <- if (fisher) {
-    .Call(C_htest_fisher, codes, nlev, groups$codes, map, TRUE)
+    .Call(C_htest_fisher, codes, nlev, bytes, TRUE)
   } else {
-    .Call(C_htest_chisq, codes, nlev, groups$codes, map, isTRUE(correct))
+    .Call(C_htest_chisq, codes, nlev, bytes, groups$k, isTRUE(correct))
   }
   tables <- lapply(seq_along(cats), function(j) {
     t <- out[[2L]][[j]]
@@ -493,7 +503,7 @@ htest_chisq <- function(x, g, correct = FALSE) {
   X <- as_list_of(x)
   groups <- htest_groups(g)
   check_group_length(groups, X, call)
-  out <- htest_tables(X, groups, correct, fisher = FALSE)
+  out <- htest_tables(X, groups, correct, fisher = FALSE, call = call)
   res <- htest_frame(out$res, "Pearson's Chi-squared test")
   yates <- !is.na(res$yates) & res$yates > 0
   res$method[yates] <- "Pearson's Chi-squared test with Yates' continuity correction"
@@ -505,7 +515,7 @@ htest_chisq <- function(x, g, correct = FALSE) {
 }
 
 check_group_length <- function(groups, X, call) {
-  n <- length(groups$codes)
+  n <- groups$n
   bad <- which(lengths(X) != n)
   if (length(bad)) {
     vcf_abort("Every variable must have one value per observation ({n}); element{?s} {bad} do{?es/} not.",
@@ -522,7 +532,7 @@ htest_fisher <- function(x, g) {
   X <- as_list_of(x)
   groups <- two_groups(g, length(X[[1L]]), call)
   check_group_length(groups, X, call)
-  out <- htest_tables(X, groups, FALSE, fisher = TRUE)
+  out <- htest_tables(X, groups, FALSE, fisher = TRUE, call = call)
   res <- htest_frame(out$res, "Fisher's Exact Test for Count Data")
   res$estimate[res$status != 0L] <- NA_real_
   attr(res, "tables") <- out$tables
@@ -544,7 +554,7 @@ htest_ranksum <- function(x, g) {
   check_numeric_list(X, call)
   groups <- two_groups(g, length(X[[1L]]), call)
   check_group_length(groups, X, call)
-  res <- htest_frame(.Call(C_htest_ranksum, X, groups$codes, groups$map), "")
+  res <- htest_frame(.Call(C_htest_ranksum, X, group_bytes(groups, call)), "")
   res$method <- wilcox_method(res, "rank sum")
   res$estimate <- NA_real_
   res

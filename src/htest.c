@@ -7,10 +7,10 @@
  * wilcox.test of R 4.2.2 computes them).
  *
  * Every entry point takes a list of variables and tests all of them in one
- * call. The data are read in place: group codes come straight from the
- * integer codes of a factor (`g`, 1-based, NA skipped) through `map`, which
- * sends each code to group 0, 1, ... or to -1 (row ignored), so the R layer
- * never copies or subsets a column. Missing values are dropped per variable.
+ * call. The data are read in place, never copied or subset: the groups come
+ * as one byte per row (`gk`, built once by C_htest_groups from the codes of
+ * a factor), categorical variables as their factor codes. Missing values
+ * are dropped per variable.
  *
  * Each result row carries a status (HT_* below). A non-zero status means the
  * test has no answer for that variable (the R layer turns it into NA and a
@@ -93,35 +93,32 @@ static void check_list(SEXP x, R_xlen_t n, const char *arg) {
                (long long) XLENGTH(VECTOR_ELT(x, j)));
 }
 
-/* Group codes and their map to groups 0..ngroups-1 (or -1). */
+/* The rows' groups: one byte per row, 0..ngroups-1, or HT_OUT for a row in
+ * no group (missing `by`, or a level that was left out). C_htest_groups
+ * builds it once from the factor codes, and every test of the call reads it,
+ * one byte per row, instead of a code and a lookup. */
+#define HT_OUT 255
+#define HT_MAX_GROUPS 254
 typedef struct {
-  const int *code;
-  const int *map;
-  int nlev;
+  const unsigned char *gk;
   int ngroups;
   R_xlen_t n;
 } groups;
 
-static groups groups_of(SEXP g, SEXP map, int min_groups, int max_groups) {
-  vcf_arg_type(g, INTSXP, "g");
-  vcf_arg_type(map, INTSXP, "map");
-  groups G = {INTEGER_RO(g), INTEGER_RO(map), (int) XLENGTH(map), 0, XLENGTH(g)};
-  for (int l = 0; l < G.nlev; l++) {
-    int k = G.map[l];
-    if (k == NA_INTEGER || k < -1) Rf_error("`map` must hold -1 or group numbers from 0.");
-    if (k + 1 > G.ngroups) G.ngroups = k + 1;
-  }
+static groups groups_of(SEXP gk, SEXP ngroups, int min_groups, int max_groups) {
+  vcf_arg_type(gk, RAWSXP, "gk");
+  vcf_arg_scalar(ngroups, INTSXP, "ngroups");
+  groups G = {RAW_RO(gk), INTEGER(ngroups)[0], XLENGTH(gk)};
   if (G.ngroups < min_groups || G.ngroups > max_groups)
-    Rf_error("`map` must name between %d and %d groups, not %d.", min_groups,
+    Rf_error("`ngroups` must be between %d and %d, not %d.", min_groups,
              max_groups, G.ngroups);
   return G;
 }
 
-/* Group of row i, or -1 when the row is out (NA or unmapped code). */
+/* Group of row i, or -1 when the row is in none. */
 static inline int group_at(const groups *G, R_xlen_t i) {
-  int c = G->code[i];
-  if (c == NA_INTEGER || c < 1 || c > G->nlev) return -1;
-  return G->map[c - 1];
+  int k = G->gk[i];
+  return k < G->ngroups ? k : -1;
 }
 
 /* A REALSXP matrix of nrow rows and the given column names, NA-filled. */
@@ -165,41 +162,108 @@ typedef struct {
   double ss;
 } moments;
 
-/* The two-sample version; `x` is split by `G` into G->ngroups <= 2 groups.
- * Returns HT_NONFINITE on an infinite value, else HT_OK. */
-static int moments2(numcol x, const groups *G, moments out[2]) {
-  long double s[2] = {0, 0};
-  R_xlen_t n[2] = {0, 0};
-  int finite = 1;
-  for (R_xlen_t i = 0; i < G->n; i++) {
-    int k = group_at(G, i);
-    if (k < 0) continue;
-    double v = num_at(x, i);
-    if (ISNAN(v)) continue;
-    s[k] += v;
-    n[k]++;
+/* Rows per chunk: the sums run in double within a chunk (fast, and exact
+ * enough over 1024 terms) and in long double across chunks, so that a
+ * million rows lose no more precision than R's long double sums. */
+#define HT_CHUNK 1024
+
+/* Value of row i, 0 with weight 0 for a missing value or a row in neither
+ * group. The weights come from integer flags, not branches: the group of a
+ * row is as good as random, and a mispredicted branch per row would cost
+ * more than the arithmetic. Missing values are rare, so the branch on `ok`
+ * is cheap (and keeps an infinite value in a row outside the groups out of
+ * the sums). */
+static inline double row_value(numcol x, R_xlen_t i, unsigned char k,
+                               double *w0, double *w1) {
+  double v;
+  if (x.d) {
+    v = x.d[i];
+  } else {
+    int iv = x.i[i];
+    v = iv == NA_INTEGER ? NAN : (double) iv;
   }
-  double m1[2];
+  int ok = (k < 2) & (v == v);
+  *w0 = (double) (ok & (k == 0));
+  *w1 = (double) (ok & (k == 1));
+  if (!ok) v = 0.0;
+  return v;
+}
+
+/* One pass of shifted sums per group: n, t = sum(x - K), q = sum((x - K)^2),
+ * with two lanes (rows i and i + 1) so that the adds of successive rows do
+ * not wait on each other. */
+#define SHIFTED(a0, a1, b0, b1, c0, c1, r)                          \
+  do {                                                             \
+    double v_ = row_value(x, r, gk[r], &w0, &w1);                  \
+    double d_ = v_ - K[gk[r] & 1], d0_ = d_ * w0, d1_ = d_ * w1;   \
+    a0 += d0_; a1 += d1_; b0 += d0_ * d_; b1 += d1_ * d_;          \
+    c0 += w0; c1 += w1;                                            \
+  } while (0)
+
+static void shifted_sums(numcol x, const unsigned char *gk, R_xlen_t len,
+                         const double K[2], long double n[2],
+                         long double t[2], long double q[2]) {
+  double w0, w1;
+  for (int k = 0; k < 2; k++) n[k] = t[k] = q[k] = 0;
+  for (R_xlen_t c = 0; c < len; c += HT_CHUNK) {
+    R_xlen_t end = c + HT_CHUNK < len ? c + HT_CHUNK : len, i = c;
+    double a0 = 0, a1 = 0, b0 = 0, b1 = 0, c0 = 0, c1 = 0;
+    double e0 = 0, e1 = 0, f0 = 0, f1 = 0, g0 = 0, g1 = 0;
+    for (; i + 1 < end; i += 2) {
+      SHIFTED(a0, a1, b0, b1, c0, c1, i);
+      SHIFTED(e0, e1, f0, f1, g0, g1, i + 1);
+    }
+    if (i < end) SHIFTED(a0, a1, b0, b1, c0, c1, i);
+    t[0] += a0 + e0; t[1] += a1 + e1;
+    q[0] += b0 + f0; q[1] += b1 + f1;
+    n[0] += c0 + g0; n[1] += c1 + g1;
+  }
+}
+
+/* Per-group moments of a two-sample comparison in one pass over the data.
+ * The sums are shifted by K, the mean of each group's first (up to) 64
+ * values: SS = q - t^2 / n then loses relative precision only in proportion
+ * to n (mean - K)^2 / SS, which is small when K is near the mean. When it is
+ * not (values sorted, a wild first value) a second pass shifts by the mean
+ * itself, which is the two-pass algorithm of R's var(). Returns
+ * HT_NONFINITE on an infinite value, else HT_OK. */
+static int moments2(numcol x, const unsigned char *gk, R_xlen_t len,
+                    moments out[2]) {
+  double K[2] = {0, 0}, w0, w1;
+  R_xlen_t seen[2] = {0, 0};
+  for (R_xlen_t i = 0; i < len && (seen[0] < 64 || seen[1] < 64); i++) {
+    double v = row_value(x, i, gk[i], &w0, &w1);
+    int k = w1 > 0;
+    if (w0 + w1 > 0 && seen[k] < 64) {
+      K[k] += v;
+      seen[k]++;
+    }
+  }
   for (int k = 0; k < 2; k++) {
-    m1[k] = n[k] ? (double) (s[k] / n[k]) : 0.0;
-    if (!R_FINITE(m1[k])) finite = 0;
+    if (seen[k]) K[k] /= seen[k];
+    if (!R_FINITE(K[k])) return HT_NONFINITE;
   }
-  if (!finite) return HT_NONFINITE;
-  long double t[2] = {0, 0}, ss[2] = {0, 0};
-  for (R_xlen_t i = 0; i < G->n; i++) {
-    int k = group_at(G, i);
-    if (k < 0) continue;
-    double v = num_at(x, i);
-    if (ISNAN(v)) continue;
-    double dv = v - m1[k];
-    t[k] += dv;
-    ss[k] += (long double) dv * dv;
-  }
-  for (int k = 0; k < 2; k++) {
-    out[k].n = n[k];
-    out[k].mean = n[k] ? (double) (m1[k] + t[k] / n[k]) : NA_REAL;
-    out[k].ss = n[k] ? (double) (ss[k] - t[k] * t[k] / n[k]) : NA_REAL;
-    if (out[k].ss < 0) out[k].ss = 0;
+  long double n[2], t[2], q[2];
+  for (int pass = 0; pass < 2; pass++) {
+    shifted_sums(x, gk, len, K, n, t, q);
+    int again = 0;
+    for (int k = 0; k < 2; k++) {
+      if (!R_FINITE((double) t[k]) || !R_FINITE((double) q[k]))
+        return HT_NONFINITE;
+      out[k].n = (R_xlen_t) n[k];
+      if (n[k] == 0) {
+        out[k].mean = out[k].ss = NA_REAL;
+        continue;
+      }
+      long double shift2 = t[k] * t[k] / n[k], ss = q[k] - shift2;
+      out[k].mean = (double) (K[k] + t[k] / n[k]);
+      out[k].ss = ss > 0 ? (double) ss : 0;
+      if (shift2 > 100 * ss) {
+        again = 1;
+        K[k] = out[k].mean;
+      }
+    }
+    if (!again) break;
   }
   return HT_OK;
 }
@@ -243,10 +307,10 @@ enum { T2_STAT, T2_DF, T2_P, T2_N, T2_N1, T2_N2, T2_M1, T2_M2, T2_SD1,
        T2_SD2, T2_EST, T2_STATUS, T2_NCOL };
 
 /* t.test(x[g == 1], x[g == 2], var.equal = var_equal) for one column. */
-static void ttest2_one(numcol x, const groups *G, int var_equal, double *res,
-                       R_xlen_t nrow, R_xlen_t j) {
+static void ttest2_one(numcol x, const unsigned char *gk, R_xlen_t len,
+                       int var_equal, double *res, R_xlen_t nrow, R_xlen_t j) {
   moments m[2];
-  int status = moments2(x, G, m);
+  int status = moments2(x, gk, len, m);
   if (status == HT_OK) {
     double nx = (double) m[0].n, ny = (double) m[1].n;
     AT(res, nrow, j, T2_N) = nx + ny;
@@ -292,18 +356,17 @@ static void ttest2_one(numcol x, const groups *G, int var_equal, double *res,
   AT(res, nrow, j, T2_STATUS) = status;
 }
 
-/* C_htest_ttest2(X, g, map, var_equal): two-sample t-tests of every
- * variable of the list X (numeric vectors as long as g) between groups 0 and
- * 1 of map[g]. One row per variable: the columns of t2_cols. */
-static SEXP C_htest_ttest2(SEXP X, SEXP g, SEXP map, SEXP var_equal) {
-  groups G = groups_of(g, map, 2, 2);
+/* C_htest_ttest2(X, gk, var_equal): two-sample t-tests of every variable
+ * of the list X (numeric vectors as long as gk) between groups 0 and 1. One row per variable: the columns of t2_cols. */
+static SEXP C_htest_ttest2(SEXP X, SEXP gk, SEXP var_equal) {
+  groups G = groups_of(gk, Rf_ScalarInteger(2), 2, 2);
   check_list(X, G.n, "X");
   vcf_arg_scalar(var_equal, LGLSXP, "var_equal");
   R_xlen_t nv = XLENGTH(X);
   SEXP res = PROTECT(result_matrix(nv, t2_cols, T2_NCOL));
   for (R_xlen_t j = 0; j < nv; j++) {
     numcol x = numcol_of(VECTOR_ELT(X, j), "X");
-    ttest2_one(x, &G, LOGICAL(var_equal)[0], REAL(res), nv, j);
+    ttest2_one(x, G.gk, G.n, LOGICAL(var_equal)[0], REAL(res), nv, j);
     R_CheckUserInterrupt();
   }
   UNPROTECT(1);
@@ -363,24 +426,29 @@ static SEXP C_htest_paired(SEXP X, SEXP Y) {
  * ngroups, column-major, as table(x, g)). Returns HT_BAD_CODE on a code out
  * of range. */
 static int tabulate(SEXP x, int nlev, const groups *G, double *cnt) {
-  memset(cnt, 0, sizeof(double) * (size_t) nlev * (size_t) G->ngroups);
+  size_t cells = (size_t) nlev * (size_t) G->ngroups;
+  /* Integer counters: incrementing a double in memory is a longer chain. */
+  R_xlen_t *ic = (R_xlen_t *) R_alloc(cells, sizeof(R_xlen_t));
+  memset(ic, 0, sizeof(R_xlen_t) * cells);
+  int status = HT_OK;
   if (TYPEOF(x) == LGLSXP) {
     const int *v = LOGICAL_RO(x);
     for (R_xlen_t i = 0; i < G->n; i++) {
       int k = group_at(G, i);
       if (k < 0 || v[i] == NA_LOGICAL) continue;
-      cnt[v[i] + (R_xlen_t) k * nlev] += 1;
+      ic[v[i] + (R_xlen_t) k * nlev]++;
     }
-    return HT_OK;
+  } else {
+    const int *v = INTEGER_RO(x);
+    for (R_xlen_t i = 0; i < G->n; i++) {
+      int k = group_at(G, i), c = v[i];
+      if (k < 0 || c == NA_INTEGER) continue;
+      if (c < 1 || c > nlev) { status = HT_BAD_CODE; break; }
+      ic[(c - 1) + (R_xlen_t) k * nlev]++;
+    }
   }
-  const int *v = INTEGER_RO(x);
-  for (R_xlen_t i = 0; i < G->n; i++) {
-    int k = group_at(G, i), c = v[i];
-    if (k < 0 || c == NA_INTEGER) continue;
-    if (c < 1 || c > nlev) return HT_BAD_CODE;
-    cnt[(c - 1) + (R_xlen_t) k * nlev] += 1;
-  }
-  return HT_OK;
+  for (size_t a = 0; a < cells; a++) cnt[a] = (double) ic[a];
+  return status;
 }
 
 /* The table with its empty rows and columns dropped, as chisq.test's
@@ -491,11 +559,12 @@ static void check_categorical(SEXP X, SEXP nlev, R_xlen_t n) {
   }
 }
 
-/* C_htest_chisq(X, nlev, g, map, correct): Pearson's chi-square test of
+/* C_htest_chisq(X, nlev, gk, ngroups, correct): Pearson's chi-square test of
  * every categorical variable of X against the groups (r x c). Returns
  * list(result matrix with chisq_cols, list of full count tables). */
-static SEXP C_htest_chisq(SEXP X, SEXP nlev, SEXP g, SEXP map, SEXP correct) {
-  groups G = groups_of(g, map, 1, INT_MAX);
+static SEXP C_htest_chisq(SEXP X, SEXP nlev, SEXP gk, SEXP ngroups,
+                          SEXP correct) {
+  groups G = groups_of(gk, ngroups, 1, HT_MAX_GROUPS);
   check_categorical(X, nlev, G.n);
   vcf_arg_scalar(correct, LGLSXP, "correct");
   R_xlen_t nv = XLENGTH(X);
@@ -665,12 +734,12 @@ static void fisher_one(const ctable *t, int estimate, double *res,
   if (estimate) AT(res, nrow, j, FI_EST) = fisher_mle(&h, x);
 }
 
-/* C_htest_fisher(X, nlev, g, map, estimate): Fisher's exact test of every
+/* C_htest_fisher(X, nlev, gk, estimate): Fisher's exact test of every
  * variable of X against two groups; the observed table must be 2 x 2 after
  * dropping empty levels (else status HT_NOT_2X2). Returns list(result
  * matrix with fisher_cols, list of full count tables). */
-static SEXP C_htest_fisher(SEXP X, SEXP nlev, SEXP g, SEXP map, SEXP estimate) {
-  groups G = groups_of(g, map, 2, 2);
+static SEXP C_htest_fisher(SEXP X, SEXP nlev, SEXP gk, SEXP estimate) {
+  groups G = groups_of(gk, Rf_ScalarInteger(2), 2, 2);
   check_categorical(X, nlev, G.n);
   vcf_arg_scalar(estimate, LGLSXP, "estimate");
   R_xlen_t nv = XLENGTH(X);
@@ -794,11 +863,11 @@ static void ranksum_one(numcol x, const groups *G, double *res, R_xlen_t nrow,
   AT(res, nrow, j, WX_STATUS) = status;
 }
 
-/* C_htest_ranksum(X, g, map): Wilcoxon rank-sum tests of every variable of X
+/* C_htest_ranksum(X, gk): Wilcoxon rank-sum tests of every variable of X
  * between groups 0 and 1. Statistic W is the rank sum of group 0 minus
  * n1 (n1 + 1) / 2, as wilcox.test(x = group 0, y = group 1). */
-static SEXP C_htest_ranksum(SEXP X, SEXP g, SEXP map) {
-  groups G = groups_of(g, map, 2, 2);
+static SEXP C_htest_ranksum(SEXP X, SEXP gk) {
+  groups G = groups_of(gk, Rf_ScalarInteger(2), 2, 2);
   check_list(X, G.n, "X");
   R_xlen_t nv = XLENGTH(X);
   SEXP res = PROTECT(result_matrix(nv, wx_cols, WX_NCOL));
@@ -896,20 +965,48 @@ static SEXP C_htest_signrank(SEXP X, SEXP Y) {
 
 /* ---- Groups and distribution functions ---------------------------------- */
 
-/* C_htest_groups(g, nlev): rows per code 1..nlev of g (NA skipped). */
+/* C_htest_groups(g, nlev): the groups of factor codes g (1..nlev, NA):
+ * list(counts per level, gk). The levels that occur become groups 0, 1, ...
+ * in level order; gk holds each row's group (HT_OUT for NA), or is NULL when
+ * more than HT_MAX_GROUPS levels occur. */
 static SEXP C_htest_groups(SEXP g, SEXP nlev) {
   vcf_arg_type(g, INTSXP, "g");
   vcf_arg_scalar(nlev, INTSXP, "nlev");
   int l = INTEGER(nlev)[0];
   if (l < 0) Rf_error("`nlev` must not be negative.");
-  SEXP out = PROTECT(Rf_allocVector(REALSXP, l));
-  double *cnt = REAL(out);
-  for (int k = 0; k < l; k++) cnt[k] = 0;
+  /* Integer counters: a double add through memory would be a longer
+   * dependency chain per row. */
+  R_xlen_t *cnt = (R_xlen_t *) R_alloc(l + 1, sizeof(R_xlen_t));
+  for (int k = 0; k <= l; k++) cnt[k] = 0;
   const int *c = INTEGER_RO(g);
-  for (R_xlen_t i = 0; i < XLENGTH(g); i++) {
-    if (c[i] == NA_INTEGER) continue;
-    if (c[i] < 1 || c[i] > l) Rf_error("`g` holds code %d outside 1..%d.", c[i], l);
-    cnt[c[i] - 1] += 1;
+  R_xlen_t n = XLENGTH(g);
+  for (R_xlen_t i = 0; i < n; i++) {
+    int v = c[i];
+    if (v == NA_INTEGER) continue;
+    if (v < 1 || v > l) Rf_error("`g` holds code %d outside 1..%d.", v, l);
+    cnt[v]++;
+  }
+  SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));
+  SEXP counts = Rf_allocVector(REALSXP, l);
+  SET_VECTOR_ELT(out, 0, counts);
+  int k = 0;
+  for (int v = 1; v <= l; v++) {
+    REAL(counts)[v - 1] = (double) cnt[v];
+    if (cnt[v] > 0) k++;
+  }
+  if (k <= HT_MAX_GROUPS) {
+    /* code -> group through a table indexed by code: l may exceed k when
+     * levels are unused, so the table has l + 1 entries. */
+    unsigned char *code_group = (unsigned char *) R_alloc(l + 1, 1);
+    int next = 0;
+    code_group[0] = HT_OUT;
+    for (int v = 1; v <= l; v++)
+      code_group[v] = cnt[v] > 0 ? (unsigned char) next++ : HT_OUT;
+    SEXP gk = Rf_allocVector(RAWSXP, n);
+    SET_VECTOR_ELT(out, 1, gk);
+    unsigned char *b = RAW(gk);
+    for (R_xlen_t i = 0; i < n; i++)
+      b[i] = c[i] == NA_INTEGER ? HT_OUT : code_group[c[i]];
   }
   UNPROTECT(1);
   return out;
@@ -941,11 +1038,11 @@ static SEXP C_htest_cdf(SEXP dist, SEXP q, SEXP df, SEXP gsl) {
 
 const R_CallMethodDef vcf_htest_calls[] = {
   {"C_htest_groups", (DL_FUNC) &C_htest_groups, 2},
-  {"C_htest_ttest2", (DL_FUNC) &C_htest_ttest2, 4},
+  {"C_htest_ttest2", (DL_FUNC) &C_htest_ttest2, 3},
   {"C_htest_paired", (DL_FUNC) &C_htest_paired, 2},
   {"C_htest_chisq", (DL_FUNC) &C_htest_chisq, 5},
-  {"C_htest_fisher", (DL_FUNC) &C_htest_fisher, 5},
-  {"C_htest_ranksum", (DL_FUNC) &C_htest_ranksum, 3},
+  {"C_htest_fisher", (DL_FUNC) &C_htest_fisher, 4},
+  {"C_htest_ranksum", (DL_FUNC) &C_htest_ranksum, 2},
   {"C_htest_signrank", (DL_FUNC) &C_htest_signrank, 2},
   {"C_htest_cdf", (DL_FUNC) &C_htest_cdf, 4},
   {NULL, NULL, 0}

@@ -50,13 +50,15 @@
 #' * `"ranksum"`: Wilcoxon rank-sum (Mann-Whitney) test; the statistic W is
 #'   that of the first group.
 #'
-#' The Wilcoxon tests follow `wilcox.test()` of R 4.2.2 with its defaults
-#' (`exact = NULL`, `correct = TRUE`; checked against it by the tests): the
-#' exact distribution when there are fewer than 50 observations (signed
-#' rank: non-zero differences; rank sum: in each group) and no ties (and,
-#' signed rank, no zero differences); otherwise the normal approximation
-#' with tie and continuity corrections. Zero differences are dropped before
-#' ranking.
+#' The Wilcoxon tests follow `wilcox.test()` as it behaves in R 4.2 to 4.5
+#' with its defaults (`exact = NULL`, `correct = TRUE`; the tests check them
+#' against R 4.2.2): the exact distribution when there are fewer than 50
+#' observations (signed rank: non-zero differences; rank sum: in each group)
+#' and no ties (and, signed rank, no zero differences); otherwise the normal
+#' approximation with tie and continuity corrections. Zero differences are
+#' dropped before ranking. R 4.6.0 changed `wilcox.test()` to compute exact
+#' conditional p-values in the presence of ties; this engine keeps the
+#' normal approximation there, as R 4.2 to 4.5 do.
 #'
 #' Categorical tests treat a numeric variable as categorical (its distinct
 #' values are the categories); numeric tests need a numeric variable.

@@ -1,0 +1,472 @@
+# The comparison-test engine against base R: every statistic and p-value
+# must equal t.test(), chisq.test(), fisher.test() and wilcox.test() to 1e-10
+# relative on the same data, on >= 200 random data sets per test covering
+# ties, zeros, unequal n, n = 2 and large n.
+
+tol <- 1e-10
+n_cases <- 240
+
+# Element-wise relative comparison in one expectation: compared as lists,
+# every element is held to the relative tolerance on its own (a vector would
+# be compared on its mean difference).
+expect_each_equal <- function(actual, expected, what) {
+  expect_equal(as.list(actual), as.list(expected), tolerance = tol, label = what)
+}
+
+# Collects our results and base R's, case by case, for expect_each_equal().
+collector <- function() {
+  env <- new.env()
+  env$ours <- list()
+  env$base <- list()
+  env$add <- function(name, ours, base) {
+    env$ours[[name]] <- c(env$ours[[name]], ours)
+    env$base[[name]] <- c(env$base[[name]], base)
+  }
+  env$check <- function(min_cases = 200) {
+    for (name in names(env$ours)) {
+      expect_each_equal(env$ours[[name]], env$base[[name]], name)
+    }
+    expect_gte(length(env$ours$p_value), min_cases)
+  }
+  env
+}
+
+htest_t2 <- vcfoutcomes:::htest_t2
+htest_paired_t <- vcfoutcomes:::htest_paired_t
+htest_chisq <- vcfoutcomes:::htest_chisq
+htest_fisher <- vcfoutcomes:::htest_fisher
+htest_signrank <- vcfoutcomes:::htest_signrank
+htest_ranksum <- vcfoutcomes:::htest_ranksum
+
+# Group sizes: n = 2 in all, tiny, unequal, moderate and (a few) large.
+random_sizes <- function(i, min_each = 1L) {
+  switch(i %% 6 + 1,
+    c(1L, 1L) + (min_each - 1L) * c(1L, 1L),
+    sample(min_each:4, 2, TRUE),
+    c(sample(min_each:5, 1), sample(20:60, 1)),
+    sample(5:49, 2, TRUE),
+    sample(50:400, 2, TRUE),
+    if (i %% 50 == 5) c(sample(5000:20000, 1), sample(100:30000, 1)) else
+      sample(10:120, 2, TRUE))
+}
+
+# Values with a random location and scale; every third case rounded so that
+# ties (and, for paired data, zero differences) are common.
+random_values <- function(n, i) {
+  x <- stats::rnorm(n, mean = stats::runif(1, -100, 100), sd = stats::rexp(1, 0.1))
+  if (i %% 3 == 0) x <- round(x / stats::sd(c(x, 1, 2)) * 2)
+  if (i %% 7 == 0) x <- round(stats::rexp(n, 0.2))  # skewed, zeros
+  x
+}
+
+with_groups <- function(x, y) {
+  g <- factor(rep(c("a", "b"), c(length(x), length(y))))
+  idx <- sample(length(g))  # interleave the groups
+  list(x = c(x, y)[idx], g = g[idx])
+}
+
+test_that("pooled and Welch t-tests equal t.test() on random data", {
+  set.seed(101)
+  cl <- collector()
+  for (i in seq_len(n_cases)) {
+    for (welch in c(FALSE, TRUE)) {
+      n <- random_sizes(i, min_each = if (welch) 2L else 1L)
+      if (!welch && sum(n) < 3) n <- c(n[1], n[2] + 1L)
+      x <- random_values(n[1], i)
+      y <- random_values(n[2], i) + (i %% 4) * stats::rnorm(1)
+      if (i %% 5 == 0) x[1] <- NA  # dropped
+      ref <- tryCatch(stats::t.test(x, y, var.equal = !welch), error = function(e) NULL)
+      d <- with_groups(x, y)
+      res <- htest_t2(d$x, d$g, var_equal = !welch)
+      if (is.null(ref) || is.nan(ref$statistic)) {  # constant: no answer
+        cl$add("no answer", res$status != 0L, TRUE)
+        next
+      }
+      cl$add("status", res$status, 0L)
+      cl$add("statistic", res$statistic, unname(ref$statistic))
+      cl$add("df", res$df, unname(ref$parameter))
+      cl$add("p_value", res$p_value, ref$p.value)
+      cl$add("means", c(res$mean1, res$mean2), unname(ref$estimate))
+      cl$add("n", res$n, sum(!is.na(x)) + length(y))
+    }
+  }
+  cl$check(min_cases = 400)
+})
+
+test_that("t-tests stay exact on data far from zero, sorted, or with a wild first value", {
+  set.seed(102)
+  cases <- list(
+    offset = list(1e8 + stats::rnorm(3000), 1e8 + 0.05 + stats::rnorm(2000)),
+    sorted = list(sort(stats::rexp(5000)), sort(stats::rexp(4000) * 1.1)),
+    wild = list(c(1e9, stats::rnorm(999)), c(-1e9, stats::rnorm(999))),
+    tiny = list(1e-100 * stats::rnorm(40), 1e-100 * stats::rnorm(30)),
+    far_tail = list(stats::rnorm(20000, 0), stats::rnorm(20000, 0.45)))
+  for (nm in names(cases)) {
+    x <- cases[[nm]][[1]]
+    y <- cases[[nm]][[2]]
+    d <- with_groups(x, y)
+    for (var_equal in c(TRUE, FALSE)) {
+      ref <- stats::t.test(x, y, var.equal = var_equal)
+      res <- htest_t2(d$x, d$g, var_equal = var_equal)
+      expect_equal(res$statistic, unname(ref$statistic), tolerance = tol, info = nm)
+      expect_equal(res$df, unname(ref$parameter), tolerance = tol, info = nm)
+      expect_equal(res$p_value, ref$p.value, tolerance = tol, info = nm)
+    }
+  }
+})
+
+test_that("integer columns give the t-test of their double values", {
+  set.seed(103)
+  x <- sample(c(0:20, NA), 300, TRUE)
+  g <- sample(c("u", "v"), 300, TRUE)
+  expect_identical(htest_t2(x, g), htest_t2(as.double(x), g))
+  ref <- stats::t.test(x[g == "u"], x[g == "v"], var.equal = TRUE)
+  expect_equal(htest_t2(x, g)$p_value, ref$p.value, tolerance = tol)
+})
+
+test_that("paired t-test equals t.test(paired = TRUE) on random data", {
+  set.seed(104)
+  cl <- collector()
+  for (i in seq_len(n_cases)) {
+    n <- max(2L, random_sizes(i, 2L)[1])
+    x <- random_values(n, i)
+    y <- x + if (i %% 3 == 0) round(stats::rnorm(n)) else stats::rnorm(n, 0.3, stats::rexp(1))
+    if (i %% 5 == 0) y[sample(n, 1)] <- NA
+    ref <- tryCatch(stats::t.test(x, y, paired = TRUE), error = function(e) NULL)
+    res <- htest_paired_t(x, y)
+    if (is.null(ref) || is.nan(ref$statistic)) {  # constant differences
+      cl$add("no answer", res$status %in% 1:2, TRUE)
+      next
+    }
+    cl$add("statistic", res$statistic, unname(ref$statistic))
+    cl$add("df", res$df, unname(ref$parameter))
+    cl$add("p_value", res$p_value, ref$p.value)
+    cl$add("estimate", res$estimate, unname(ref$estimate))
+  }
+  cl$check()
+})
+
+random_table_data <- function(i, n_groups = NULL) {
+  r <- if (is.null(n_groups)) sample(2:5, 1) else 2L
+  k <- if (is.null(n_groups)) sample(2:4, 1) else n_groups
+  n <- switch(i %% 4 + 1, sample(4:15, 1), sample(16:80, 1), sample(80:600, 1),
+              if (i %% 40 == 3) 20000L else sample(100:2000, 1))
+  repeat {
+    x <- factor(sample(letters[seq_len(r)], n, TRUE, prob = stats::runif(r)))
+    g <- factor(sample(LETTERS[seq_len(k)], n, TRUE, prob = stats::runif(k)))
+    if (i %% 6 == 0) x[sample(n, 2)] <- NA
+    ok <- !is.na(x)
+    if (nlevels(droplevels(x[ok])) >= 2 && nlevels(droplevels(g[ok])) >= 2) break
+  }
+  list(x = x, g = g)
+}
+
+test_that("Pearson chi-square (r x c) equals chisq.test(correct = FALSE)", {
+  set.seed(105)
+  cl <- collector()
+  for (i in seq_len(n_cases)) {
+    d <- random_table_data(i)
+    ref <- suppressWarnings(stats::chisq.test(d$x, d$g, correct = FALSE))
+    res <- htest_chisq(d$x, d$g)
+    cl$add("statistic", res$statistic, unname(ref$statistic))
+    cl$add("df", res$df, unname(ref$parameter))
+    cl$add("p_value", res$p_value, ref$p.value)
+    cl$add("n", res$n, sum(ref$observed))
+    cl$add("low expected noted", !is.na(res$note), any(ref$expected < 5))
+  }
+  cl$check()
+})
+
+test_that("Yates' correction follows chisq.test()'s rule", {
+  set.seed(106)
+  cl <- collector()
+  for (i in seq_len(n_cases)) {
+    d <- random_table_data(i, n_groups = if (i %% 10 == 0) 3L else 2L)
+    ref <- suppressWarnings(stats::chisq.test(d$x, d$g, correct = TRUE))
+    res <- htest_chisq(d$x, d$g, correct = TRUE)
+    cl$add("statistic", res$statistic, unname(ref$statistic))
+    cl$add("p_value", res$p_value, ref$p.value)
+    cl$add("method", res$method, ref$method)
+  }
+  cl$check()
+})
+
+test_that("Fisher's exact test (2 x 2) equals fisher.test(): p-value and odds ratio", {
+  set.seed(107)
+  cl <- collector()
+  for (i in seq_len(n_cases)) {
+    d <- random_table_data(i, n_groups = 2L)
+    if (i %% 9 == 0) {  # a zero cell: odds ratio 0 or Inf
+      d$x[d$x == "a" & d$g == "A"] <- "b"
+      if (nlevels(droplevels(d$x)) < 2) next
+    }
+    ref <- stats::fisher.test(d$x, d$g)
+    res <- htest_fisher(d$x, d$g)
+    cl$add("p_value", res$p_value, ref$p.value)
+    cl$add("odds ratio", res$estimate, unname(ref$estimate))
+  }
+  cl$check()
+  # symmetric margins: the tolerance decides which equal probabilities count
+  x <- factor(rep(c("a", "b", "a", "b"), c(5, 5, 5, 5)))
+  g <- factor(rep(c("A", "B"), each = 10))
+  expect_equal(htest_fisher(x, g)$p_value, stats::fisher.test(x, g)$p.value,
+               tolerance = tol)
+})
+
+test_that("signed-rank test equals wilcox.test(paired = TRUE), exact and approximate", {
+  set.seed(108)
+  cl <- collector()
+  seen <- c(exact = 0, approx = 0)
+  for (i in seq_len(n_cases)) {
+    n <- max(2L, random_sizes(i, 2L)[1])
+    x <- random_values(n, i)
+    y <- x + switch(i %% 3 + 1, stats::rnorm(n, 0.2), round(stats::rnorm(n)),
+                    stats::rnorm(n) * (stats::runif(n) > 0.2))
+    if (i %% 5 == 0) x[sample(n, 1)] <- NA
+    ref <- suppressWarnings(stats::wilcox.test(x, y, paired = TRUE))
+    res <- htest_signrank(x, y)
+    if (is.nan(ref$p.value)) {  # all differences zero
+      cl$add("no answer", res$status, 6L)
+      next
+    }
+    cl$add("statistic", res$statistic, unname(ref$statistic))
+    cl$add("p_value", res$p_value, ref$p.value)
+    cl$add("method", res$method, ref$method)
+    seen[if (res$exact == 1) "exact" else "approx"] <- seen[if (res$exact == 1) "exact" else "approx"] + 1
+  }
+  cl$check()
+  expect_true(all(seen > 30))
+})
+
+test_that("rank-sum test equals wilcox.test(), exact and approximate", {
+  set.seed(109)
+  cl <- collector()
+  seen <- c(exact = 0, approx = 0)
+  for (i in seq_len(n_cases)) {
+    n <- random_sizes(i)
+    x <- random_values(n[1], i)
+    y <- random_values(n[2], i) + stats::rnorm(1)
+    if (i %% 3 == 0) y <- round(y)
+    if (i %% 5 == 0) x[1] <- NA
+    if (all(is.na(x))) x <- c(x, 1)
+    d <- with_groups(x, y)
+    ref <- suppressWarnings(stats::wilcox.test(x, y))
+    res <- htest_ranksum(d$x, d$g)
+    if (is.nan(ref$p.value)) {  # all values tied
+      cl$add("no answer", res$status, 6L)
+      next
+    }
+    cl$add("statistic", res$statistic, unname(ref$statistic))
+    cl$add("p_value", res$p_value, ref$p.value)
+    cl$add("method", res$method, ref$method)
+    seen[if (res$exact == 1) "exact" else "approx"] <- seen[if (res$exact == 1) "exact" else "approx"] + 1
+  }
+  cl$check()
+  expect_true(all(seen > 30))
+})
+
+test_that("many variables in one call give the results of one call each", {
+  set.seed(110)
+  g <- sample(c("p", "q"), 500, TRUE)
+  X <- replicate(5, stats::rnorm(500), simplify = FALSE)
+  X[[3]][1:20] <- NA
+  all <- htest_t2(X, g, var_equal = FALSE)
+  one <- do.call(rbind, lapply(X, htest_t2, g = g, var_equal = FALSE))
+  expect_equal(all, one)
+  F <- replicate(4, factor(sample(letters[1:3], 500, TRUE)), simplify = FALSE)
+  expect_equal(htest_chisq(F, g)[, 1:7],
+               do.call(rbind, lapply(F, htest_chisq, g = g))[, 1:7])
+})
+
+test_that("chi-square count tables are table(x, g)", {
+  x <- factor(c("a", "b", "a", NA, "c", "a"), levels = c("a", "b", "c", "d"))
+  g <- c("u", "v", "v", "u", "u", NA)
+  tab <- attr(htest_chisq(x, g), "tables")[[1]]
+  ref <- table(x, factor(g))
+  expect_equal(unname(tab), unname(matrix(ref, nrow = 4)))
+  expect_equal(dimnames(tab), list(c("a", "b", "c", "d"), c("u", "v")))
+})
+
+test_that("the distribution functions chosen match base R far into the tails", {
+  cdf <- function(dist, q, df, gsl) .Call(vcfoutcomes:::C_htest_cdf, dist, q, df, gsl)
+  rel <- function(a, b) max(abs(a - b) / b)
+  # chi-square: GSL, within 1e-12 of pchisq down to p = 1e-200
+  for (df in c(1, 2, 3, 7, 30, 200)) {
+    q <- stats::qchisq(10^-c(0.3, 2, 5, 10, 30, 100, 200), df, lower.tail = FALSE)
+    expect_lt(rel(cdf(2L, q, rep(df, length(q)), TRUE),
+                  stats::pchisq(q, df, lower.tail = FALSE)), 1e-12)
+  }
+  # normal: GSL, within 1e-14 of pnorm down to z = -37
+  z <- -seq(0, 37, by = 0.25)
+  expect_lt(rel(cdf(3L, z, z, TRUE), stats::pnorm(z)), 1e-14)
+  # t: GSL misses by more than the contract in the far tail, hence Rmath
+  expect_gt(abs(cdf(1L, -20, 100, TRUE) / stats::pt(-20, 100) - 1), 1e-10)
+  expect_equal(cdf(1L, -20, 100, FALSE), stats::pt(-20, 100))
+})
+
+# vcf_compare --------------------------------------------------------------------
+
+make_data <- function(n = 60, seed = 1) {
+  set.seed(seed)
+  data.frame(group = sample(c("PV", "BKP"), n, TRUE),
+             age = round(stats::rnorm(n, 75, 8)),
+             bme = stats::rexp(n, 0.05),
+             sex = factor(sample(c("female", "male"), n, TRUE)),
+             shape = sample(c("wedge", "biconcave", "crush"), n, TRUE),
+             new_vcf = sample(c(TRUE, FALSE, NA), n, TRUE),
+             stringsAsFactors = FALSE)
+}
+
+test_that("vcf_compare defaults to pooled t and Pearson chi-square, as base R", {
+  d <- make_data()
+  res <- vcf_compare(d, by = "group")
+  expect_named(res, c("variable", "test", "statistic", "df", "p_value", "n",
+                      "method", "estimate", "note"))
+  expect_equal(res$variable, c("age", "bme", "sex", "shape", "new_vcf"))
+  expect_equal(res$test, c("t", "t", "chisq", "chisq", "chisq"))
+  g <- factor(d$group)
+  ref_t <- stats::t.test(d$age[g == "BKP"], d$age[g == "PV"], var.equal = TRUE)
+  expect_equal(res$statistic[1], unname(ref_t$statistic), tolerance = tol)
+  expect_equal(res$p_value[1], ref_t$p.value, tolerance = tol)
+  expect_equal(res$estimate[1], unname(diff(rev(ref_t$estimate))), tolerance = tol)
+  ref_c <- suppressWarnings(stats::chisq.test(d$new_vcf, g, correct = FALSE))
+  expect_equal(res$p_value[5], ref_c$p.value, tolerance = tol)
+  expect_equal(res$n[5], sum(!is.na(d$new_vcf)))
+  ref_s <- suppressWarnings(stats::chisq.test(d$shape, g, correct = FALSE))
+  expect_equal(res$statistic[4], unname(ref_s$statistic), tolerance = tol)
+})
+
+test_that("vcf_compare runs the tests named per variable", {
+  d <- make_data(80, seed = 2)
+  res <- vcf_compare(d, by = "group", vars = c("age", "bme", "sex"),
+                     tests = list(age = "welch", bme = "ranksum", sex = "fisher"))
+  expect_equal(res$test, c("welch", "ranksum", "fisher"))
+  g <- factor(d$group)
+  expect_equal(res$p_value[1], stats::t.test(age ~ g, d)$p.value, tolerance = tol)
+  expect_equal(res$p_value[2], stats::wilcox.test(bme ~ g, d)$p.value, tolerance = tol)
+  ref_f <- stats::fisher.test(d$sex, g)
+  expect_equal(res$p_value[3], ref_f$p.value, tolerance = tol)
+  expect_equal(res$estimate[3], unname(ref_f$estimate), tolerance = tol)
+  expect_true(is.na(res$df[2]) && is.na(res$statistic[3]))
+  # a single unnamed test applies to every variable
+  expect_equal(vcf_compare(d, "group", vars = c("age", "bme"), tests = "welch")$test,
+               c("welch", "welch"))
+  # a numeric variable under a categorical test is tabulated
+  d$score <- sample(1:3, nrow(d), TRUE)
+  res <- vcf_compare(d, "group", vars = "score", tests = c(score = "chisq"))
+  expect_equal(res$p_value, suppressWarnings(stats::chisq.test(d$score, g, correct = FALSE))$p.value,
+               tolerance = tol)
+})
+
+test_that("vcf_compare pairs rows by paired_by for paired t and signed-rank", {
+  set.seed(3)
+  pre <- data.frame(id = sample(1:30), visit = "pre", vas = sample(3:10, 30, TRUE))
+  post <- data.frame(id = 1:30, visit = "post", vas = sample(0:6, 30, TRUE))
+  post$vas[4] <- NA
+  d <- rbind(pre, post[-7, ])  # patient 7 has no post row
+  d$visit <- factor(d$visit, levels = c("pre", "post"))
+  d$vas2 <- d$vas * 1.5
+  res <- vcf_compare(d, by = "visit", paired_by = "id",
+                     tests = c(vas = "paired_t", vas2 = "signrank"))
+  x <- pre$vas[order(pre$id)][-7]
+  y <- post$vas[-7]
+  ref_t <- stats::t.test(x, y, paired = TRUE)
+  expect_equal(res$statistic[1], unname(ref_t$statistic), tolerance = tol)
+  expect_equal(res$p_value[1], ref_t$p.value, tolerance = tol)
+  expect_equal(res$n[1], 28)
+  ref_w <- suppressWarnings(stats::wilcox.test(1.5 * x, 1.5 * y, paired = TRUE))
+  expect_equal(res$statistic[2], unname(ref_w$statistic), tolerance = tol)
+  expect_equal(res$p_value[2], ref_w$p.value, tolerance = tol)
+  # the default for numeric variables with paired_by is the paired t-test
+  expect_equal(vcf_compare(d, by = "visit", vars = "vas", paired_by = "id")$test, "paired_t")
+})
+
+test_that("vcf_compare works on a large registry and with more than two groups", {
+  set.seed(4)
+  n <- 2e5
+  d <- data.frame(g = factor(sample(c("a", "b", "c"), n, TRUE)),
+                  f = factor(sample(c("x", "y", "z", "w"), n, TRUE)))
+  res <- vcf_compare(d, by = "g")
+  ref <- stats::chisq.test(d$f, d$g, correct = FALSE)
+  expect_equal(res$statistic, unname(ref$statistic), tolerance = tol)
+  expect_equal(res$p_value, ref$p.value, tolerance = tol)
+  d2 <- data.frame(g = sample(c("a", "b"), n, TRUE), x = stats::rnorm(n))
+  res <- vcf_compare(d2, by = "g")
+  ref <- stats::t.test(x ~ g, d2, var.equal = TRUE)
+  expect_equal(res$p_value, ref$p.value, tolerance = tol)
+})
+
+# Inputs without an answer -------------------------------------------------------
+
+test_that("variables without an answer give NA and one classed warning", {
+  d <- data.frame(group = rep(c("a", "b"), each = 6),
+                  const = 5,
+                  all_na = NA_real_,
+                  one_group = c(1:6, rep(NA, 6)),
+                  one_level = factor(rep("x", 12)),
+                  fine = c(1, 4, 2, 6, 3, 5, 9, 8, 7, 9, 12, 10))
+  expect_warning(res <- vcf_compare(d, by = "group"), class = "vcf_warning_no_answer")
+  expect_equal(is.na(res$p_value), c(TRUE, TRUE, TRUE, TRUE, FALSE))
+  expect_equal(res$note[1:4], c("data are essentially constant", "all values missing",
+                                "observed in fewer than 2 groups",
+                                "fewer than 2 observed levels"))
+  expect_true(all(is.na(res$statistic[1:4])))
+  expect_snapshot(vcf_compare(d, by = "group"))
+  # rank tests: all tied, all differences zero
+  d2 <- data.frame(group = rep(c("a", "b"), each = 4), id = rep(1:4, 2), x = 3)
+  expect_warning(r <- vcf_compare(d2, "group", vars = "x", tests = c(x = "ranksum")),
+                 class = "vcf_warning_no_answer")
+  expect_equal(r$note, "all values tied or all differences zero")
+  expect_warning(r <- vcf_compare(d2, "group", vars = "x", paired_by = "id",
+                                  tests = c(x = "signrank")),
+                 class = "vcf_warning_no_answer")
+  expect_true(is.na(r$p_value))
+  # Fisher needs a 2 x 2 table
+  d3 <- data.frame(group = rep(c("a", "b"), each = 6), f = rep(c("x", "y", "z"), 4))
+  expect_warning(r <- vcf_compare(d3, "group", tests = c(f = "fisher")),
+                 class = "vcf_warning_no_answer")
+  expect_equal(r$note, "not a 2 x 2 table")
+  # Welch with one observation in a group, pooled with n = 2
+  d4 <- data.frame(group = c("a", "b", "b"), x = c(1, 2, 4))
+  expect_warning(r <- vcf_compare(d4, "group", tests = "welch"), class = "vcf_warning_no_answer")
+  expect_equal(r$note, "not enough observations")
+  expect_equal(vcf_compare(d4, "group")$p_value,
+               stats::t.test(1, c(2, 4), var.equal = TRUE)$p.value, tolerance = tol)
+})
+
+test_that("inputs with no answer at all are classed errors", {
+  d <- make_data()
+  expect_error(vcf_compare(d[d$group == "PV", ], by = "group"), class = "vcf_error_groups")
+  d3 <- d
+  d3$group[1:5] <- "third"
+  expect_error(vcf_compare(d3, by = "group", vars = "age"), class = "vcf_error_groups")
+  expect_error(vcf_compare(d, by = "group", tests = c(sex = "t")), class = "vcf_error_type")
+  d$age[c(3, 9)] <- c(Inf, -Inf)
+  expect_error(vcf_compare(d, by = "group", vars = "age"), class = "vcf_error_value")
+  expect_error(vcf_compare(d, by = "grp"), class = "vcf_error_column")
+  expect_error(vcf_compare(d, by = "group", vars = "nope"), class = "vcf_error_column")
+  expect_error(vcf_compare(d, by = "group", tests = c(bme = "anova")), class = "vcf_error_test")
+  expect_error(vcf_compare(d, by = "group", tests = c(bme = "paired_t")),
+               class = "vcf_error_paired_by")
+  expect_error(vcf_compare(list(a = 1), by = "a"), class = "vcf_error_argument")
+  d$when <- Sys.Date()
+  expect_error(vcf_compare(d, by = "group", vars = "when"), class = "vcf_error_type")
+  dup <- data.frame(id = c(1, 1, 2, 1, 2), t = c("a", "a", "a", "b", "b"), x = 1:5)
+  expect_error(vcf_compare(dup, "t", paired_by = "id"), class = "vcf_error_duplicate_key")
+  nopair <- data.frame(id = 1:4, t = c("a", "a", "b", "b"), x = 1:4)
+  expect_error(vcf_compare(nopair, "t", paired_by = "id"), class = "vcf_error_pairs")
+  expect_error(htest_t2(1:3, c("a", "b")), class = "vcf_error_length")
+  expect_error(htest_t2(letters[1:4], c("a", "b", "a", "b")), class = "vcf_error_type")
+})
+
+test_that("error messages name the argument, the values and what was expected", {
+  d <- make_data()
+  expect_snapshot(vcf_compare(d[d$group == "PV", ], by = "group"), error = TRUE)
+  expect_snapshot(vcf_compare(d, by = "group", tests = c(sex = "t", shape = "welch")),
+                  error = TRUE)
+  d$age[c(3, 9)] <- c(Inf, -Inf)
+  expect_snapshot(vcf_compare(d, by = "group", vars = "age"), error = TRUE)
+  expect_snapshot(vcf_compare(d, by = "group", tests = c(bme = "anova")), error = TRUE)
+  dup <- data.frame(id = c(1, 1, 2, 1, 2), t = c("a", "a", "a", "b", "b"), x = 1:5)
+  expect_snapshot(vcf_compare(dup, "t", paired_by = "id"), error = TRUE)
+})

@@ -244,9 +244,9 @@ table1_continuous <- function(var, label, x, group, groups, unit, test) {
   values <- do.call(rbind, lapply(c("n", "median", "min", "max", "mean", "sd", "missing"),
                                   function(s) long_values(label, NA, s, all_groups, stats[[s]])))
   rows <- rbind(
-    table1_rows(label, NA, "median (range)", cells, groups, unit, test_result),
-    table1_rows(label, NA, "mean", means, groups, unit))
-  list(rows = rows$rows, values = rbind(values, test_values(label, test_result)))
+    table1_rows(label, NA, "median (range)", cells, groups, unit, test_result)$rows,
+    table1_rows(label, NA, "mean", means, groups, unit)$rows)
+  list(rows = rows, values = rbind(values, test_values(label, test_result)))
 }
 
 table1_categorical <- function(var, label, x, group, groups, unit, test) {

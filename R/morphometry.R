@@ -28,7 +28,7 @@ parse_orientation <- function(code, what, call) {
 resolve_orientation <- function(scan, orientation, call) {
   header <- scan$orientation
   if (!is.null(orientation)) {
-    given <- parse_orientation(orientation, "{.arg orientation}", call)
+    given <- parse_orientation(orientation, "`orientation`", call)
     if (!is.null(header) && !is.na(header) && header != given$code) {
       vcf_abort(c("The orientation in the header of {scan$what} disagrees with {.arg orientation}.",
                   x = "Header: {.val {header}}; {.arg orientation}: {.val {given$code}}."),

@@ -82,7 +82,7 @@ resolve_spacing <- function(scans, spacing, call) {
       all(is.finite(spacing)) && all(spacing > 0)
     if (!ok) {
       vcf_abort(c("{.arg spacing} must be 1 or 3 positive finite voxel sizes in mm.",
-                  x = "It is {.val {format_values(spacing)}}."),
+                  x = "It is {paste(format_values(spacing), collapse = ', ')}."),
                 c("spacing", "argument"), call = call)
     }
     spacing <- rep_len(as.double(spacing), 3L)
@@ -162,7 +162,7 @@ check_labels_arg <- function(labels, call) {
     all(labels >= 1 & labels <= 65535)
   if (!ok) {
     vcf_abort(c("{.arg labels} must be whole numbers in 1..65535.",
-                x = "It is {.val {format_values(labels)}}."),
+                x = "It is {paste(format_values(labels), collapse = ', ')}."),
               c("labels", "argument"), call = call)
   }
   unique(as.integer(labels))
@@ -336,7 +336,8 @@ volume_rows <- function(tally, voxel, labels, scan) {
   cement <- count(c(3L, 5L))
   bme <- count(4L)
   bone <- body - cement
-  pct <- ifelse(bone > 0, 100 * bme / bone, NA_real_)
+  pct <- rep(NA_real_, length(labels))
+  pct[bone > 0] <- 100 * bme[bone > 0] / bone[bone > 0]
   rows <- data.frame(scan = rep(scan, length(labels)), label = labels,
                      level = vcf_level(labels),
                      body_mm3 = body * voxel, bme_mm3 = bme * voxel,

@@ -147,13 +147,15 @@ vcf_morphometry <- function(vertebrae, spacing = NULL, orientation = NULL,
   } else {
     parts <- list(morphometry_one(vertebrae, spacing, orientation, labels, names, call))
   }
-  rows <- do.call(rbind, parts)
-  rownames(rows) <- NULL
+  rows <- bind_parts(parts)
+  rows <- data.frame(scan = rows$scan, label = rows$label, level = vcf_level(rows$label),
+                     ha_mm = rows$ha_mm, hm_mm = rows$hm_mm, hp_mm = rows$hp_mm,
+                     ap_mm = rows$ap_mm, voxels = rows$voxels, stringsAsFactors = FALSE)
   structure(rows, class = c("vcf_morphometry", "data.frame"))
 }
 
 morphometry_one <- function(vertebrae, spacing, orientation, labels, scan, call) {
-  image <- read_scan(vertebrae, "vertebrae", call)
+  image <- read_scan(vertebrae, "vertebrae", call, orient = TRUE)
   spacing <- resolve_spacing(list(image), spacing, call)
   orient <- resolve_orientation(image, orientation, call)
   d <- as.integer(dim(image$data))
@@ -164,12 +166,10 @@ morphometry_one <- function(vertebrae, spacing, orientation, labels, scan, call)
   if (is.null(labels)) labels <- sort(found)
   m <- match(labels, found)
   pick <- function(v) unname(v[m])
-  data.frame(scan = rep(scan, length(labels)), label = labels,
-             level = vcf_level(labels),
-             ha_mm = pick(heights$ha), hm_mm = pick(heights$hm),
-             hp_mm = pick(heights$hp), ap_mm = pick(heights$ap),
-             voxels = ifelse(is.na(m), 0, pick(res$count)),
-             stringsAsFactors = FALSE)
+  list(scan = rep(scan, length(labels)), label = labels,
+       ha_mm = pick(heights$ha), hm_mm = pick(heights$hm),
+       hp_mm = pick(heights$hp), ap_mm = pick(heights$ap),
+       voxels = ifelse(is.na(m), 0, pick(res$count)))
 }
 
 # Heights from the per-column superior-inferior extents of the mid-sagittal

@@ -9,17 +9,17 @@
 # what): `spacing` and `orientation` come from a header and are NULL for a
 # plain array; orientation is NA when the header has no qform/sform; `what`
 # names the argument and, for files, the file.
-read_scan <- function(x, arg, call = rlang::caller_env()) {
+read_scan <- function(x, arg, call = rlang::caller_env(), orient = FALSE) {
   if (is.character(x)) {
     if (length(x) != 1L || is.na(x)) {
       vcf_abort(c("{.arg {arg}} must be one path, an array or a {.cls niftiImage}.",
                   x = "It is {.val {format_arg(x)}}."),
                 c("type", "input"), call = call)
     }
-    return(read_nifti_file(x, arg, call))
+    return(read_nifti_file(x, arg, call, orient))
   }
   if (inherits(x, "niftiImage")) {
-    return(nifti_scan(x, arg, paste0("`", arg, "`"), call))
+    return(nifti_scan(x, arg, paste0("`", arg, "`"), call, orient))
   }
   if (!is.array(x) || !(is.numeric(x) || is.logical(x) || is.raw(x))) {
     vcf_abort(c("{.arg {arg}} must be a path to a NIfTI file or an integer, double, logical or raw array.",
@@ -30,7 +30,7 @@ read_scan <- function(x, arg, call = rlang::caller_env()) {
   list(data = x, spacing = NULL, orientation = NULL, what = paste0("`", arg, "`"))
 }
 
-read_nifti_file <- function(path, arg, call) {
+read_nifti_file <- function(path, arg, call, orient) {
   what <- paste0("`", arg, "` (file ", path, ")")
   if (!file.exists(path)) {
     vcf_abort(c("Cannot read {.arg {arg}}: file {.file {path}} does not exist."),
@@ -44,17 +44,20 @@ read_nifti_file <- function(path, arg, call) {
                   i = "RNifti: {conditionMessage(e)}"),
                 c("file", "input"), file = path, call = call)
     })
-  nifti_scan(img, arg, what, call)
+  nifti_scan(img, arg, what, call, orient)
 }
 
-nifti_scan <- function(img, arg, what, call) {
+nifti_scan <- function(img, arg, what, call, orient) {
   d <- dim(img)
   # a 3D image stored with trailing unit dimensions
   if (length(d) > 3L && all(d[-(1:3)] == 1L)) dim(img) <- d[1:3]
   check_3d(img, what, call)
   spacing <- RNifti::pixdim(img)[1:3] * unit_to_mm(RNifti::pixunits(img))
-  code <- attr(RNifti::xform(img), "code")
-  orientation <- if (is.null(code) || code == 0) NA_character_ else RNifti::orientation(img)
+  orientation <- NULL
+  if (orient) {
+    code <- attr(RNifti::xform(img), "code")
+    orientation <- if (is.null(code) || code == 0) NA_character_ else RNifti::orientation(img)
+  }
   list(data = img, spacing = spacing, orientation = orientation, what = what)
 }
 
@@ -281,12 +284,24 @@ vcf_volumetrics <- function(vertebrae, bme, cement = NULL, spacing = NULL,
     parts <- list(volumetrics_one(vertebrae, bme, cement, spacing, labels,
                                   scan_names(vertebrae), call))
   }
-  rows <- do.call(rbind, lapply(parts, `[[`, "rows"))
-  outside <- do.call(rbind, lapply(parts, `[[`, "outside"))
+  rows <- bind_parts(lapply(parts, `[[`, "rows"))
+  rows <- data.frame(scan = rows$scan, label = rows$label, level = vcf_level(rows$label),
+                     body_mm3 = rows$body_mm3, bme_mm3 = rows$bme_mm3,
+                     cement_mm3 = rows$cement_mm3, bme_pct = rows$bme_pct,
+                     bme_class = vcf_bme_class(rows$bme_pct), stringsAsFactors = FALSE)
+  outside <- as.data.frame(bind_parts(lapply(parts, `[[`, "outside")),
+                           stringsAsFactors = FALSE)
   warn_undefined_pct(rows)
-  rownames(rows) <- NULL
-  rownames(outside) <- NULL
   structure(rows, outside = outside, class = c("vcf_volumetrics", "data.frame"))
+}
+
+# Concatenates, column by column, per-scan lists of plain vectors (cheaper
+# than rbind() on hundreds of data frames).
+bind_parts <- function(parts) {
+  cols <- names(parts[[1L]])
+  out <- lapply(cols, function(col) unlist(lapply(parts, `[[`, col), use.names = FALSE))
+  names(out) <- cols
+  out
 }
 
 volumetrics_one <- function(vertebrae, bme, cement, spacing, labels, scan, call) {
@@ -320,9 +335,9 @@ raise_voxel_error <- function(error, scans, call) {
 volume_rows <- function(tally, voxel, labels, scan) {
   background <- tally[, 1L] == 0
   bg <- colSums(tally[background, -1L, drop = FALSE])
-  outside <- data.frame(scan = scan,
-                        bme_outside_mm3 = (bg[3L] + bg[4L]) * voxel,
-                        cement_outside_mm3 = (bg[2L] + bg[4L]) * voxel)
+  outside <- list(scan = scan,
+                  bme_outside_mm3 = unname(bg[3L] + bg[4L]) * voxel,
+                  cement_outside_mm3 = unname(bg[2L] + bg[4L]) * voxel)
   tally <- tally[!background, , drop = FALSE]
   label <- as.integer(tally[, 1L])
   if (is.null(labels)) labels <- label
@@ -338,13 +353,10 @@ volume_rows <- function(tally, voxel, labels, scan) {
   bone <- body - cement
   pct <- rep(NA_real_, length(labels))
   pct[bone > 0] <- 100 * bme[bone > 0] / bone[bone > 0]
-  rows <- data.frame(scan = rep(scan, length(labels)), label = labels,
-                     level = vcf_level(labels),
-                     body_mm3 = body * voxel, bme_mm3 = bme * voxel,
-                     cement_mm3 = cement * voxel, bme_pct = pct,
-                     bme_class = vcf_bme_class(pct),
-                     stringsAsFactors = FALSE)
-  rows <- rows[order(rows$label), , drop = FALSE]
+  o <- order(labels)
+  rows <- list(scan = rep(scan, length(labels)), label = labels[o],
+               body_mm3 = body[o] * voxel, bme_mm3 = bme[o] * voxel,
+               cement_mm3 = cement[o] * voxel, bme_pct = pct[o])
   list(rows = rows, outside = outside)
 }
 

@@ -1,24 +1,26 @@
 /* volumetrics: one fused pass over a label map and its BME and cement masks.
  *
  * The three arrays are read in R's own storage (integer, double, logical or
- * raw), never converted as a whole: each is decoded a chunk at a time into a
- * small cache-resident buffer (labels to uint16, masks to uint8), validating
- * as it goes, and the chunk is then tallied. Decoding is one tight loop per
- * storage type, so the dispatch costs one switch per chunk, not per voxel.
+ * raw) in place, never converted or copied: a small kernel is instantiated
+ * by macro for each combination of storage types (integer and logical share
+ * their C type), and chosen once per call.
  *
- * Each voxel gets the code label * 4 + bme * 2 + cement, and a 64-bit count
+ * Each voxel has the code label * 4 + bme * 2 + cement, and a 64-bit count
  * per code is kept. Label maps are spatially coherent (long runs of
- * background or of one body), so counts are accumulated over runs of equal
- * codes in a register: a plain histogram would stall on the load-add-store
- * dependency of consecutive increments of the same bin.
+ * background or of one body), so the kernel compares blocks of 16 voxels
+ * with the voxel before them: a block equal to it throughout continues the
+ * current run, is valid because that voxel was, and costs a few vectorised
+ * compares. Only blocks where some value changes are walked voxel by voxel,
+ * validating each value and adding finished runs to the table. Counting runs
+ * rather than incrementing a bin per voxel also avoids the load-add-store
+ * dependency a histogram has on long runs of one code.
  */
 #include "vcf.h"
 #include <string.h>
 
 #define VOL_LABEL_MAX 65535
-#define VOL_CODES ((VOL_LABEL_MAX + 1) * 4)
-#define VOL_CHUNK 4096
-#define VOL_INTERRUPT_CHUNKS 4096 /* check for interrupts every 16M voxels */
+#define VOL_BLOCK 16
+#define VOL_SPAN ((R_xlen_t) 1 << 24) /* voxels between interrupt checks */
 
 /* Which input held the first invalid voxel (as reported to R). */
 enum { VOL_OK = 0, VOL_BAD_LABEL = 1, VOL_BAD_BME = 2, VOL_BAD_CEMENT = 3 };
@@ -28,73 +30,146 @@ static int vol_supported(SEXP x) {
   return t == INTSXP || t == REALSXP || t == LGLSXP || t == RAWSXP;
 }
 
-/* Decoders: fill out[0..n) from x[from..from+n), return nonzero if any value
- * is invalid. The flag is or-ed rather than branched on so the loops stay
- * branch-free; the offending voxel is located afterwards. */
-static int decode_labels(SEXP x, R_xlen_t from, int n, uint16_t *out) {
-  unsigned bad = 0;
-  switch (TYPEOF(x)) {
-  case INTSXP:
-  case LGLSXP: {
-    const int *p = (TYPEOF(x) == INTSXP ? INTEGER(x) : LOGICAL(x)) + from;
-    for (int j = 0; j < n; j++) {
-      bad |= (unsigned) p[j] > VOL_LABEL_MAX;
-      out[j] = (uint16_t) p[j];
-    }
-    break;
-  }
-  case REALSXP: {
-    const double *p = REAL(x) + from;
-    for (int j = 0; j < n; j++) {
-      double d = p[j];
-      /* the range test also rejects NaN before the cast */
-      int inside = d >= 0 && d <= VOL_LABEL_MAX;
-      int v = inside ? (int) d : 0;
-      bad |= !inside || (double) v != d;
-      out[j] = (uint16_t) v;
-    }
-    break;
-  }
-  case RAWSXP: {
-    const Rbyte *p = RAW(x) + from;
-    for (int j = 0; j < n; j++) out[j] = p[j];
-    break;
-  }
-  }
-  return bad != 0;
+typedef struct {
+  int64_t *tally;   /* 4 counts per label, labels 0 .. n_labels - 1 */
+  int n_labels;
+  uint32_t code;    /* code of the current run */
+  int64_t run;      /* voxels in the current run not yet in the table */
+  int which;        /* VOL_OK or the input holding the first invalid voxel */
+  R_xlen_t bad;     /* its 0-based index */
+} vol_state;
+
+/* Grows the zeroed table to cover `label`. Label maps use small labels
+ * (VerSe codes are at most 28), so the table starts small and rarely grows;
+ * it never exceeds the 65536-label maximum. */
+static void vol_grow(vol_state *st, int label) {
+  int grown = st->n_labels;
+  while (grown <= label) grown *= 2;
+  if (grown > VOL_LABEL_MAX + 1) grown = VOL_LABEL_MAX + 1;
+  int64_t *bigger = (int64_t *) R_alloc((size_t) grown * 4, sizeof(int64_t));
+  memcpy(bigger, st->tally, (size_t) st->n_labels * 4 * sizeof(int64_t));
+  memset(bigger + (size_t) st->n_labels * 4, 0,
+         (size_t) (grown - st->n_labels) * 4 * sizeof(int64_t));
+  st->tally = bigger;
+  st->n_labels = grown;
 }
 
-static int decode_mask(SEXP x, R_xlen_t from, int n, uint8_t *out) {
-  unsigned bad = 0;
+/* The slow path for voxel i, its values widened to double (NA_integer_
+ * becomes a negative number and NaN fails every test, so both are invalid).
+ * Returns 0 and records the voxel if a value is invalid. */
+static int vol_step(vol_state *st, double l, double b, double c, R_xlen_t i) {
+  if (!(l >= 0 && l <= VOL_LABEL_MAX) || l != (double) (int) l) {
+    st->which = VOL_BAD_LABEL; st->bad = i; return 0;
+  }
+  if (!(b == 0 || b == 1)) { st->which = VOL_BAD_BME; st->bad = i; return 0; }
+  if (!(c == 0 || c == 1)) { st->which = VOL_BAD_CEMENT; st->bad = i; return 0; }
+  int label = (int) l;
+  uint32_t code = ((uint32_t) label << 2) | ((uint32_t) b << 1) | (uint32_t) c;
+  if (code != st->code) {
+    st->tally[st->code] += st->run;
+    if (label >= st->n_labels) vol_grow(st, label);
+    st->code = code;
+    st->run = 0;
+  }
+  st->run++;
+  return 1;
+}
+
+/* Kernel over voxels [0, n) of one span; voxel 0 always takes the slow
+ * path, so a span needs nothing from the one before. CGET reads the cement
+ * value (a constant 0 when there is no cement mask). */
+#define VOL_KERNEL(NAME, LT, BT, CT, CGET)                                      \
+  static int NAME(const void *lab_, const void *bme_, const void *cem_,       \
+                  R_xlen_t n, R_xlen_t offset, vol_state *st) {               \
+    const LT *lab = (const LT *) lab_;                                        \
+    const BT *bme = (const BT *) bme_;                                        \
+    const CT *cem = (const CT *) cem_;                                        \
+    (void) cem;                                                               \
+    if (n == 0) return 1;                                                     \
+    if (!vol_step(st, (double) lab[0], (double) bme[0], (double) CGET(0),     \
+                  offset)) return 0;                                          \
+    R_xlen_t i = 1;                                                           \
+    while (i < n) {                                                           \
+      LT l0 = lab[i - 1];                                                     \
+      BT b0 = bme[i - 1];                                                     \
+      CT c0 = CGET(i - 1);                                                    \
+      if (i + VOL_BLOCK <= n) {                                               \
+        int diff = 0;                                                         \
+        for (int t = 0; t < VOL_BLOCK; t++)                                   \
+          diff |= (lab[i + t] != l0) | (bme[i + t] != b0) |                   \
+                  (CGET(i + t) != c0);                                        \
+        if (!diff) {                                                          \
+          st->run += VOL_BLOCK;                                               \
+          i += VOL_BLOCK;                                                     \
+          continue;                                                           \
+        }                                                                     \
+      }                                                                       \
+      R_xlen_t end = i + VOL_BLOCK < n ? i + VOL_BLOCK : n;                   \
+      for (; i < end; i++) {                                                  \
+        if (lab[i] == lab[i - 1] && bme[i] == bme[i - 1] &&                   \
+            CGET(i) == CGET(i - 1)) {                                         \
+          st->run++;                                                          \
+        } else if (!vol_step(st, (double) lab[i], (double) bme[i],            \
+                             (double) CGET(i), offset + i)) {                 \
+          return 0;                                                           \
+        }                                                                     \
+      }                                                                       \
+    }                                                                         \
+    return 1;                                                                 \
+  }
+
+#define VOL_CEM(i) cem[i]
+#define VOL_NOCEM(i) ((Rbyte) 0)
+
+/* Instances: labels (i = int, d = double, r = raw) x bme x cement (n = none). */
+#define VOL_KERNELS_FOR(LN, LT, BN, BT)                                        \
+  VOL_KERNEL(vol_##LN##BN##i, LT, BT, int, VOL_CEM)                           \
+  VOL_KERNEL(vol_##LN##BN##d, LT, BT, double, VOL_CEM)                        \
+  VOL_KERNEL(vol_##LN##BN##r, LT, BT, Rbyte, VOL_CEM)                         \
+  VOL_KERNEL(vol_##LN##BN##n, LT, BT, Rbyte, VOL_NOCEM)
+#define VOL_KERNELS_FOR_LABEL(LN, LT)                                          \
+  VOL_KERNELS_FOR(LN, LT, i, int)                                              \
+  VOL_KERNELS_FOR(LN, LT, d, double)                                           \
+  VOL_KERNELS_FOR(LN, LT, r, Rbyte)
+
+VOL_KERNELS_FOR_LABEL(i, int)
+VOL_KERNELS_FOR_LABEL(d, double)
+VOL_KERNELS_FOR_LABEL(r, Rbyte)
+
+typedef int (*vol_kernel)(const void *, const void *, const void *, R_xlen_t,
+                          R_xlen_t, vol_state *);
+
+#define VOL_ROW(LN, BN) {vol_##LN##BN##i, vol_##LN##BN##d, vol_##LN##BN##r, vol_##LN##BN##n}
+static const vol_kernel vol_kernels[3][3][4] = {
+  {VOL_ROW(i, i), VOL_ROW(i, d), VOL_ROW(i, r)},
+  {VOL_ROW(d, i), VOL_ROW(d, d), VOL_ROW(d, r)},
+  {VOL_ROW(r, i), VOL_ROW(r, d), VOL_ROW(r, r)}
+};
+
+/* Index of a storage type in the kernel table, and its element size. */
+static int vol_kind(SEXP x) {
   switch (TYPEOF(x)) {
-  case INTSXP:
-  case LGLSXP: {
-    const int *p = (TYPEOF(x) == INTSXP ? INTEGER(x) : LOGICAL(x)) + from;
-    for (int j = 0; j < n; j++) {
-      bad |= (unsigned) p[j] > 1u;
-      out[j] = (uint8_t) (p[j] & 1);
-    }
-    break;
+  case REALSXP: return 1;
+  case RAWSXP: return 2;
+  default: return 0; /* integer and logical */
   }
-  case REALSXP: {
-    const double *p = REAL(x) + from;
-    for (int j = 0; j < n; j++) {
-      double d = p[j];
-      bad |= !(d == 0.0 || d == 1.0);
-      out[j] = d == 1.0;
-    }
-    break;
+}
+
+static const void *vol_data(SEXP x) {
+  switch (TYPEOF(x)) {
+  case INTSXP: return INTEGER(x);
+  case LGLSXP: return LOGICAL(x);
+  case REALSXP: return REAL(x);
+  default: return RAW(x);
   }
-  case RAWSXP: {
-    const Rbyte *p = RAW(x) + from;
-    for (int j = 0; j < n; j++) {
-      bad |= p[j] > 1u;
-      out[j] = p[j] & 1u;
-    }
-    break;
+}
+
+static size_t vol_size(SEXP x) {
+  switch (TYPEOF(x)) {
+  case REALSXP: return sizeof(double);
+  case RAWSXP: return 1;
+  default: return sizeof(int);
   }
-  }
-  return bad != 0;
 }
 
 /* The value of x[i] as a double, NA kept, for error messages. */
@@ -105,42 +180,6 @@ static double value_at(SEXP x, R_xlen_t i) {
   case REALSXP: return REAL(x)[i];
   default: return RAW(x)[i];
   }
-}
-
-static int label_ok(SEXP x, R_xlen_t i) {
-  double v = value_at(x, i);
-  return !ISNAN(v) && v >= 0 && v <= VOL_LABEL_MAX && v == (double) (int) v;
-}
-
-static int mask_ok(SEXP x, R_xlen_t i) {
-  double v = value_at(x, i);
-  return v == 0.0 || v == 1.0;
-}
-
-/* First invalid voxel of the chunk starting at `from` (the chunk is known to
- * hold one). */
-static R_xlen_t first_bad(SEXP x, R_xlen_t from, int n, int is_label) {
-  for (int j = 0; j < n; j++)
-    if (!(is_label ? label_ok(x, from + j) : mask_ok(x, from + j)))
-      return from + j;
-  return from; /* not reached */
-}
-
-/* Adds the chunk's counts to tally[code]. */
-static void tally_chunk(const uint16_t *lab, const uint8_t *bme,
-                        const uint8_t *cem, int n, int64_t *tally) {
-  uint32_t current = ((uint32_t) lab[0] << 2) | ((uint32_t) bme[0] << 1) | cem[0];
-  int64_t run = 0;
-  for (int j = 0; j < n; j++) {
-    uint32_t code = ((uint32_t) lab[j] << 2) | ((uint32_t) bme[j] << 1) | cem[j];
-    if (code != current) {
-      tally[current] += run;
-      current = code;
-      run = 0;
-    }
-    run++;
-  }
-  tally[current] += run;
 }
 
 /* C_volumetrics_tally(labels, bme, cement)
@@ -166,38 +205,34 @@ static SEXP C_volumetrics_tally(SEXP labels, SEXP bme, SEXP cement) {
   vcf_arg_length(bme, n, "bme");
   if (has_cement) vcf_arg_length(cement, n, "cement");
 
-  int64_t *tally = (int64_t *) R_alloc(VOL_CODES, sizeof(int64_t));
-  memset(tally, 0, (size_t) VOL_CODES * sizeof(int64_t));
-  uint16_t lab[VOL_CHUNK];
-  uint8_t mb[VOL_CHUNK], mc[VOL_CHUNK];
-  memset(mc, 0, sizeof(mc));
+  vol_state st;
+  st.n_labels = 64;
+  st.tally = (int64_t *) R_alloc((size_t) st.n_labels * 4, sizeof(int64_t));
+  memset(st.tally, 0, (size_t) st.n_labels * 4 * sizeof(int64_t));
+  st.code = 0;
+  st.run = 0;
+  st.which = VOL_OK;
+  st.bad = 0;
 
-  int which = VOL_OK;
-  R_xlen_t bad_index = 0;
-  SEXP bad_array = R_NilValue;
-  long chunks = 0;
-  for (R_xlen_t from = 0; from < n; from += VOL_CHUNK) {
-    int len = (int) (n - from < VOL_CHUNK ? n - from : VOL_CHUNK);
-    if (decode_labels(labels, from, len, lab)) {
-      which = VOL_BAD_LABEL; bad_array = labels;
-      bad_index = first_bad(labels, from, len, 1);
-    }
-    if (decode_mask(bme, from, len, mb)) {
-      R_xlen_t i = first_bad(bme, from, len, 0);
-      if (which == VOL_OK || i < bad_index) {
-        which = VOL_BAD_BME; bad_array = bme; bad_index = i;
-      }
-    }
-    if (has_cement && decode_mask(cement, from, len, mc)) {
-      R_xlen_t i = first_bad(cement, from, len, 0);
-      if (which == VOL_OK || i < bad_index) {
-        which = VOL_BAD_CEMENT; bad_array = cement; bad_index = i;
-      }
-    }
-    if (which != VOL_OK) break;
-    tally_chunk(lab, mb, mc, len, tally);
-    if (++chunks % VOL_INTERRUPT_CHUNKS == 0) R_CheckUserInterrupt();
+  vol_kernel kernel = vol_kernels[vol_kind(labels)][vol_kind(bme)]
+                                 [has_cement ? vol_kind(cement) : 3];
+  const char *pl = vol_data(labels), *pb = vol_data(bme);
+  const char *pc = has_cement ? vol_data(cement) : NULL;
+  size_t sl = vol_size(labels), sb = vol_size(bme);
+  size_t sc = has_cement ? vol_size(cement) : 0;
+  for (R_xlen_t from = 0; from < n; from += VOL_SPAN) {
+    R_xlen_t len = n - from < VOL_SPAN ? n - from : VOL_SPAN;
+    if (!kernel(pl + from * sl, pb + from * sb, pc ? pc + from * sc : NULL,
+                len, from, &st)) break;
+    if (from + len < n) R_CheckUserInterrupt();
   }
+  st.tally[st.code] += st.run;
+
+  int which = st.which;
+  R_xlen_t bad_index = st.bad;
+  SEXP bad_array = which == VOL_BAD_LABEL ? labels : which == VOL_BAD_BME ? bme : cement;
+  int n_tally = st.n_labels;
+  int64_t *tally = st.tally;
 
   SEXP result = PROTECT(Rf_allocVector(VECSXP, 2));
   SEXP names = PROTECT(Rf_allocVector(STRSXP, 2));
@@ -212,14 +247,14 @@ static SEXP C_volumetrics_tally(SEXP labels, SEXP bme, SEXP cement) {
 
   if (which == VOL_OK) {
     int present = 0;
-    for (int l = 0; l <= VOL_LABEL_MAX; l++) {
+    for (int l = 0; l < n_tally; l++) {
       const int64_t *t = tally + 4 * l;
       if (t[0] | t[1] | t[2] | t[3]) present++;
     }
     SEXP mat = PROTECT(Rf_allocMatrix(REALSXP, present, 5));
     double *m = REAL(mat);
     int row = 0;
-    for (int l = 0; l <= VOL_LABEL_MAX; l++) {
+    for (int l = 0; l < n_tally; l++) {
       const int64_t *t = tally + 4 * l;
       if (!(t[0] | t[1] | t[2] | t[3])) continue;
       m[row] = l;

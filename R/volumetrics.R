@@ -383,14 +383,22 @@ describe_scan_labels <- function(rows) {
 
 #' @export
 format.vcf_volumetrics <- function(x, ...) {
-  out <- as.data.frame(unclass_volumetrics(x))
+  out <- unclass_volumetrics(x)
+  if (!all(volumetrics_columns %in% names(out))) return(format(out, ...))
   for (col in c("body_mm3", "bme_mm3", "cement_mm3")) out[[col]] <- format(out[[col]], digits = 6)
   out$bme_pct <- ifelse(is.na(out$bme_pct), "NA", formatC(out$bme_pct, format = "f", digits = 1))
   out
 }
 
+volumetrics_columns <- c("scan", "label", "level", "body_mm3", "bme_mm3",
+                         "cement_mm3", "bme_pct", "bme_class")
+
 #' @export
 print.vcf_volumetrics <- function(x, ...) {
+  if (!all(volumetrics_columns %in% names(x))) {
+    print(unclass_volumetrics(x), ...)
+    return(invisible(x))
+  }
   scans <- length(unique(x$scan))
   cat("BME volumetrics: ", nrow(x), " vertebra", if (nrow(x) != 1L) "e",
       " in ", scans, " scan", if (scans != 1L) "s", "\n", sep = "")

@@ -95,7 +95,7 @@ test_that("the fused pass matches tabulate() on random arrays of every storage t
   expect_equal(unname(res$tally), unname(ref_tally(binary, bme)))
 })
 
-test_that("tallies cross chunk boundaries and handle one voxel and large labels", {
+test_that("tallies cross block boundaries and handle one voxel and large labels", {
   set.seed(7)
   n <- 3L * 4096L + 17L
   labels <- array(rep(c(0L, 3L, 65535L), length.out = n)[sample(n)], c(n, 1L, 1L))
@@ -105,6 +105,32 @@ test_that("tallies cross chunk boundaries and handle one voxel and large labels"
   one <- .Call(vcfoutcomes:::C_volumetrics_tally, array(7L, c(1, 1, 1)),
                array(1L, c(1, 1, 1)), array(0L, c(1, 1, 1)))
   expect_equal(unname(one$tally), matrix(c(7, 0, 0, 1, 0), 1))
+})
+
+test_that("tallies are continuous across the interrupt-check spans and validate there", {
+  skip_on_cran()
+  n <- 2^24 + 37
+  labels <- raw(n)
+  labels[(2^24 - 100):(2^24 + 20)] <- as.raw(9)   # a run across the boundary
+  bme <- raw(n)
+  bme[(2^24 - 5):(2^24 + 5)] <- as.raw(1)
+  dim(labels) <- dim(bme) <- c(n, 1, 1)
+  res <- .Call(vcfoutcomes:::C_volumetrics_tally, labels, bme, NULL)
+  expect_equal(unname(res$tally),
+               rbind(c(0, n - 121, 0, 0, 0), c(9, 121 - 11, 0, 11, 0)))
+  bme[2^24 + 3] <- as.raw(2)
+  res <- .Call(vcfoutcomes:::C_volumetrics_tally, labels, bme, NULL)
+  expect_equal(res$error, c(2, 2^24 + 3, 2))
+})
+
+test_that("labels above 65535 and negative labels are invalid", {
+  bme <- array(0L, c(3, 1, 1))
+  res <- .Call(vcfoutcomes:::C_volumetrics_tally, array(c(0L, 65535L, 65536L), c(3, 1, 1)), bme, NULL)
+  expect_equal(res$error, c(1, 3, 65536))
+  res <- .Call(vcfoutcomes:::C_volumetrics_tally, array(c(0, 65535, -0.5), c(3, 1, 1)), bme, NULL)
+  expect_equal(res$error, c(1, 3, -0.5))
+  res <- .Call(vcfoutcomes:::C_volumetrics_tally, array(c(0L, NA, 1L), c(3, 1, 1)), bme, NULL)
+  expect_equal(res$error[1:2], c(1, 2))
 })
 
 test_that("the C entry point reports the first invalid voxel of any input", {

@@ -235,9 +235,12 @@ check_labels_arg <- function(labels, call) {
 #' @param bme BME mask on the same grid, holding only 0 and 1 (or `FALSE`,
 #'   `TRUE`), in the same forms.
 #' @param cement Cement mask like `bme`, or `NULL` for no cement.
-#' @param spacing Voxel size in mm, 3 values (or 1 for isotropic voxels).
-#'   Defaults to the header's; required for plain arrays; when given for a
-#'   file it must agree with the header (to 1e-6 relative).
+#' @param spacing Voxel size in mm along the array axes, 3 values (or 1 for
+#'   isotropic voxels). Defaults to the header's `pixdim` (converted to mm
+#'   when the header gives micrometres or metres, taken as mm when its units
+#'   are unknown); required for plain arrays; when given for a file it must
+#'   agree with the header (to 1e-6 relative). The files of one scan must
+#'   agree with each other too.
 #' @param labels Labels to report, or `NULL` for every label present.
 #' @return A data frame of class `vcf_volumetrics` with one row per scan and
 #'   label: `scan`, `label`, `level` (ordered factor), `body_mm3`, `bme_mm3`,

@@ -266,7 +266,12 @@ test_that("batches give one row per scan and label, identical under future plans
     bme[s] <- write_oriented(b, c("RAS", "LPS", "AIL")[s], c(1, 1, 2), file.path(dir, paste0("b", s, ".nii.gz")))
   }
   names(lab) <- c("a", "b", "c")
-  seq_res <- vcf_volumetrics(lab, bme)
+  steps <- 0
+  withr::with_options(list(progressr.enable = TRUE), {
+    seq_res <- withCallingHandlers(vcf_volumetrics(lab, bme),
+                                   progression = function(c) steps <<- steps + 1)
+  })
+  expect_gte(steps, 3)   # progress is signalled through progressr, once per scan
   expect_equal(seq_res$scan, rep(c("a", "b", "c"), c(3, 2, 3)))
   for (s in 1:3) {
     one <- vcf_volumetrics(lab[[s]], bme[[s]])

@@ -57,13 +57,20 @@ dll <- dyn.load(so)
 bare <- function(lab) .Call(dll$count_label$address, lab, 20L)
 stopifnot(bare(s$labels) == sum(s$labels == 20L))
 
-t_fused <- best_of(function() fused(s$labels, s$bme, s$cement), inner = 10L)
+t_fused <- best_of(function() fused(s$labels, s$bme, s$cement), times = 9L, inner = 10L)
 t_r <- best_of(function() r_tallies(s$labels, s$bme, s$cement), times = 3L)
-t_bare <- best_of(function() bare(s$labels), inner = 10L)
+t_bare <- best_of(function() bare(s$labels), times = 9L, inner = 10L)
 raw_bme <- array(as.raw(s$bme), dim(s$bme)); raw_cem <- array(as.raw(s$cement), dim(s$cement))
-t_fused_raw <- best_of(function() fused(s$labels, raw_bme, raw_cem), inner = 10L)
+t_fused_raw <- best_of(function() fused(s$labels, raw_bme, raw_cem), times = 9L, inner = 10L)
 dbl <- lapply(s, function(x) { storage.mode(x) <- "double"; x })
-t_fused_dbl <- best_of(function() fused(dbl$labels, dbl$bme, dbl$cement), inner = 10L)
+t_fused_dbl <- best_of(function() fused(dbl$labels, dbl$bme, dbl$cement), times = 9L, inner = 10L)
+# worst case, not a label map: every voxel a random label and random masks
+set.seed(1)
+noise <- list(labels = array(sample(0:25, n, TRUE), dim(s$labels)),
+              bme = array(sample(0:1, n, TRUE), dim(s$labels)),
+              cement = array(sample(0:1, n, TRUE), dim(s$labels)))
+t_noise <- best_of(function() fused(noise$labels, noise$bme, noise$cement), times = 3L)
+t_noise_r <- best_of(function() r_tallies(noise$labels, noise$bme, noise$cement), times = 3L)
 gv <- function(t) n / t / 1e9
 cat(sprintf("voxels: %d (%.1f M)\n", n, n / 1e6))
 cat(sprintf("fused C pass, integer arrays:    %7.1f ms  %5.2f Gvoxel/s\n", 1e3 * t_fused, gv(t_fused)))
@@ -71,6 +78,8 @@ cat(sprintf("fused C pass, raw masks:         %7.1f ms  %5.2f Gvoxel/s\n", 1e3 *
 cat(sprintf("fused C pass, double arrays:     %7.1f ms  %5.2f Gvoxel/s\n", 1e3 * t_fused_dbl, gv(t_fused_dbl)))
 cat(sprintf("R tabulate on combined codes:    %7.1f ms  %5.2f Gvoxel/s\n", 1e3 * t_r, gv(t_r)))
 cat(sprintf("bare C single-label count loop:  %7.1f ms  %5.2f Gvoxel/s\n", 1e3 * t_bare, gv(t_bare)))
+cat(sprintf("fused C pass, random noise:      %7.1f ms  %5.2f Gvoxel/s (worst case; R tabulate %.1f ms, %.1fx)\n",
+            1e3 * t_noise, gv(t_noise), 1e3 * t_noise_r, t_noise_r / t_noise))
 cat(sprintf("ratio R / fused (target >= 4):            %6.1fx\n", t_r / t_fused))
 cat(sprintf("ratio fused / bare single-label loop:     %6.2fx (fused reads 3 arrays, validates, tallies all labels)\n",
             t_fused / t_bare))

@@ -10,10 +10,10 @@
  * background or of one body), so the kernel compares blocks of 16 voxels
  * with the voxel before them: a block equal to it throughout continues the
  * current run, is valid because that voxel was, and costs a few vectorised
- * compares. Only blocks where some value changes are walked voxel by voxel,
- * validating each value and adding finished runs to the table. Counting runs
- * rather than incrementing a bin per voxel also avoids the load-add-store
- * dependency a histogram has on long runs of one code.
+ * compares. Blocks where some value changes are validated as a whole and
+ * counted voxel by voxel. Counting runs rather than incrementing a bin per
+ * voxel also avoids the load-add-store dependency a histogram has on long
+ * runs of one code.
  */
 #include "vcf.h"
 #include <string.h>
@@ -75,10 +75,25 @@ static int vol_step(vol_state *st, double l, double b, double c, R_xlen_t i) {
   return 1;
 }
 
+/* Validity of one value of each storage type, branch-free. */
+#define VOL_LOK_int(v) ((unsigned) (v) <= VOL_LABEL_MAX)
+#define VOL_LOK_double(v) ((v) >= 0 && (v) <= VOL_LABEL_MAX && (v) == (double) (int) (v))
+#define VOL_LOK_Rbyte(v) 1
+#define VOL_MOK_int(v) ((unsigned) (v) <= 1u)
+#define VOL_MOK_double(v) ((v) == 0.0 || (v) == 1.0)
+#define VOL_MOK_Rbyte(v) ((v) <= 1u)
+#define VOL_MOK_none(v) 1
+
 /* Kernel over voxels [0, n) of one span; voxel 0 always takes the slow
  * path, so a span needs nothing from the one before. CGET reads the cement
- * value (a constant 0 when there is no cement mask). */
-#define VOL_KERNEL(NAME, LT, BT, CT, CGET)                                      \
+ * value (a constant 0 when there is no cement mask); LOK, BOK and COK test
+ * the validity of a label, BME and cement value of the given types.
+ *
+ * A block that differs from the voxel before it is validated as a whole and
+ * counted voxel by voxel into the table, which keeps incoherent data (noisy
+ * masks) from paying a mispredicted branch per voxel; only a block holding
+ * an invalid value goes through vol_step() to locate it. */
+#define VOL_KERNEL(NAME, LT, BT, CT, CGET, LOK, BOK, COK)                       \
   static int NAME(const void *lab_, const void *bme_, const void *cem_,       \
                   R_xlen_t n, R_xlen_t offset, vol_state *st) {               \
     const LT *lab = (const LT *) lab_;                                        \
@@ -90,16 +105,37 @@ static int vol_step(vol_state *st, double l, double b, double c, R_xlen_t i) {
                   offset)) return 0;                                          \
     R_xlen_t i = 1;                                                           \
     while (i < n) {                                                           \
-      LT l0 = lab[i - 1];                                                     \
-      BT b0 = bme[i - 1];                                                     \
-      CT c0 = CGET(i - 1);                                                    \
       if (i + VOL_BLOCK <= n) {                                               \
+        LT l0 = lab[i - 1];                                                   \
+        BT b0 = bme[i - 1];                                                   \
+        CT c0 = CGET(i - 1);                                                  \
         int diff = 0;                                                         \
         for (int t = 0; t < VOL_BLOCK; t++)                                   \
           diff |= (lab[i + t] != l0) | (bme[i + t] != b0) |                   \
                   (CGET(i + t) != c0);                                        \
         if (!diff) {                                                          \
           st->run += VOL_BLOCK;                                               \
+          i += VOL_BLOCK;                                                     \
+          continue;                                                           \
+        }                                                                     \
+        uint32_t codes[VOL_BLOCK];                                            \
+        unsigned ok = 1, top = 0;                                             \
+        for (int t = 0; t < VOL_BLOCK; t++) {                                 \
+          LT l = lab[i + t];                                                  \
+          BT b = bme[i + t];                                                  \
+          CT c = CGET(i + t);                                                 \
+          unsigned lok = LOK(l);                                              \
+          unsigned v = lok ? (unsigned) l : 0u;                               \
+          ok &= lok & (unsigned) BOK(b) & (unsigned) COK(c);                  \
+          top = v > top ? v : top;                                            \
+          codes[t] = (v << 2) | ((unsigned) (b == 1) << 1) | (unsigned) (c == 1); \
+        }                                                                     \
+        if (ok) {                                                             \
+          if ((int) top >= st->n_labels) vol_grow(st, (int) top);             \
+          st->tally[st->code] += st->run;                                     \
+          for (int t = 0; t < VOL_BLOCK; t++) st->tally[codes[t]]++;          \
+          st->code = codes[VOL_BLOCK - 1];                                    \
+          st->run = 0;                                                        \
           i += VOL_BLOCK;                                                     \
           continue;                                                           \
         }                                                                     \
@@ -123,10 +159,14 @@ static int vol_step(vol_state *st, double l, double b, double c, R_xlen_t i) {
 
 /* Instances: labels (i = int, d = double, r = raw) x bme x cement (n = none). */
 #define VOL_KERNELS_FOR(LN, LT, BN, BT)                                        \
-  VOL_KERNEL(vol_##LN##BN##i, LT, BT, int, VOL_CEM)                           \
-  VOL_KERNEL(vol_##LN##BN##d, LT, BT, double, VOL_CEM)                        \
-  VOL_KERNEL(vol_##LN##BN##r, LT, BT, Rbyte, VOL_CEM)                         \
-  VOL_KERNEL(vol_##LN##BN##n, LT, BT, Rbyte, VOL_NOCEM)
+  VOL_KERNEL(vol_##LN##BN##i, LT, BT, int, VOL_CEM,                           \
+             VOL_LOK_##LT, VOL_MOK_##BT, VOL_MOK_int)                          \
+  VOL_KERNEL(vol_##LN##BN##d, LT, BT, double, VOL_CEM,                        \
+             VOL_LOK_##LT, VOL_MOK_##BT, VOL_MOK_double)                       \
+  VOL_KERNEL(vol_##LN##BN##r, LT, BT, Rbyte, VOL_CEM,                         \
+             VOL_LOK_##LT, VOL_MOK_##BT, VOL_MOK_Rbyte)                        \
+  VOL_KERNEL(vol_##LN##BN##n, LT, BT, Rbyte, VOL_NOCEM,                       \
+             VOL_LOK_##LT, VOL_MOK_##BT, VOL_MOK_none)
 #define VOL_KERNELS_FOR_LABEL(LN, LT)                                          \
   VOL_KERNELS_FOR(LN, LT, i, int)                                              \
   VOL_KERNELS_FOR(LN, LT, d, double)                                           \

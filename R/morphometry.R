@@ -73,7 +73,8 @@ resolve_orientation <- function(scan, orientation, call) {
 #' 3. a height is the superior-inferior extent of the body in that column,
 #'    from its lowest to its highest voxel, both counted, times the voxel
 #'    size along the superior-inferior axis; a column holding none of the
-#'    body (a non-convex segmentation) gives `NA`.
+#'    body (a non-convex segmentation) gives `NA`, and so do all heights of
+#'    a label split in two with nothing in its mid-sagittal slice.
 #'
 #' `ap_mm` is the anterior-posterior extent, `L` times the voxel size on that
 #' axis. Anterior, superior and right come from the NIfTI qform/sform
@@ -182,6 +183,7 @@ body_heights <- function(res, size) {
     lo <- res$smin[s, ]
     hi <- res$smax[s, ]
     cols <- which(lo >= 0L)
+    if (!length(cols)) next  # a split body with nothing in its middle slice
     first <- min(cols)
     L <- max(cols) - first + 1L
     height <- function(j) {

@@ -134,6 +134,11 @@ test_that("ellipsoids and random bodies match the R reference in any orientation
                    ignore_attr = TRUE, info = paste(code, type))
     }
   }
+  # a label split in two with a gap at its middle slice has no heights
+  split <- array(0L, c(9, 5, 5)); split[c(1:3, 7:9), 2:4, 2:4] <- 22L
+  m <- vcf_morphometry(split, spacing = 1, orientation = "RAS")
+  expect_true(all(is.na(c(m$ha_mm, m$hm_mm, m$hp_mm))))
+  expect_equal(m$voxels, 54)
   # raw storage and a one-voxel body
   one <- array(as.raw(0), c(3, 3, 3)); one[2, 2, 2] <- as.raw(7)
   m <- vcf_morphometry(one, spacing = c(1, 2, 3), orientation = "RAS")

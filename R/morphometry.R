@@ -273,7 +273,7 @@ check_morphometry <- function(x, arg, call) {
 #' m <- data.frame(scan = "a", label = 19:21, level = vcf_level(19:21),
 #'                 ha_mm = c(26, 18, 28), hm_mm = c(25, 20, 27),
 #'                 hp_mm = c(27, 26, 29))
-#' vcf_height_ratio(m)   # 18 / mean(26, 28) = 66.7% for T12... L1
+#' vcf_height_ratio(m)   # L1: 100 * 18 / mean(26, 28) = 66.7
 #' @export
 vcf_height_ratio <- function(morphometry) {
   check_morphometry(morphometry, "morphometry", rlang::current_env())

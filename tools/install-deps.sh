@@ -10,7 +10,7 @@ DEBIAN_PACKAGES="libgsl-dev pandoc r-cran-cli r-cran-rlang r-cran-generics
   r-cran-data.table r-cran-tibble r-cran-withr r-cran-statcheck r-cran-readxl
   r-cran-roxygen2 r-cran-dplyr r-cran-tidyr r-cran-purrr r-cran-stringr
   r-cran-tidyselect r-cran-lifecycle r-cran-glue r-cran-magrittr
-  devscripts"
+  devscripts qpdf"
 
 # Debian lacks these; they come from CRAN (built from source).
 CRAN_PACKAGES="${CRAN_PACKAGES:-RNifti}"

@@ -22,8 +22,10 @@ check_boot_type <- function(type, call = rlang::caller_env()) {
   ok <- is.character(type) && length(type) >= 1L && !anyNA(type) &&
     all(type %in% boot_types) && !anyDuplicated(type)
   if (!ok) {
+    shown <- if (is.character(type)) unique(setdiff(type, boot_types)) else character()
     vcf_abort(c("{.arg type} must be one or more of {.val {boot_types}}, without repeats.",
-                x = "It is {.val {format_arg(type)}}."),
+                x = if (length(shown)) "Unknown: {.val {shown}}." else
+                  "It is {.val {format_arg(type)}}."),
               c("type", "argument"), call = call)
   }
   type
@@ -94,7 +96,7 @@ boot_variable <- function(x, data, arg, call) {
     }
     unknown <- setdiff(all.vars(x), names(data))
     if (length(unknown)) {
-      vcf_abort(c("{.arg {arg}} names {cli::qty(unknown)}column{?s} not in {.arg data}: {.val {unknown}}.",
+      vcf_abort(c("{.arg {arg}} names {cli::qty(unknown)}{?a column/columns} not in {.arg data}: {.val {unknown}}.",
                   i = "Columns of {.arg data}: {.val {names(data)}}."),
                 c("unknown_column", "input"), call = call)
     }
@@ -136,7 +138,7 @@ boot_design <- function(formula, data, cluster, strata, weights, call) {
   }
   unknown <- setdiff(all.vars(formula), c(names(data), "."))
   if (length(unknown)) {
-    vcf_abort(c("{.arg formula} names {cli::qty(unknown)}column{?s} not in {.arg data}: {.val {unknown}}.",
+    vcf_abort(c("{.arg formula} names {cli::qty(unknown)}{?a column/columns} not in {.arg data}: {.val {unknown}}.",
                 i = "Columns of {.arg data}: {.val {names(data)}}."),
               c("unknown_column", "input"), call = call)
   }
@@ -277,6 +279,68 @@ boot_run_all <- function(model, B, threads, indices) {
                      edges[k + 1L], B))
   }
   list(t = t, se = se, degenerate = degenerate)
+}
+
+# Everything before the replicates: design, units, the C model (unit sums,
+# shifts, strata) and the full-data fit. `model` is what boot_run() needs.
+boot_setup <- function(formula, data, cluster = NULL, strata = NULL,
+                       weights = NULL, type = "bca", influence = "jackknife",
+                       indices = NULL, B = 2000L, B_given = TRUE, seed = NULL,
+                       call = rlang::caller_env()) {
+  design <- boot_design(formula, data, cluster, strata, weights, call)
+  if (!is.null(indices)) {
+    if (!is.null(design$cluster)) {
+      vcf_abort("{.arg indices} and {.arg cluster} cannot be used together: {.arg indices} gives the resampled rows.",
+                c("indices", "argument"), call = call)
+    }
+    indices <- check_boot_indices(indices, design$n_data, B, B_given, call)
+    B <- nrow(indices)
+  }
+  units <- boot_units(design, call)
+  X <- design$X
+  p <- ncol(X)
+  intercept <- attr(design$terms, "intercept") == 1L &&
+    colnames(X)[1L] == "(Intercept)"
+  shift <- if (intercept) c(0, colMeans(X[, -1L, drop = FALSE])) else numeric(p)
+  shift_y <- if (intercept) mean(design$y) else 0
+  se_mode <- if (!"stud" %in% type) 0L else if (is.null(design$cluster)) 1L else 2L
+  extras <- se_mode > 0L
+  jack <- "bca" %in% type && influence == "jackknife"
+  if ("bca" %in% type && influence == "regression") {
+    n_reg <- if (is.null(indices)) units$n_units else design$n_data
+    if (B <= n_reg + 1L) {
+      vcf_abort(c("{.arg influence} = {.val regression} needs more replicates than resampling units.",
+                  x = "{.arg B} is {B} for {n_reg} units."),
+                c("influence", "argument"), call = call)
+    }
+  }
+
+  S <- .Call(C_boot_unit_sums, X, design$y, design$weights, units$unit,
+             units$n_units, shift, shift_y, extras)
+  full <- .Call(C_boot_full, S, p, extras, shift, shift_y, intercept, se_mode,
+                jack)
+  if (full$deficient) boot_abort_rank(X, design$weights, call)
+
+  if (is.null(indices)) {
+    if (is.null(seed)) {
+      draw <- sample.int(.Machine$integer.max, 2L) - 1
+      seed <- floor(draw[1L] / 2^9) * 2^31 + draw[2L]        # 53 bits
+    }
+    index_units <- NULL
+  } else {
+    seed <- NA_real_
+    row_unit <- integer(design$n_data)
+    row_unit[design$keep] <- units$unit
+    index_units <- matrix(row_unit[t(indices)], ncol = B)
+  }
+  model <- list(S = S, p = p, q = nrow(S), extras = extras, shift = shift,
+                shift_y = shift_y, intercept = intercept, se_mode = se_mode,
+                strata_off = as.integer(units$strata_off),
+                seed = if (is.na(seed)) 0 else seed,
+                n_draws = if (is.null(index_units)) units$n_units else nrow(index_units))
+  list(design = design, units = units, model = model, full = full,
+       indices = indices, index_units = index_units, B = B, seed = seed,
+       se_mode = se_mode, X = X)
 }
 
 #' Bootstrapped linear regression
@@ -420,57 +484,18 @@ vcf_boot_lm <- function(formula, data, cluster = NULL, strata = NULL, B = 2000,
   influence <- influence[1L]
   check_string(influence, choices = c("jackknife", "regression"))
 
-  design <- boot_design(formula, data, cluster, strata, weights, call)
-  if (!is.null(indices)) {
-    if (!is.null(design$cluster)) {
-      vcf_abort("{.arg indices} and {.arg cluster} cannot be used together: {.arg indices} gives the resampled rows.",
-                c("indices", "argument"), call = call)
-    }
-    indices <- check_boot_indices(indices, design$n_data, B, B_given, call)
-    B <- nrow(indices)
-  }
-  units <- boot_units(design, call)
-  X <- design$X
-  p <- ncol(X)
-  intercept <- attr(design$terms, "intercept") == 1L &&
-    colnames(X)[1L] == "(Intercept)"
-  shift <- if (intercept) c(0, colMeans(X[, -1L, drop = FALSE])) else numeric(p)
-  shift_y <- if (intercept) mean(design$y) else 0
-  se_mode <- if (!"stud" %in% type) 0L else if (is.null(design$cluster)) 1L else 2L
-  extras <- se_mode > 0L
-  jack <- "bca" %in% type && influence == "jackknife"
-  if ("bca" %in% type && influence == "regression") {
-    n_reg <- if (is.null(indices)) units$n_units else design$n_data
-    if (B <= n_reg + 1L) {
-      vcf_abort(c("{.arg influence} = {.val regression} needs more replicates than resampling units.",
-                  x = "{.arg B} is {B} for {n_reg} units."),
-                c("influence", "argument"), call = call)
-    }
-  }
-
-  S <- .Call(C_boot_unit_sums, X, design$y, design$weights, units$unit,
-             units$n_units, shift, shift_y, extras)
-  full <- .Call(C_boot_full, S, p, extras, shift, shift_y, intercept, se_mode,
-                jack)
-  if (full$deficient) boot_abort_rank(X, design$weights, call)
-
-  if (is.null(indices)) {
-    if (is.null(seed)) {
-      draw <- sample.int(.Machine$integer.max, 2L) - 1
-      seed <- floor(draw[1L] / 2^9) * 2^31 + draw[2L]        # 53 bits
-    }
-    index_units <- NULL
-  } else {
-    seed <- NA_real_
-    row_unit <- integer(design$n_data)
-    row_unit[design$keep] <- units$unit
-    index_units <- matrix(row_unit[t(indices)], ncol = B)
-  }
-  model <- list(S = S, p = p, q = nrow(S), extras = extras, shift = shift,
-                shift_y = shift_y, intercept = intercept, se_mode = se_mode,
-                strata_off = as.integer(units$strata_off),
-                seed = if (is.na(seed)) 0 else seed,
-                n_draws = if (is.null(index_units)) units$n_units else nrow(index_units))
+  setup <- boot_setup(formula, data, cluster, strata, weights, type, influence,
+                      indices, B, B_given, seed, call)
+  design <- setup$design
+  units <- setup$units
+  model <- setup$model
+  full <- setup$full
+  indices <- setup$indices
+  index_units <- setup$index_units
+  B <- setup$B
+  seed <- setup$seed
+  se_mode <- setup$se_mode
+  X <- setup$X
   run <- boot_run_all(model, B, threads, index_units)
 
   coef_names <- colnames(X)
@@ -590,19 +615,22 @@ boot_norm_inter <- function(tstar, alpha) {
   out
 }
 
-# One coefficient's intervals of the given types: a list of rows.
+# One coefficient's intervals of the given types: a list of vectors with
+# one element per type.
 boot_ci_one <- function(t, t0, types, level, L = NULL, se = NULL, se0 = NULL) {
   finite <- is.finite(t)
   tf <- t[finite]
-  tstar <- sort(tf)
+  tstar <- sort.int(tf, method = "quick")
   R <- length(tf)
   alpha <- (1 + c(-level, level)) / 2
-  rows <- list()
-  notes <- character()
+  k <- length(types)
+  lower <- upper <- rep(NA_real_, k)
+  used <- rep(R, k)
+  note <- character(k)
   extreme <- FALSE
-  for (type in types) {
-    used <- R
-    note <- ""
+  for (i in seq_len(k)) {
+    type <- types[[i]]
+    ci <- c(NA_real_, NA_real_)
     if (R < 2L) {
       ci <- c(NA_real_, NA_real_)
     } else if (type == "perc") {
@@ -615,10 +643,11 @@ boot_ci_one <- function(t, t0, types, level, L = NULL, se = NULL, se0 = NULL) {
       ci <- 2 * t0 - mean(tf) + c(-merr, merr)
     } else if (type == "stud") {
       ok <- finite & is.finite(se) & se > 0
-      used <- sum(ok)
-      z <- sort((t[ok] - t0) / se[ok])
-      ci <- if (used >= 2L && is.finite(se0)) t0 - se0 * boot_norm_inter(z, rev(alpha)) else
-        c(NA_real_, NA_real_)
+      used[i] <- sum(ok)
+      if (used[i] >= 2L && is.finite(se0)) {
+        z <- sort.int((t[ok] - t0) / se[ok], method = "quick")
+        ci <- t0 - se0 * boot_norm_inter(z, rev(alpha))
+      }
     } else if (type == "bca") {
       w <- stats::qnorm(sum(tf < t0) / R)
       Lf <- L[is.finite(L)]
@@ -626,7 +655,7 @@ boot_ci_one <- function(t, t0, types, level, L = NULL, se = NULL, se0 = NULL) {
       zalpha <- stats::qnorm(alpha)
       adj <- stats::pnorm(w + (w + zalpha) / (1 - a * (w + zalpha)))
       if (!is.finite(w) || !is.finite(a) || anyNA(adj)) {
-        note <- if (!is.finite(w)) "BCa undefined (all replicates on one side of the estimate): percentile" else
+        note[i] <- if (!is.finite(w)) "BCa undefined (all replicates on one side of the estimate): percentile" else
           "BCa undefined (no finite acceleration): percentile"
         ci <- boot_norm_inter(tstar, alpha)
       } else {
@@ -634,32 +663,29 @@ boot_ci_one <- function(t, t0, types, level, L = NULL, se = NULL, se0 = NULL) {
       }
     }
     extreme <- extreme || isTRUE(attr(ci, "extreme"))
-    rows[[type]] <- data.frame(type = type, lower = ci[[1L]], upper = ci[[2L]],
-                               replicates = used, note = note,
-                               stringsAsFactors = FALSE)
+    lower[i] <- ci[[1L]]
+    upper[i] <- ci[[2L]]
   }
-  out <- do.call(rbind, rows)
-  attr(out, "extreme") <- extreme
-  out
+  list(lower = lower, upper = upper, replicates = used, note = note,
+       extreme = extreme)
 }
 
 # Every interval of a fit as a data frame, with the warnings they raise.
 boot_intervals <- function(fit, types, level) {
   terms <- names(fit$t0)
-  rows <- vector("list", length(terms))
-  extreme <- character()
-  for (j in seq_along(terms)) {
-    ci <- boot_ci_one(fit$t[, j], fit$t0[[j]], types, level,
-                      L = if (!is.null(fit$L)) fit$L[, j],
-                      se = if (!is.null(fit$se)) fit$se[, j],
-                      se0 = if (!is.null(fit$se0)) fit$se0[[j]])
-    if (attr(ci, "extreme")) extreme <- c(extreme, terms[j])
-    rows[[j]] <- cbind(term = terms[j], ci, level = level,
-                       stringsAsFactors = FALSE)
-  }
-  out <- do.call(rbind, rows)
-  rownames(out) <- NULL
-  out <- out[c("term", "type", "level", "lower", "upper", "replicates", "note")]
+  cis <- lapply(seq_along(terms), function(j) {
+    boot_ci_one(fit$t[, j], fit$t0[[j]], types, level,
+                L = if (!is.null(fit$L)) fit$L[, j],
+                se = if (!is.null(fit$se)) fit$se[, j],
+                se0 = if (!is.null(fit$se0)) fit$se0[[j]])
+  })
+  pick <- function(name) unlist(lapply(cis, `[[`, name), use.names = FALSE)
+  out <- data.frame(term = rep(terms, each = length(types)),
+                    type = rep(types, length(terms)), level = level,
+                    lower = pick("lower"), upper = pick("upper"),
+                    replicates = pick("replicates"), note = pick("note"),
+                    stringsAsFactors = FALSE)
+  extreme <- terms[vapply(cis, `[[`, logical(1), "extreme")]
   fallback <- out$term[out$note != ""]
   if (length(fallback)) {
     vcf_warn(c("The BCa interval is undefined for {.val {unique(fallback)}}; the percentile interval is used instead.",

@@ -588,21 +588,25 @@ boot_influence_reg <- function(t, freq, strata) {
 
 # Intervals -----------------------------------------------------------------------
 
-# boot:::norm.inter on sorted finite replicates: order statistics
-# interpolated on the normal quantile scale. Returns the values with
-# attribute "extreme" when an end uses the smallest or largest replicate.
-boot_norm_inter <- function(tstar, alpha) {
-  R <- length(tstar)
+# boot:::norm.inter on finite replicates: order statistics interpolated on
+# the normal quantile scale. Like boot, only the order statistics it needs
+# are placed, by a partial sort. Returns the values with attribute
+# "extreme" when an end uses the smallest or largest replicate.
+boot_norm_inter <- function(t, alpha) {
+  R <- length(t)
   rk <- (R + 1) * alpha
   k <- trunc(rk)
+  ok <- !is.na(k)
+  need <- k[ok & k > 0 & k < R]
+  tstar <- sort.int(t, partial = sort(unique(c(1, R, need, need + 1))))
   out <- rep(NA_real_, length(alpha))
-  ints <- !is.na(k) & k == rk & k >= 1 & k <= R
+  ints <- ok & k == rk & k >= 1 & k <= R
   out[ints] <- tstar[k[ints]]
-  low <- !is.na(k) & k <= 0
-  high <- !is.na(k) & k >= R
+  low <- ok & k <= 0
+  high <- ok & k >= R
   out[low] <- tstar[1L]
   out[high] <- tstar[R]
-  mid <- which(!is.na(k) & !ints & !low & !high)
+  mid <- which(ok & !ints & !low & !high)
   if (length(mid)) {
     km <- k[mid]
     z <- stats::qnorm(alpha[mid])
@@ -611,7 +615,7 @@ boot_norm_inter <- function(tstar, alpha) {
     tk <- tstar[km]
     out[mid] <- tk + (z - z1) / (z2 - z1) * (tstar[km + 1L] - tk)
   }
-  attr(out, "extreme") <- !all(!is.na(rk) & rk > 1 & rk < R)
+  attr(out, "extreme") <- !all(ok & rk > 1 & rk < R)
   out
 }
 
@@ -620,7 +624,6 @@ boot_norm_inter <- function(tstar, alpha) {
 boot_ci_one <- function(t, t0, types, level, L = NULL, se = NULL, se0 = NULL) {
   finite <- is.finite(t)
   tf <- t[finite]
-  tstar <- sort.int(tf, method = "quick")
   R <- length(tf)
   alpha <- (1 + c(-level, level)) / 2
   k <- length(types)
@@ -634,9 +637,9 @@ boot_ci_one <- function(t, t0, types, level, L = NULL, se = NULL, se0 = NULL) {
     if (R < 2L) {
       ci <- c(NA_real_, NA_real_)
     } else if (type == "perc") {
-      ci <- boot_norm_inter(tstar, alpha)
+      ci <- boot_norm_inter(tf, alpha)
     } else if (type == "basic") {
-      q <- boot_norm_inter(tstar, rev(alpha))
+      q <- boot_norm_inter(tf, rev(alpha))
       ci <- 2 * t0 - q
     } else if (type == "norm") {
       merr <- stats::sd(tf) * stats::qnorm((1 + level) / 2)
@@ -645,8 +648,7 @@ boot_ci_one <- function(t, t0, types, level, L = NULL, se = NULL, se0 = NULL) {
       ok <- finite & is.finite(se) & se > 0
       used[i] <- sum(ok)
       if (used[i] >= 2L && is.finite(se0)) {
-        z <- sort.int((t[ok] - t0) / se[ok], method = "quick")
-        ci <- t0 - se0 * boot_norm_inter(z, rev(alpha))
+        ci <- t0 - se0 * boot_norm_inter((t[ok] - t0) / se[ok], rev(alpha))
       }
     } else if (type == "bca") {
       w <- stats::qnorm(sum(tf < t0) / R)
@@ -657,9 +659,9 @@ boot_ci_one <- function(t, t0, types, level, L = NULL, se = NULL, se0 = NULL) {
       if (!is.finite(w) || !is.finite(a) || anyNA(adj)) {
         note[i] <- if (!is.finite(w)) "BCa undefined (all replicates on one side of the estimate): percentile" else
           "BCa undefined (no finite acceleration): percentile"
-        ci <- boot_norm_inter(tstar, alpha)
+        ci <- boot_norm_inter(tf, alpha)
       } else {
-        ci <- boot_norm_inter(tstar, adj)
+        ci <- boot_norm_inter(tf, adj)
       }
     }
     extreme <- extreme || isTRUE(attr(ci, "extreme"))
@@ -680,11 +682,11 @@ boot_intervals <- function(fit, types, level) {
                 se0 = if (!is.null(fit$se0)) fit$se0[[j]])
   })
   pick <- function(name) unlist(lapply(cis, `[[`, name), use.names = FALSE)
-  out <- data.frame(term = rep(terms, each = length(types)),
-                    type = rep(types, length(terms)), level = level,
-                    lower = pick("lower"), upper = pick("upper"),
-                    replicates = pick("replicates"), note = pick("note"),
-                    stringsAsFactors = FALSE)
+  n_rows <- length(terms) * length(types)
+  out <- list2DF(list(term = rep(terms, each = length(types)),
+                      type = rep(types, length(terms)), level = rep(level, n_rows),
+                      lower = pick("lower"), upper = pick("upper"),
+                      replicates = pick("replicates"), note = pick("note")))
   extreme <- terms[vapply(cis, `[[`, logical(1), "extreme")]
   fallback <- out$term[out$note != ""]
   if (length(fallback)) {

@@ -72,6 +72,35 @@ static inline void add_sums(double *restrict acc, const double *restrict s,
   for (int j = 0; j < q; j++) acc[j] += s[j];
 }
 
+/* Draw the units of one replicate, stratum by stratum, and add up their
+ * sums into acc. Q is a constant, so the compiler unrolls the additions and
+ * keeps the running sums in registers (through acc, which may alias Sm as
+ * far as it knows, every addition would go through memory). Uses H, off,
+ * rng, acc and Sm of the enclosing scope. */
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
+#define VCF_UNROLL _Pragma("GCC unroll 32")
+#elif defined(__clang__)
+#define VCF_UNROLL _Pragma("unroll")
+#else
+#define VCF_UNROLL
+#endif
+
+#define DRAW_UNITS(Q)                                                    \
+  do {                                                                   \
+    double a[Q] = {0};  /* local, so the sums stay in registers */      \
+    for (int h = 0; h < H; h++) {                                        \
+      const int base = off[h];                                           \
+      const uint32_t G = (uint32_t) (off[h + 1] - base);                 \
+      for (uint32_t k = 0; k < G; k++) {                                 \
+        const double *su =                                               \
+          Sm + (size_t) (Q) * (base + (int) vcf_rng_below(&rng, G));     \
+        VCF_UNROLL                                                       \
+        for (int j = 0; j < (Q); j++) a[j] += su[j];                     \
+      }                                                                  \
+    }                                                                    \
+    for (int j = 0; j < (Q); j++) acc[j] = a[j];                         \
+  } while (0)
+
 /* Coefficients (and standard errors when m->se_mode != SE_NONE) of the rows
  * summarised in w->acc; `drawn` lists the n_drawn units for CR1. Returns 1
  * when the design is rank-deficient (coef and se are then NA). */
@@ -335,7 +364,8 @@ static SEXP C_boot_run(SEXP S, SEXP p_, SEXP extras, SEXP shift, SEXP shift_y,
   }
 
   const int nt = vcf_threads(INTEGER(threads)[0]);
-  const size_t nd = workspace_doubles(p, q);
+  /* Whole cache lines per thread, so threads never share one. */
+  const size_t nd = (workspace_doubles(p, q) + 15) / 8 * 8;
   double *mem = (double *) R_alloc(nd * nt, sizeof(double));
   int *drawn = m.se_mode == SE_CR1 ?
     (int *) R_alloc((size_t) n_draws * nt, sizeof(int)) : NULL;
@@ -379,13 +409,23 @@ static SEXP C_boot_run(SEXP S, SEXP p_, SEXP extras, SEXP shift, SEXP shift_y,
       } else {
         vcf_rng rng;
         vcf_rng_stream(&rng, seed64, first64 + (uint64_t) r);
-        for (int h = 0; h < H; h++) {
-          const int base = off[h];
-          const uint32_t G = (uint32_t) (off[h + 1] - base);
-          for (uint32_t k = 0; k < G; k++) {
-            const int u = base + (int) vcf_rng_below(&rng, G);
-            add_sums(acc, Sm + (size_t) q * u, q);
-            if (cr1) w->drawn[n_drawn++] = u;
+        /* The draw-and-add loop with q known at compile time for the usual
+         * small models (p = 1..5), so that the additions are unrolled. */
+        switch (cr1 ? 0 : q) {
+        case 3:  DRAW_UNITS(3); break;
+        case 5:  DRAW_UNITS(5); break;
+        case 9:  DRAW_UNITS(9); break;
+        case 14: DRAW_UNITS(14); break;
+        case 20: DRAW_UNITS(20); break;
+        default:
+          for (int h = 0; h < H; h++) {
+            const int base = off[h];
+            const uint32_t G = (uint32_t) (off[h + 1] - base);
+            for (uint32_t k = 0; k < G; k++) {
+              const int u = base + (int) vcf_rng_below(&rng, G);
+              add_sums(acc, Sm + (size_t) q * u, q);
+              if (cr1) w->drawn[n_drawn++] = u;
+            }
           }
         }
       }

@@ -262,6 +262,9 @@ boot_run <- function(model, first, last, threads = NULL, indices = NULL) {
 # All B replicates, in chunks with progress (progressr) for long runs.
 boot_run_all <- function(model, B, threads, indices) {
   work <- as.double(B) * model$n_draws * model$q
+  # Small runs take a few ms on one thread, less than starting and syncing a
+  # team costs on a busy machine; results do not depend on threads.
+  if (is.null(threads) && as.double(B) * model$n_draws < 5e6) threads <- 1L
   n_chunks <- if (is.null(indices) && work > 5e8) min(50L, ceiling(work / 2e8)) else 1L
   if (n_chunks == 1L) return(boot_run(model, 1, B, threads, indices))
   edges <- unique(round(seq(0, B, length.out = n_chunks + 1L)))
@@ -441,7 +444,8 @@ boot_setup <- function(formula, data, cluster = NULL, strata = NULL,
 #' @param level Confidence level, strictly between 0 and 1.
 #' @param seed `NULL` (take the seed from R's random number generator) or a
 #'   whole number in \[0, 2^53\].
-#' @param threads Number of threads; `NULL` uses all that OpenMP offers.
+#' @param threads Number of threads; `NULL` uses all that OpenMP offers
+#'   (one for small runs, under 5 million drawn units in all).
 #' @param indices Optional B x n matrix of 1-based row numbers of `data`
 #'   giving the resamples (see Resampling).
 #' @param weights Optional case weights, given like `cluster`.

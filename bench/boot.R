@@ -8,15 +8,16 @@ suppressPackageStartupMessages({
   library(boot)
 })
 
-# Median and minimum wall time (seconds) of `reps` runs of `expr`.
-time_it <- function(expr, reps) {
+# Median and minimum wall time (seconds) of one evaluation of `expr`, from
+# `reps` timings of `batch` evaluations each (the clock ticks in ms).
+time_it <- function(expr, reps, batch = 1L) {
   f <- substitute(expr)
   env <- parent.frame()
   eval(f, env)   # warm-up
   times <- vapply(seq_len(reps), function(i) {
     t0 <- proc.time()[["elapsed"]]
-    eval(f, env)
-    proc.time()[["elapsed"]] - t0
+    for (k in seq_len(batch)) eval(f, env)
+    (proc.time()[["elapsed"]] - t0) / batch
   }, numeric(1))
   c(median = stats::median(times), min = min(times))
 }
@@ -34,10 +35,10 @@ B <- 10000L
 cat("vcf_boot_lm benchmark: n = 89 rows in 64 clusters, relief ~ bme, B = 10,000, BCa\n")
 cat("machine: ", parallel::detectCores(), " cores (shared); times are medians (min)\n\n", sep = "")
 
-ours_1 <- time_it(vcf_boot_lm(relief ~ bme, d, B = B, seed = 1, threads = 1), 30)
-ours_all <- time_it(vcf_boot_lm(relief ~ bme, d, B = B, seed = 1), 30)
+ours_1 <- time_it(vcf_boot_lm(relief ~ bme, d, B = B, seed = 1, threads = 1), 15, 10)
+ours_all <- time_it(vcf_boot_lm(relief ~ bme, d, B = B, seed = 1), 15, 10)
 ours_cl <- time_it(vcf_boot_lm(relief ~ bme, d, cluster = "patient", B = B, seed = 1,
-                               threads = 1), 30)
+                               threads = 1), 15, 10)
 
 # boot + lm: 1,000 replicates timed, scaled linearly to 10,000 (lm() dominates).
 stat_lm <- function(x, i) coef(lm(relief ~ bme, data = x[i, ]))
@@ -58,7 +59,7 @@ boot_fit <- time_it({
 # The bare C loop, compiled now into a temporary directory.
 dir <- tempfile("boot_floor")
 dir.create(dir)
-file.copy(file.path("bench", "boot_floor.c"), dir)
+invisible(file.copy(file.path("bench", "boot_floor.c"), dir))
 old <- setwd(dir)
 status <- system2(file.path(R.home("bin"), "R"), c("CMD", "SHLIB", "boot_floor.c"),
                   stdout = FALSE, stderr = FALSE)
@@ -67,7 +68,7 @@ if (status != 0) stop("could not compile bench/boot_floor.c")
 dyn.load(file.path(dir, paste0("boot_floor", .Platform$dynlib.ext)))
 xb <- as.double(d$bme)
 yb <- as.double(d$relief)
-floor_t <- time_it(.C("boot_floor", xb, yb, n, B, 1, slope = double(B)), 30)
+floor_t <- time_it(.C("boot_floor", xb, yb, n, B, 1, slope = double(B)), 15, 10)
 
 cat(sprintf("%-52s %s (%s)\n", "vcf_boot_lm, case, threads = 1", fmt(ours_1[1]), fmt(ours_1[2])))
 cat(sprintf("%-52s %s (%s)\n", "vcf_boot_lm, case, all threads", fmt(ours_all[1]), fmt(ours_all[2])))
@@ -90,6 +91,7 @@ big <- data.frame(x1 = rnorm(N), x2 = rbinom(N, 1, 0.4), x3 = runif(N))
 big$y <- 1 + 0.5 * big$x1 - big$x2 + 2 * big$x3 + rnorm(N)
 big_1 <- time_it(vcf_boot_lm(y ~ x1 + x2 + x3, big, B = 2000, seed = 1, threads = 1), 3)
 big_2 <- time_it(vcf_boot_lm(y ~ x1 + x2 + x3, big, B = 2000, seed = 1, threads = 2), 3)
+cat("\nload average during the run:", readLines("/proc/loadavg", warn = FALSE), "\n")
 cat("\nn = 1e5, y ~ x1 + x2 + x3, B = 2000, BCa (jackknife over 1e5 rows)\n")
 cat(sprintf("  threads = 1: %s   threads = 2: %s   speedup %.2fx (2 shared cores)\n",
             fmt(big_1[1]), fmt(big_2[1]), big_1[1] / big_2[1]))

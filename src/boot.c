@@ -47,6 +47,7 @@ typedef struct {
 typedef struct {
   double *acc, *chol, *bc, *inv, *work, *meat, *score, *coef, *se;
   int *drawn;        /* units of the replicate, for CR1 */
+  int *counts;       /* times each unit is drawn, for large designs */
 } workspace_t;
 
 static size_t workspace_doubles(int p, int q) {
@@ -65,6 +66,7 @@ static void workspace_init(workspace_t *w, double *mem, int *drawn, int p,
   w->coef = w->score + p;
   w->se = w->coef + p;
   w->drawn = drawn;
+  w->counts = NULL;
 }
 
 static inline void add_sums(double *restrict acc, const double *restrict s,
@@ -369,10 +371,21 @@ static SEXP C_boot_run(SEXP S, SEXP p_, SEXP extras, SEXP shift, SEXP shift_y,
   double *mem = (double *) R_alloc(nd * nt, sizeof(double));
   int *drawn = m.se_mode == SE_CR1 ?
     (int *) R_alloc((size_t) n_draws * nt, sizeof(int)) : NULL;
+  /* When the unit sums outgrow the caches, random reads of them dominate:
+   * count the draws instead (a small array) and then add every unit's sums
+   * times its count in one sequential pass. Which way is used depends on
+   * the design only, so results stay identical for any threads or chunks. */
+  const int use_counts = !ind && m.se_mode != SE_CR1 &&
+    (double) U * q * sizeof(double) > 1048576.0;
+  int *counts = use_counts ?
+    (int *) R_alloc((size_t) (U + 16) * nt, sizeof(int)) : NULL;
   workspace_t *ws = (workspace_t *) R_alloc(nt, sizeof(workspace_t));
   for (int t = 0; t < nt; t++)
+  {
     workspace_init(&ws[t], mem + nd * t, drawn ? drawn + (size_t) n_draws * t : NULL,
                    p, q);
+    ws[t].counts = counts ? counts + (size_t) (U + 16) * t : NULL;
+  }
 
   SEXP out = PROTECT(Rf_allocVector(VECSXP, 3));
   SEXP names = PROTECT(Rf_allocVector(STRSXP, 3));
@@ -411,7 +424,21 @@ static SEXP C_boot_run(SEXP S, SEXP p_, SEXP extras, SEXP shift, SEXP shift_y,
         vcf_rng_stream(&rng, seed64, first64 + (uint64_t) r);
         /* The draw-and-add loop with q known at compile time for the usual
          * small models (p = 1..5), so that the additions are unrolled. */
-        switch (cr1 ? 0 : q) {
+        if (use_counts) {
+          int *cnt = w->counts;
+          memset(cnt, 0, sizeof(int) * (size_t) U);
+          for (int h = 0; h < H; h++) {
+            const int base = off[h];
+            const uint32_t G = (uint32_t) (off[h + 1] - base);
+            for (uint32_t k = 0; k < G; k++) cnt[base + (int) vcf_rng_below(&rng, G)]++;
+          }
+          for (int u = 0; u < U; u++) {
+            if (!cnt[u]) continue;
+            const double c = cnt[u];
+            const double *su = Sm + (size_t) q * u;
+            for (int j = 0; j < q; j++) acc[j] += c * su[j];
+          }
+        } else switch (cr1 ? 0 : q) {
         case 3:  DRAW_UNITS(3); break;
         case 5:  DRAW_UNITS(5); break;
         case 9:  DRAW_UNITS(9); break;

@@ -328,10 +328,6 @@ as.data.frame.vcf_analysis <- function(x, row.names = NULL, optional = FALSE,
   as.data.frame(part, stringsAsFactors = FALSE)
 }
 
-#' @importFrom generics tidy
-#' @export
-generics::tidy
-
 #' Tidy the estimates of an analysis
 #'
 #' @param x A `vcf_analysis`.

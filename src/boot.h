@@ -1,0 +1,103 @@
+/* Internal declarations shared by boot.c, ols.c and rng.c: the random
+ * streams of the bootstrap and the small least-squares solver.
+ *
+ * Random streams. Replicate r (1-based, counted over the whole run) draws
+ * from its own xoshiro256** stream, seeded by SplitMix64 from the pair
+ * (seed, r) (vcf_rng_stream). A replicate's draws therefore depend on the
+ * seed and on r only: not on the number of threads, on the order in which
+ * threads reach it, or on how replicates are split into chunks that run in
+ * different processes or on different machines.
+ *
+ * Integer draws in [0, m) use Lemire's multiply-and-reject method on the
+ * upper 32 bits of each 64-bit output, so they are exactly uniform and the
+ * same on every platform (no 128-bit arithmetic, no floating point).
+ */
+#ifndef VCF_BOOT_H
+#define VCF_BOOT_H
+
+#include <stdint.h>
+
+typedef struct {
+  uint64_t s[4];
+} vcf_rng;
+
+/* Seed `rng` with stream `stream` of `seed` (rng.c). */
+void vcf_rng_stream(vcf_rng *rng, uint64_t seed, uint64_t stream);
+
+static inline uint64_t vcf_rotl(const uint64_t x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
+
+/* xoshiro256** 1.0 (Blackman and Vigna, public domain). */
+static inline uint64_t vcf_rng_next(vcf_rng *rng) {
+  uint64_t *s = rng->s;
+  const uint64_t result = vcf_rotl(s[1] * 5, 7) * 9;
+  const uint64_t t = s[1] << 17;
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = vcf_rotl(s[3], 45);
+  return result;
+}
+
+/* Uniform integer in [0, m), 0 < m < 2^32 (Lemire 2019, "Fast random
+ * integer generation in an interval"). The rejection step runs with
+ * probability below m / 2^32. */
+static inline uint32_t vcf_rng_below(vcf_rng *rng, uint32_t m) {
+  uint64_t prod = (uint64_t) (uint32_t) (vcf_rng_next(rng) >> 32) * m;
+  uint32_t low = (uint32_t) prod;
+  if (low < m) {
+    const uint32_t threshold = (uint32_t) (-m) % m;
+    while (low < threshold) {
+      prod = (uint64_t) (uint32_t) (vcf_rng_next(rng) >> 32) * m;
+      low = (uint32_t) prod;
+    }
+  }
+  return (uint32_t) (prod >> 32);
+}
+
+/* Least squares from accumulated cross-products (ols.c).
+ *
+ * A "sums" vector holds, for a set of rows with weights w_i, centred
+ * regressors x_i and centred response y_i:
+ *   [0, P)          X'WX, packed upper triangle by columns, P = p(p+1)/2:
+ *                   element (k, j), k <= j, at j(j+1)/2 + k;
+ *   [P, P+p)        X'Wy;
+ *   [P+p]           y'Wy            (only when the sums have "extras");
+ *   [P+p+1]         number of rows with positive weight (extras only).
+ */
+static inline int vcf_ols_nsums(int p, int extras) {
+  return p * (p + 1) / 2 + p + (extras ? 2 : 0);
+}
+
+/* Relative pivot tolerance of the Cholesky factorization: a column whose
+ * squared residual after projection on the previous columns is at most
+ * VCF_OLS_TOL times its squared norm makes the design rank-deficient. */
+#define VCF_OLS_TOL 1e-10
+
+/* Cholesky factor (lower, p x p column-major, in `chol`) of X'WX from
+ * `sums`; 0 on success, 1 when the design is rank-deficient. */
+int vcf_ols_chol(int p, const double *sums, double *chol);
+
+/* Solve (L L') b = X'Wy given the factor from vcf_ols_chol. */
+void vcf_ols_solve(int p, const double *chol, const double *sums, double *b);
+
+/* (X'WX)^{-1} from the factor, full p x p column-major, in `inv`;
+ * `work` holds p * p doubles. */
+void vcf_ols_inverse(int p, const double *chol, double *inv, double *work);
+
+/* Undo the centring: coefficients b_c of centred data become those of the
+ * original columns. With an intercept in column 0 and column shifts m
+ * (m[0] = 0) and response shift my, b_0 = b_c0 + my - sum_j m_j b_cj; the
+ * slopes are unchanged. */
+void vcf_ols_uncentre(int p, int intercept, const double *shift,
+                      double shift_y, const double *bc, double *b);
+
+/* Standard errors of the original coefficients from the covariance `vc`
+ * (p x p) of the centred ones, in `se`. */
+void vcf_ols_uncentre_se(int p, int intercept, const double *shift,
+                         const double *vc, double *se);
+
+#endif

@@ -201,8 +201,13 @@ vcf_reproduce <- function(study = c("pv_edema", "bkp_osteonecrosis"),
   raw <- unname(computed[published$id])
   rounded <- round(raw, published$digits %|na|% 0L)
   bound <- published$comparison %in% c("<", ">")
+  # A printed p-value bound is strict ("<.0001"); a printed bound on a
+  # quantity ("more than six weeks") holds the bound itself.
+  strict <- published$statistic == "p"
   same <- ifelse(bound,
-                 ifelse(published$comparison == "<", raw < published$value, raw > published$value),
+                 ifelse(published$comparison == "<",
+                        raw < published$value | (!strict & raw == published$value),
+                        raw > published$value | (!strict & raw == published$value)),
                  abs(rounded - published$value) < 1e-9)
   known <- reproduction_conflicts(study)
   audit <- audit_reasons(published)
@@ -501,6 +506,15 @@ reproduce_bkp <- function(analysis) {
   }
   put("bkp.results.pain_walking_percent", pct(patients$pain_pattern == "pain walking and in bed"))
   put("bkp.results.pain_relieved_by_rest_percent", pct(patients$pain_pattern != "pain walking and in bed"))
+  # The illustrated case (Figures 1-3): a man with an L2 fracture, identified
+  # by his sex, level and 3 months of pain to give his age, and by sex, level
+  # and age to give his months of pain.
+  fracture_level <- as.character(cohort$fractures$level[match(patients$patient, cohort$fractures$patient)])
+  male_l2 <- patients$sex == "male" & fracture_level == "L2"
+  by_pain <- which(male_l2 & round(patients$symptom_weeks / (52 / 12)) == 3)
+  by_age <- which(male_l2 & patients$age == 75)
+  if (length(by_pain) == 1L) put("bkp.fig1_3.example_age", patients$age[by_pain])
+  if (length(by_age) == 1L) put("bkp.fig1_3.example_pain_months", patients$symptom_weeks[by_age] / (52 / 12))
   final <- cohort$patient_visits[cohort$patient_visits$visit == "final", ]
   put("bkp.results.follow_up_months_mean", mean(final$month))
   put("bkp.results.follow_up_months_min", min(final$month))

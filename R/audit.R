@@ -966,7 +966,7 @@ stat_aliases <- c(
 # and GRIMMER apply (pain scores, disability indices, counts).
 audit_integer_pattern <- "\\b(VAS|NRS|score|ODI|RMDQ|number|count|levels?|fractures)\\b"
 
-published_columns <- c("id", "source", "row", "column", "group", "statistic",
+audit_columns <- c("id", "source", "row", "column", "group", "statistic",
                        "value", "reported", "digits", "n")
 
 #' Audit a table of published statistics
@@ -1069,10 +1069,10 @@ audit_input <- function(x, call = rlang::caller_env()) {
   missing_cols <- setdiff(needed, names(x))
   if (length(missing_cols)) {
     vcf_abort(c("{.arg x} lacks column{?s} {.field {missing_cols}}.",
-                i = "It needs {.field {published_columns}} (as {.fn vcf_published} returns)."),
+                i = "It needs {.field {audit_columns}} (as {.fn vcf_published} returns)."),
               c("columns", "input"), call = call)
   }
-  for (col in setdiff(published_columns, names(x))) x[[col]] <- NA
+  for (col in setdiff(audit_columns, names(x))) x[[col]] <- NA
   x$id <- as.character(x$id)
   dup <- which(duplicated(x$id) | is.na(x$id))
   if (length(dup)) {

@@ -205,7 +205,7 @@ analysis_paired <- function(cohort, outcomes) {
 
 finding_exclude <- c("patient", "level", "treated", "procedure", "sex", "shape",
                      "genant_grade", "cement", "new_vcf", "pain_other_level",
-                     "bme_class", "analgesic")
+                     "bme_class", "analgesic", "subgroup")
 
 analysis_findings <- function(cohort) {
   columns <- cohort$columns

@@ -572,5 +572,6 @@ vcf_html <- function(x, file = NULL, caption = NULL) {
 }
 
 format_cell <- function(v) {
+  if (is.na(v)) return(NA_character_)
   if (is.numeric(v)) format(signif(v, 4)) else as.character(v)
 }

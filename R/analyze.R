@@ -83,10 +83,13 @@ vcf_analyze <- function(cohort, subgroup = NULL, boot = vcf_boot_control(), ...)
   structure(out, class = "vcf_analysis")
 }
 
+# The subgroup as one factor element per patient.
 analysis_subgroup <- function(cohort, subgroup, skip) {
   if (!is.null(subgroup)) {
-    if (is.character(subgroup) && length(subgroup) == 1L) return(subgroup)
-    return(subgroup)
+    units <- list(patient = cohort$patients, fracture = cohort$fractures[0, ], cohort = TRUE)
+    group <- table1_groups(subgroup, cohort, units, call = rlang::caller_env())$patient
+    if (inherits(subgroup, "vcf_subgroup")) return(subgroup)
+    return(group)
   }
   if (all(c("new_vcf", "pain_other_level") %in% names(cohort$patients))) {
     return(vcf_subgroup(cohort))
@@ -313,6 +316,10 @@ analysis_parts <- c("table1", "bme_classes", "resolution", "intervals", "transit
 #' @export
 as.data.frame.vcf_analysis <- function(x, row.names = NULL, optional = FALSE,
                                        which = "table1", ...) {
+  # as.data.frame(x, "relation"): the part may come as the second argument.
+  if (is.character(row.names) && length(row.names) == 1L && row.names %in% analysis_parts) {
+    which <- row.names
+  }
   check_string(which, choices = analysis_parts)
   part <- if (which %in% names(x$followup)) x$followup[[which]] else x[[which]]
   if (is.null(part)) {

@@ -288,6 +288,8 @@ table1_test <- function(var, x, group, groups, test) {
   keep <- !is.na(group)
   data <- data.frame(value = x[keep], group = droplevels(factor(group[keep])))
   if (nlevels(data$group) < 2L) return(NULL)
+  # A categorical variable with a single observed level has nothing to test.
+  if (!is.numeric(data$value) && length(unique(stats::na.omit(data$value))) < 2L) return(NULL)
   res <- withCallingHandlers(
     vcf_compare(data, by = "group", vars = "value", tests = c(value = test)),
     vcf_warning = function(w) {

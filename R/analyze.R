@@ -12,9 +12,10 @@
 #'   change per interval, class transitions, and median VAS and analgesic
 #'   use per visit ([vcf_followup()]); and the relation between BME change
 #'   and pain change per interval in the first subgroup (as the PV study's
-#'   Table 3): decrease vs similar BME extent (similar includes fractures
-#'   without BME at both ends of the interval, as the study's counts imply;
-#'   the rare increases are left out), and BME absent vs present at
+#'   Table 3): similar vs decreased BME extent (`bme_similar`, 1 for
+#'   similar; similar includes fractures without BME at both ends of the
+#'   interval, as the study's counts imply; the rare increases are left
+#'   out), and BME absent vs present at
 #'   the interval's end, regressed against the VAS decrease and the
 #'   analgesic class decrease, each with the classical 95% interval and a
 #'   bootstrap interval (BCa by default, resampling patients) from
@@ -130,12 +131,15 @@ bme_pain_relation <- function(cohort, group, boot) {
     change_var <- if (all(is.na(data$start_pct))) "class" else "pct"
     before <- if (change_var == "pct") data$start_pct else as.integer(data$start_class)
     after <- if (change_var == "pct") data$end_pct else as.integer(data$end_class)
-    data$bme_decrease <- as.integer(change_class(before, after) == "decrease")
-    data$bme_decrease[change_class(before, after) == "increase"] <- NA
+    # Coded as the study's ordinal change (less < same): similar = 1 against
+    # decrease = 0, so the coefficient is mean(similar) - mean(decrease), on
+    # which the published intervals are centred.
+    change <- change_class(before, after)
+    data$bme_similar <- ifelse(change == "increase", NA_integer_, as.integer(change == "similar"))
     data$bme_absent <- as.integer(data$end_class == "none")
     interval <- paste(from, to, sep = " to ")
     outcomes <- intersect(c("vas_decrease", "analgesic_decrease"), names(data))
-    rows[[length(rows) + 1L]] <- relation_fits(data, "bme_decrease", outcomes,
+    rows[[length(rows) + 1L]] <- relation_fits(data, "bme_similar", outcomes,
                                                interval, boot)
     rows[[length(rows) + 1L]] <- relation_fits(data, "bme_absent", outcomes, interval, boot)
   }

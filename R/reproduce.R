@@ -170,7 +170,10 @@ check_published <- function(data, path, call = rlang::caller_env()) {
 #'
 #' Printed dashes (no number) are left out. Regression coefficients of the
 #' PV study's Table 3 are printed without their signs, so they are compared
-#' in absolute value.
+#' in absolute value; its intervals are signed, and are compared in the
+#' orientation each column was printed in (similar minus decreased BME for
+#' the VAS columns, decreased minus similar for the analgesic columns, BME
+#' absent minus present for both).
 #'
 #' @param study `"pv_edema"` or `"bkp_osteonecrosis"`.
 #' @param boot Bootstrap settings for the analysis ([vcf_boot_control()]);
@@ -452,20 +455,27 @@ reproduce_pv <- function(analysis) {
   rel <- analysis$relation
   for (k in names(keys)) {
     at <- rel[rel$interval == keys[[k]], , drop = FALSE]
-    for (pred in c("bme_decrease", "bme_absent")) {
+    for (pred in c("bme_similar", "bme_absent")) {
       for (outcome in c("vas", "analgesic")) {
         row <- at[at$predictor == pred & at$outcome == paste0(outcome, "_decrease"), ]
         if (!nrow(row)) next
-        level_1 <- if (pred == "bme_decrease") "decrease_bme" else "bme_absent"
-        level_0 <- if (pred == "bme_decrease") "similar_bme" else "bme_present"
+        level_1 <- if (pred == "bme_similar") "similar_bme" else "bme_absent"
+        level_0 <- if (pred == "bme_similar") "decrease_bme" else "bme_present"
         stat_1 <- if (outcome == "vas") row$mean_1 else row$pct_decrease_1
         stat_0 <- if (outcome == "vas") row$mean_0 else row$pct_decrease_0
         put(sprintf("pv.t3.%s.%s.%s", level_1, outcome, k), stat_1)
         put(sprintf("pv.t3.%s.%s.%s", level_0, outcome, k), stat_0)
-        contrast <- if (pred == "bme_decrease") "decrease_vs_similar" else "absent_vs_present"
-        put(sprintf("pv.t3.%s_coef.%s.%s", contrast, outcome, k), abs(row$coef))
-        put(sprintf("pv.t3.%s_ci_low.%s.%s", contrast, outcome, k), row$ci_low)
-        put(sprintf("pv.t3.%s_ci_high.%s.%s", contrast, outcome, k), row$ci_high)
+        contrast <- if (pred == "bme_similar") "decrease_vs_similar" else "absent_vs_present"
+        # The slope on a 0/1 predictor is the difference of the group means;
+        # taken from the means it carries no floating-point noise at ties.
+        put(sprintf("pv.t3.%s_coef.%s.%s", contrast, outcome, k), abs(row$mean_1 - row$mean_0))
+        # The printed analgesic intervals of decrease vs similar are centred
+        # on decrease minus similar, the VAS ones on similar minus decrease:
+        # each is compared in the orientation it was printed in.
+        flip <- pred == "bme_similar" && outcome == "analgesic"
+        ci <- if (flip) -c(row$ci_high, row$ci_low) else c(row$ci_low, row$ci_high)
+        put(sprintf("pv.t3.%s_ci_low.%s.%s", contrast, outcome, k), ci[1])
+        put(sprintf("pv.t3.%s_ci_high.%s.%s", contrast, outcome, k), ci[2])
       }
     }
   }

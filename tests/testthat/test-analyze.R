@@ -15,7 +15,7 @@ test_that("vcf_analyze runs everything the PV cohort supports", {
 test_that("the relation's classical fits equal lm() and its bootstrap resamples patients", {
   fit <- vcf_analyze(vcf_cohort(pv_edema), boot = vcf_boot_control(B = 299, seed = 7))
   rel <- fit$relation
-  row <- rel[rel$interval == "6 mo to 12 mo" & rel$predictor == "bme_decrease" &
+  row <- rel[rel$interval == "6 mo to 12 mo" & rel$predictor == "bme_similar" &
                rel$outcome == "vas_decrease", ]
   cohort <- fit$cohort
   a <- cohort$patients$patient[vcf_subgroup(cohort) == "A"]
@@ -26,7 +26,7 @@ test_that("the relation's classical fits equal lm() and its bootstrap resamples 
   pv <- cohort$patient_visits
   vas <- function(visit) pv$vas[pv$visit == visit][match(start$patient, pv$patient[pv$visit == visit])]
   y <- vas("6 mo") - vas("12 mo")
-  x <- as.integer(end$bme_pct < start$bme_pct)
+  x <- as.integer(end$bme_pct == start$bme_pct)
   base <- stats::lm(y ~ x)
   expect_equal(row$coef, unname(stats::coef(base)[2]), tolerance = 1e-10)
   expect_equal(c(row$ci_low, row$ci_high), unname(stats::confint(base)[2, ]), tolerance = 1e-10)

@@ -97,7 +97,7 @@ vcf_plot_analgesics <- function(followup, group = NULL) {
 #' @export
 vcf_plot_outcomes <- function(cohort, outcomes = NULL, group = NULL) {
   check_cohort(cohort)
-  available <- c(intersect(c("height_pct"), names(cohort$visits)),
+  available <- c(intersect("height_pct", names(cohort$visits)),
                  intersect(c("vas", "odi"), names(cohort$patient_visits)))
   outcomes <- outcomes %||% available
   unknown <- setdiff(outcomes, available)
@@ -113,6 +113,7 @@ vcf_plot_outcomes <- function(cohort, outcomes = NULL, group = NULL) {
                mean = stats$mean, min = stats$min, max = stats$max)
   })
   data <- do.call(rbind, rows)
+  data$outcome <- factor(data$outcome, levels = unique(data$outcome))
   ggplot2::ggplot(data, ggplot2::aes(x = .data$visit, y = .data$mean, group = 1)) +
     ggplot2::geom_linerange(ggplot2::aes(ymin = .data$min, ymax = .data$max),
                             colour = okabe_ito[5], linewidth = 1.2, alpha = 0.5) +

@@ -59,13 +59,13 @@ status <- list()
 for (study in c("pv_edema", "bkp_osteonecrosis")) {
   rep <- vcf_reproduce(study)
   write_table(rep, paste0("reproduce_", study), paste("Published vs reproduced:", study))
-  status[[study]] <- table(factor(rep$status, levels = c("match", "mismatch", "source-inconsistent")))
+  status[[study]] <- table(factor(rep$status, levels = c("match", "mismatch", "source-inconsistent", "not-derivable")))
 }
 
 cat("\ndemo: wrote", length(written), "files to", out, "\n")
 cat(paste0("  ", basename(written), collapse = "\n"), "\n")
 for (study in names(status)) {
   s <- status[[study]]
-  cat(sprintf("%s: %d published numbers matched, %d mismatched, %d inconsistent in the source\n",
-              study, s[["match"]], s[["mismatch"]], s[["source-inconsistent"]]))
+  cat(sprintf("%s: %d published numbers matched, %d mismatched, %d inconsistent in the source, %d not derivable from the data\n",
+              study, s[["match"]], s[["mismatch"]], s[["source-inconsistent"]], s[["not-derivable"]]))
 }

@@ -36,23 +36,13 @@ NULL
 #' @export
 vcf_plot_bme <- function(followup, group = NULL) {
   check_followup(followup, "bme_classes")
-  data <- subset_groups(followup$bme_classes, group)
-  data$percent[is.na(data$percent)] <- 0
-  plot <- ggplot2::ggplot(data, ggplot2::aes(x = .data$visit, y = .data$percent,
-                                             fill = .data$class)) +
-    ggplot2::geom_col(width = 0.7, colour = "white") +
-    ggplot2::scale_fill_manual(values = c(none = "#F0F0F0", minor = okabe_ito[2],
-                                          moderate = okabe_ito[1], severe = okabe_ito[6]),
-                               name = "BME extent", drop = FALSE,
-                               labels = c("none (0%)", "minor (1-24%)",
-                                          "moderate (25-74%)", "severe (75-100%)")) +
-    ggplot2::scale_y_continuous(labels = function(x) paste0(x, "%"),
-                                expand = ggplot2::expansion(mult = c(0, 0.02))) +
-    ggplot2::labs(x = "Visit", y = "Treated fractures",
-                  title = "Extent of bone marrow edema in treated fractures") +
-    vcf_theme()
-  if (length(unique(data$group)) > 1L) plot <- plot + ggplot2::facet_wrap(ggplot2::vars(.data$group))
-  plot
+  stacked_percent_bars(
+    subset_groups(followup$bme_classes, group), fill = "class",
+    colours = c(none = "#F0F0F0", minor = okabe_ito[2], moderate = okabe_ito[1],
+                severe = okabe_ito[6]),
+    legend = "BME extent",
+    labels = c("none (0%)", "minor (1-24%)", "moderate (25-74%)", "severe (75-100%)"),
+    y = "Treated fractures", title = "Extent of bone marrow edema in treated fractures")
 }
 
 #' @rdname vcf_plots
@@ -75,19 +65,28 @@ vcf_plot_vas <- function(followup, group = NULL) {
 #' @export
 vcf_plot_analgesics <- function(followup, group = NULL) {
   check_followup(followup, "analgesics")
-  data <- subset_groups(followup$analgesics, group)
+  stacked_percent_bars(
+    subset_groups(followup$analgesics, group), fill = "analgesic",
+    colours = c(none = "#F0F0F0", paracetamol = okabe_ito[2], NSAID = okabe_ito[1],
+                opiate = okabe_ito[6]),
+    legend = "Analgesic", labels = ggplot2::waiver(), y = "Patients",
+    title = "Use of analgesics")
+}
+
+# Percentages per visit as stacked bars, a panel per subgroup when several.
+stacked_percent_bars <- function(data, fill, colours, legend, labels, y, title) {
   data$percent[is.na(data$percent)] <- 0
   plot <- ggplot2::ggplot(data, ggplot2::aes(x = .data$visit, y = .data$percent,
-                                             fill = .data$analgesic)) +
+                                             fill = .data[[fill]])) +
     ggplot2::geom_col(width = 0.7, colour = "white") +
-    ggplot2::scale_fill_manual(values = c(none = "#F0F0F0", paracetamol = okabe_ito[2],
-                                          NSAID = okabe_ito[1], opiate = okabe_ito[6]),
-                               name = "Analgesic", drop = FALSE) +
+    ggplot2::scale_fill_manual(values = colours, name = legend, drop = FALSE, labels = labels) +
     ggplot2::scale_y_continuous(labels = function(x) paste0(x, "%"),
                                 expand = ggplot2::expansion(mult = c(0, 0.02))) +
-    ggplot2::labs(x = "Visit", y = "Patients", title = "Use of analgesics") +
+    ggplot2::labs(x = "Visit", y = y, title = title) +
     vcf_theme()
-  if (length(unique(data$group)) > 1L) plot <- plot + ggplot2::facet_wrap(ggplot2::vars(.data$group))
+  if (length(unique(data$group)) > 1L) {
+    plot <- plot + ggplot2::facet_wrap(ggplot2::vars(.data$group))
+  }
   plot
 }
 

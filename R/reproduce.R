@@ -546,3 +546,10 @@ reproduce_bkp <- function(analysis) {
   }
   out[!is.na(out)]
 }
+
+#' @export
+as.data.frame.vcf_reproduction <- function(x, ...) {
+  attr(x, "analysis") <- NULL
+  class(x) <- "data.frame"
+  x
+}

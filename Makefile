@@ -36,11 +36,17 @@ check: deps
 	$(CHECK_ENV) $(R) CMD check --as-cran --no-manual $(TARBALL) || true
 	$(RSCRIPT) tools/check-log.R $(PKG).Rcheck/00check.log
 
+# Bench-only CRAN packages (and the newer versions of Debian's packages they
+# pull in) go to a project-local library, so they never shadow Debian's
+# packages for install, test and check.
+BENCH_LIB := $(CURDIR)/.bench-lib
+
 bench-deps: deps
-	$(RSCRIPT) tools/install-cran.R tableone rsprite2
+	mkdir -p $(BENCH_LIB)
+	R_LIBS=$(BENCH_LIB) $(RSCRIPT) tools/install-cran.R tableone rsprite2
 
 bench: install bench-deps
-	for f in bench/*.R; do echo "== $$f"; $(RSCRIPT) $$f || exit 1; done
+	for f in bench/*.R; do echo "== $$f"; R_LIBS=$(BENCH_LIB) $(RSCRIPT) $$f || exit 1; done
 
 data: install
 	for f in data-raw/*.R; do echo "== $$f"; $(RSCRIPT) $$f || exit 1; done

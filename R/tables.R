@@ -4,10 +4,18 @@
 
 # Grouped summaries (C) ---------------------------------------------------------
 
+# Integer codes 1..G of `group` among `groups` (NA elsewhere). A factor whose
+# levels are `groups`, or a plain integer vector (taken as the codes), is used
+# as it is, without matching strings.
+group_codes <- function(group, groups) {
+  if (is.factor(group) && identical(levels(group), groups)) return(as.integer(group))
+  if (is.integer(group) && !is.factor(group)) return(group)
+  match(as.character(group), groups)
+}
+
 # One row per group: n, mean, sd, median, min, max, missing.
 summarise_numeric <- function(x, group, groups) {
-  codes <- match(as.character(group), groups)
-  out <- .Call(C_summary_numeric, as.double(x), as.integer(codes),
+  out <- .Call(C_summary_numeric, as.double(x), as.integer(group_codes(group, groups)),
                as.integer(length(groups)))
   colnames(out) <- c("n", "mean", "sd", "median", "min", "max", "missing")
   out <- as.data.frame(out)
@@ -18,8 +26,7 @@ summarise_numeric <- function(x, group, groups) {
 # Counts of each level (rows, last row = missing) per group (columns).
 count_levels <- function(x, group, groups) {
   x <- as.factor(x)
-  codes <- match(as.character(group), groups)
-  out <- .Call(C_summary_counts, as.integer(x), as.integer(codes),
+  out <- .Call(C_summary_counts, as.integer(x), as.integer(group_codes(group, groups)),
                as.integer(max(nlevels(x), 1L)), as.integer(length(groups)))
   dimnames(out) <- list(c(levels(x), "<missing>")[seq_len(nrow(out))], groups)
   if (nlevels(x) == 0L) out <- out[-1L, , drop = FALSE]
@@ -76,12 +83,18 @@ vcf_table1 <- function(cohort, by = NULL, vars = NULL, total = TRUE,
   tests <- check_tests(tests, vars)
   groups <- if (is.null(group$patient)) character() else levels(group$patient)
 
+  unit_of <- ifelse(vars %in% names(units$patient), "patient", "fracture")
+  prepared <- lapply(stats::setNames(vars, vars), function(var)
+    table1_prepare(var, units[[unit_of[var == vars]]][[var]]))
+  test_results <- list()
+  for (unit in unique(unit_of)) {
+    test_results <- c(test_results, table1_tests(prepared[unit_of == unit], group[[unit]],
+                                                 groups, tests))
+  }
   blocks <- list(table1_count_row(units, group, groups))
-  for (var in vars) {
-    unit <- if (var %in% names(units$patient)) "patient" else "fracture"
-    data <- units[[unit]]
-    blocks[[length(blocks) + 1L]] <- table1_block(
-      var, data[[var]], group[[unit]], groups, unit, tests[[var]])
+  for (i in seq_along(vars)) {
+    blocks[[i + 1L]] <- table1_block(vars[i], prepared[[i]], group[[unit_of[i]]], groups,
+                                     unit_of[i], test_results[[vars[i]]])
   }
   rows <- do.call(rbind, lapply(blocks, `[[`, "rows"))
   values <- do.call(rbind, lapply(blocks, `[[`, "values"))
@@ -209,38 +222,77 @@ variable_label <- function(var) {
 
 table1_count_row <- function(units, group, groups) {
   patients <- units$patient
-  counts <- c(nrow(patients), if (length(groups)) as.vector(table(group$patient))[seq_along(groups)])
+  counts <- c(nrow(patients),
+              if (length(groups)) tabulate(group_codes(group$patient, groups), length(groups)))
   table1_rows("No. of patients", NA, "n", counts, groups, unit = "patient",
               values = long_values("No. of patients", NA, "n", c("Total", groups), counts))
+}
+
+# A variable as Table 1 shows it: Genant grades as named classes, yes/no
+# for logicals, numbers as they are, anything else as a factor.
+table1_prepare <- function(var, x) {
+  if (var == "genant_grade" && is.numeric(x)) {
+    return(factor(x, levels = 0:3, labels = c("none", "mild", "moderate", "severe")))
+  }
+  if (var == "n_treated" || (is.numeric(x) && !is.logical(x))) return(x)
+  if (is.logical(x)) return(factor(ifelse(x, "yes", "no"), levels = c("yes", "no")))
+  as.factor(x)
+}
+
+# The tests of one unit's variables between the groups, in one vcf_compare()
+# call so that the groups are coded once. A variable gets no test when there
+# are fewer than two groups, or when it is categorical with one observed
+# level (nothing to compare).
+table1_tests <- function(prepared, group, groups, tests) {
+  if (length(groups) < 2L || is.null(group)) return(list())
+  prepared <- prepared[names(prepared) != "n_treated"]
+  testable <- vapply(prepared, function(x) {
+    is.numeric(x) || sum(tabulate(as.integer(x)[!is.na(group)], nlevels(x)) > 0L) >= 2L
+  }, logical(1))
+  prepared <- prepared[testable]
+  if (!length(prepared)) return(list())
+  names_in <- paste0("v", seq_along(prepared))
+  chosen <- vapply(names(prepared), function(v) {
+    tests[[v]] %||% if (is.numeric(prepared[[v]])) "t" else "chisq"
+  }, "")
+  data <- structure(c(list(.group = group), stats::setNames(prepared, names_in)),
+                    class = "data.frame", row.names = c(NA, -length(group)))
+  res <- withCallingHandlers(
+    vcf_compare(data, by = ".group", vars = names_in, tests = stats::setNames(chosen, names_in)),
+    vcf_warning = function(w) {
+      vcf_warn(c("Table 1:", conditionMessage(w)), c("test", "table"))
+      invokeRestart("muffleWarning")
+    })
+  out <- lapply(seq_along(prepared), function(i) {
+    list(test = res$test[i], statistic = res$statistic[i], df = res$df[i],
+         p_value = res$p_value[i])
+  })
+  stats::setNames(out, names(prepared))
 }
 
 table1_block <- function(var, x, group, groups, unit, test) {
   label <- variable_label(var)
   if (var == "n_treated") {
-    counts <- c(sum(x), if (length(groups)) vapply(groups, function(g) sum(x[group %in% g]), numeric(1)))
+    codes <- group_codes(group, groups)
+    counts <- c(sum(x), vapply(seq_along(groups), function(g) sum(x[codes %in% g]), numeric(1)))
     return(table1_rows(label, NA, "n", counts, groups, unit = "fracture",
                        values = long_values(label, NA, "n", c("Total", groups), counts)))
   }
-  if (var == "genant_grade" && is.numeric(x)) {
-    x <- factor(x, levels = 0:3, labels = c("none", "mild", "moderate", "severe"))
-    x <- droplevels(x)
-  }
-  if (is.numeric(x) && !is.logical(x)) {
-    table1_continuous(var, label, x, group, groups, unit, test)
+  if (is.numeric(x)) {
+    table1_continuous(label, x, group, groups, unit, test)
   } else {
-    table1_categorical(var, label, x, group, groups, unit, test)
+    table1_categorical(label, x, group, groups, unit, test)
   }
 }
 
-table1_continuous <- function(var, label, x, group, groups, unit, test) {
+table1_continuous <- function(label, x, group, groups, unit, test_result) {
   all_groups <- c("Total", groups)
-  stats <- summarise_numeric(x, rep("Total", length(x)), "Total")
+  stats <- summarise_numeric(x, rep.int(1L, length(x)), "Total")
   if (length(groups)) stats <- rbind(stats, summarise_numeric(x, group, groups))
   digits <- if (all(is.na(x) | x == round(x))) 0L else 1L
   cells <- sprintf("%s (%s-%s)", format_number(stats$median, digits),
                    format_number(stats$min, digits), format_number(stats$max, digits))
   means <- format_number(stats$mean, 1L)
-  test_result <- table1_test(var, x, group, groups, test %||% "t")
   values <- do.call(rbind, lapply(c("n", "median", "min", "max", "mean", "sd", "missing"),
                                   function(s) long_values(label, NA, s, all_groups, stats[[s]])))
   rows <- rbind(
@@ -249,55 +301,33 @@ table1_continuous <- function(var, label, x, group, groups, unit, test) {
   list(rows = rows, values = rbind(values, test_values(label, test_result)))
 }
 
-table1_categorical <- function(var, label, x, group, groups, unit, test) {
-  if (is.logical(x)) {
-    x <- factor(ifelse(x, "yes", "no"), levels = c("yes", "no"))
-    shown <- "yes"
-  } else {
-    x <- droplevels(as.factor(x))
-    shown <- levels(x)
-  }
+table1_categorical <- function(label, x, group, groups, unit, test_result) {
   all_groups <- c("Total", groups)
-  counts <- count_levels(x, rep("Total", length(x)), "Total")
+  counts <- count_levels(x, rep.int(1L, length(x)), "Total")
   if (length(groups)) counts <- cbind(counts, count_levels(x, group, groups))
+  # Levels never observed are left out (as droplevels() would).
   observed <- counts[levels(x), , drop = FALSE]
+  observed <- observed[observed[, "Total"] > 0, , drop = FALSE]
+  shown <- if (identical(levels(x), c("yes", "no"))) "yes" else rownames(observed)
   n <- colSums(observed)
   percent <- sweep(observed, 2L, ifelse(n > 0, n, NA), "/") * 100
-  test_result <- table1_test(var, x, group, groups, test %||% "chisq")
   rows <- list()
   values <- list()
   for (i in seq_along(shown)) {
     lev <- shown[i]
-    cells <- sprintf("%d (%s)", as.integer(observed[lev, ]), format_number(percent[lev, ], 0L))
+    count <- if (lev %in% rownames(observed)) observed[lev, ] else rep(0, length(all_groups))
+    pct <- if (lev %in% rownames(observed)) percent[lev, ] else rep(0, length(all_groups))
+    cells <- sprintf("%d (%s)", as.integer(count), format_number(pct, 0L))
     rows[[i]] <- table1_rows(label, lev, "n (%)", cells, groups, unit,
                              if (i == 1L) test_result)$rows
-    values[[i]] <- rbind(long_values(label, lev, "count", all_groups, observed[lev, ]),
-                         long_values(label, lev, "percent", all_groups, percent[lev, ]))
+    values[[i]] <- rbind(long_values(label, lev, "count", all_groups, count),
+                         long_values(label, lev, "percent", all_groups, pct))
   }
   values[[length(values) + 1L]] <- rbind(
     long_values(label, NA, "n", all_groups, n),
     long_values(label, NA, "missing", all_groups, counts["<missing>", ]),
     test_values(label, test_result))
   list(rows = do.call(rbind, rows), values = do.call(rbind, values))
-}
-
-# Runs the test of one variable between the groups, or returns NULL when
-# there are fewer than two groups with data.
-table1_test <- function(var, x, group, groups, test) {
-  if (length(groups) < 2L) return(NULL)
-  keep <- !is.na(group)
-  data <- data.frame(value = x[keep], group = droplevels(factor(group[keep])))
-  if (nlevels(data$group) < 2L) return(NULL)
-  # A categorical variable with a single observed level has nothing to test.
-  if (!is.numeric(data$value) && length(unique(stats::na.omit(data$value))) < 2L) return(NULL)
-  res <- withCallingHandlers(
-    vcf_compare(data, by = "group", vars = "value", tests = c(value = test)),
-    vcf_warning = function(w) {
-      vcf_warn(c("Table 1 test of {.field {var}}:", conditionMessage(w)), c("test", "table"))
-      invokeRestart("muffleWarning")
-    })
-  list(test = res$test[1], statistic = res$statistic[1], df = res$df[1],
-       p_value = res$p_value[1])
 }
 
 table1_rows <- function(label, level, statistic, cells, groups, unit,

@@ -807,6 +807,25 @@ static const char *const wx_cols[] = {
 enum { WX_STAT, WX_DF, WX_P, WX_N, WX_N1, WX_N2, WX_EXACT, WX_STATUS,
        WX_NCOL };
 
+/* Two-sided p of a Wilcoxon statistic centred at z (statistic minus its
+ * mean) by the normal approximation with continuity correction, as
+ * wilcox.test(correct = TRUE). A zero sigma (all values tied) has no p. */
+static double wilcoxon_normal_p(double z, double sigma, int *status) {
+  double corr = z > 0 ? 0.5 : (z < 0 ? -0.5 : 0);
+  if (!(sigma > 0)) *status = HT_ALL_TIED;
+  return p_z((z - corr) / sigma);
+}
+
+static void store_wilcoxon(double *res, R_xlen_t nrow, R_xlen_t j, double stat,
+                           double p, int exact, int status) {
+  if (status == HT_OK) {
+    AT(res, nrow, j, WX_STAT) = stat;
+    AT(res, nrow, j, WX_P) = p;
+    AT(res, nrow, j, WX_EXACT) = exact;
+  }
+  AT(res, nrow, j, WX_STATUS) = status;
+}
+
 /* wilcox.test(x, y) (rank sum, two-sided, exact = NULL, correct = TRUE). */
 static void ranksum_one(numcol x, const groups *G, double *res, R_xlen_t nrow,
                         R_xlen_t j) {
@@ -847,21 +866,16 @@ static void ranksum_one(numcol x, const groups *G, double *res, R_xlen_t nrow,
                           : Rf_pwilcox(w, nx, ny, 1, 0);
       p = fmin(2 * p, 1);
     } else {
-      double z = w - nx * ny / 2;
       double sigma = sqrt((nx * ny / 12) *
                           ((nx + ny + 1) - tie_term / ((nx + ny) * (nx + ny - 1))));
-      double corr = z > 0 ? 0.5 : (z < 0 ? -0.5 : 0);
-      if (!(sigma > 0)) status = HT_ALL_TIED;
-      p = p_z((z - corr) / sigma);
+      p = wilcoxon_normal_p(w - nx * ny / 2, sigma, &status);
     }
-    if (status == HT_OK) {
-      AT(res, nrow, j, WX_STAT) = w;
-      AT(res, nrow, j, WX_P) = p;
-      AT(res, nrow, j, WX_EXACT) = exact;
-    }
+    store_wilcoxon(res, nrow, j, w, p, exact, status);
+    return;
   }
   AT(res, nrow, j, WX_STATUS) = status;
 }
+
 
 /* C_htest_ranksum(X, gk): Wilcoxon rank-sum tests of every variable of X
  * between groups 0 and 1. Statistic W is the rank sum of group 0 minus
@@ -926,18 +940,10 @@ static void signrank_one(numcol x, numcol y, R_xlen_t len, double *res,
                             : Rf_psignrank(v, n, 1, 0);
     p = fmin(2 * p, 1);
   } else {
-    double z = v - n * (n + 1) / 4;
     double sigma = sqrt(n * (n + 1) * (2 * n + 1) / 24 - tie_term / 48);
-    double corr = z > 0 ? 0.5 : (z < 0 ? -0.5 : 0);
-    if (!(sigma > 0)) status = HT_ALL_TIED;
-    p = p_z((z - corr) / sigma);
+    p = wilcoxon_normal_p(v - n * (n + 1) / 4, sigma, &status);
   }
-  if (status == HT_OK) {
-    AT(res, nrow, j, WX_STAT) = v;
-    AT(res, nrow, j, WX_P) = p;
-    AT(res, nrow, j, WX_EXACT) = exact;
-  }
-  AT(res, nrow, j, WX_STATUS) = status;
+  store_wilcoxon(res, nrow, j, v, p, exact, status);
 }
 
 /* C_htest_signrank(X, Y): Wilcoxon signed-rank tests of X[[j]] - Y[[j]].

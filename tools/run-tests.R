@@ -1,5 +1,7 @@
 # Runs the whole testthat suite against the installed package and ends with
 # the totals line "N passed, N failed, N skipped". Exits 1 on any failure.
+# VCF_TEST_LIB puts another build first (tools/sanitize.sh uses it).
+if (nzchar(Sys.getenv("VCF_TEST_LIB"))) .libPaths(c(Sys.getenv("VCF_TEST_LIB"), .libPaths()))
 library(testthat)
 # Snapshot tests skip unless NOT_CRAN is set, as under devtools::test().
 Sys.setenv(NOT_CRAN = "true")

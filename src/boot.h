@@ -15,32 +15,10 @@
 #ifndef VCF_BOOT_H
 #define VCF_BOOT_H
 
-#include <stdint.h>
-
-typedef struct {
-  uint64_t s[4];
-} vcf_rng;
+#include "rng.h"
 
 /* Seed `rng` with stream `stream` of `seed` (rng.c). */
 void vcf_rng_stream(vcf_rng *rng, uint64_t seed, uint64_t stream);
-
-static inline uint64_t vcf_rotl(const uint64_t x, int k) {
-  return (x << k) | (x >> (64 - k));
-}
-
-/* xoshiro256** 1.0 (Blackman and Vigna, public domain). */
-static inline uint64_t vcf_rng_next(vcf_rng *rng) {
-  uint64_t *s = rng->s;
-  const uint64_t result = vcf_rotl(s[1] * 5, 7) * 9;
-  const uint64_t t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = vcf_rotl(s[3], 45);
-  return result;
-}
 
 /* Uniform integer in [0, m), 0 < m < 2^32 (Lemire 2019, "Fast random
  * integer generation in an interval"). The rejection step runs with

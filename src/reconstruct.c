@@ -12,51 +12,26 @@
  * set.seed() and never touch R's RNG inside the search.
  */
 #include "vcf.h"
+#include "rng.h"
 #include <math.h>
 #include <string.h>
 
 /* RNG ----------------------------------------------------------------------*/
 
-typedef struct {
-  uint64_t s[4];
-} rng_t;
-
-static uint64_t splitmix64(uint64_t *x) {
-  uint64_t z = (*x += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
+typedef vcf_rng rng_t;
 
 static void rng_seed(rng_t *r, uint64_t seed) {
-  for (int i = 0; i < 4; i++) r->s[i] = splitmix64(&seed);
-}
-
-static inline uint64_t rotl(uint64_t x, int k) {
-  return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t rng_next(rng_t *r) {
-  uint64_t *s = r->s;
-  uint64_t result = rotl(s[1] * 5, 7) * 9;
-  uint64_t t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl(s[3], 45);
-  return result;
+  for (int i = 0; i < 4; i++) r->s[i] = vcf_splitmix64(&seed);
 }
 
 /* Uniform integer in [0, n); the multiply-shift bias (< n / 2^32) is far
  * below anything a search heuristic could notice. */
 static inline int64_t rng_int(rng_t *r, int64_t n) {
-  return (int64_t) (((rng_next(r) >> 32) * (uint64_t) n) >> 32);
+  return (int64_t) (((vcf_rng_next(r) >> 32) * (uint64_t) n) >> 32);
 }
 
 static inline double rng_unif(rng_t *r) {
-  return (double) (rng_next(r) >> 11) * 0x1.0p-53;
+  return (double) (vcf_rng_next(r) >> 11) * 0x1.0p-53;
 }
 
 static uint64_t seed_from(SEXP seed) {

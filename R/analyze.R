@@ -54,7 +54,9 @@ vcf_analyze <- function(cohort, subgroup = NULL, boot = vcf_boot_control(), ...)
 
   out <- list(cohort = cohort, subgroup = group, table1 = NULL, followup = NULL,
               relation = NULL, paired = NULL, findings = NULL)
-  out$table1 <- vcf_table1(cohort, by = group, ...)
+  # A column name is passed on as such, so that Table 1 leaves it out.
+  by_name <- is.character(subgroup) && length(subgroup) == 1L
+  out$table1 <- vcf_table1(cohort, by = if (by_name) subgroup else group, ...)
 
   has_visits <- length(cohort$visit_levels) >= 2L
   has_bme <- any(c("bme_pct", "bme_class") %in% names(cohort$visits))

@@ -79,7 +79,8 @@ vcf_table1 <- function(cohort, by = NULL, vars = NULL, total = TRUE,
   check_string(style, choices = p_styles)
   units <- table1_units(cohort)
   group <- table1_groups(by, cohort, units)
-  vars <- table1_vars(vars, units)
+  by_column <- is.character(by) && length(by) == 1L && by %in% names(units$patient)
+  vars <- table1_vars(vars, units, exclude = if (by_column) by)
   tests <- check_tests(tests, vars)
   groups <- if (is.null(group$patient)) character() else levels(group$patient)
 
@@ -152,6 +153,9 @@ table1_groups <- function(by, cohort, units, call = rlang::caller_env()) {
                 c("length", "argument"), call = call)
     }
   }
+  # A yes/no column splits into "no" and "yes" (in that order, so that the
+  # first group is the one without the property).
+  if (is.logical(group)) group <- factor(ifelse(group, "yes", "no"), levels = c("no", "yes"))
   group <- droplevels(as.factor(group))
   if (nlevels(group) < 1L) {
     vcf_abort("{.arg by} has no non-missing group.", c("groups", "argument"), call = call)
@@ -168,11 +172,13 @@ table1_default_vars <- c("age", "sex", "n_treated", "fracture_age", "bme_class",
 table1_internal <- c("patient", "level", "treated", "n_fractures", "procedure",
                      "visit", "month", "bme_pct", "bright_rim", "subgroup")
 
-table1_vars <- function(vars, units, call = rlang::caller_env()) {
+# The variables to describe; by default every one present except `exclude`
+# (the grouping column).
+table1_vars <- function(vars, units, exclude = NULL, call = rlang::caller_env()) {
   available <- union(names(units$patient), names(units$fracture))
   if (is.null(vars)) {
     user <- setdiff(available, c(table1_default_vars, table1_internal))
-    vars <- c(intersect(table1_default_vars, available), user)
+    vars <- setdiff(c(intersect(table1_default_vars, available), user), exclude)
     if (!units$cohort) vars <- setdiff(vars, "n_treated")
     return(vars)
   }

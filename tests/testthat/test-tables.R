@@ -229,3 +229,12 @@ test_that("vcf_html escapes and renders tables", {
   expect_true(any(grepl("34.7 (18~53)", readLines(path), fixed = TRUE)))
   expect_error(vcf_html(1:3), class = "vcf_error_type")
 })
+
+test_that("a yes/no grouping column gives groups no and yes, and is not described", {
+  cohort <- vcf_cohort(pv_edema)
+  tab <- vcf_table1(cohort, by = "new_vcf")
+  expect_equal(names(tab)[5:6], c("no", "yes"))
+  expect_false("Patients with new VCF after treatment" %in% tab$characteristic)
+  v <- attr(tab, "values")
+  expect_equal(v$value[v$characteristic == "No. of patients" & v$group == "yes"], 17)
+})

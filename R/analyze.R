@@ -46,58 +46,56 @@ vcf_analyze <- function(cohort, subgroup = NULL, boot = vcf_boot_control(), ...)
     vcf_abort("{.arg boot} must come from {.fn vcf_boot_control}.", c("type", "argument"))
   }
   started <- proc.time()[["elapsed"]]
+  # Analyses the cohort's variables do not support are recorded, not run.
   skipped <- list()
-  skip <- function(analysis, reason) {
+  record_skipped <- function(analysis, reason) {
     skipped[[length(skipped) + 1L]] <<- data.frame(analysis = analysis, reason = reason)
   }
-  group <- analysis_subgroup(cohort, subgroup, skip)
+  # `by` stays in the form it was given (a column name is then left out of
+  # Table 1); `groups` is its factor with one element per patient.
+  by <- analysis_subgroup(cohort, subgroup, record_skipped)
+  groups <- if (is.null(by) || inherits(by, "vcf_subgroup")) by else followup_groups(by, cohort)
 
-  out <- list(cohort = cohort, subgroup = group, table1 = NULL, followup = NULL,
+  out <- list(cohort = cohort, subgroup = groups, table1 = NULL, followup = NULL,
               relation = NULL, paired = NULL, findings = NULL)
-  # A column name is passed on as such, so that Table 1 leaves it out.
-  by_name <- is.character(subgroup) && length(subgroup) == 1L
-  out$table1 <- vcf_table1(cohort, by = if (by_name) subgroup else group, ...)
+  out$table1 <- vcf_table1(cohort, by = by, ...)
 
   has_visits <- length(cohort$visit_levels) >= 2L
   has_bme <- any(c("bme_pct", "bme_class") %in% names(cohort$visits))
   if (has_visits) {
-    out$followup <- vcf_followup(cohort, by = group)
+    out$followup <- vcf_followup(cohort, by = by)
   } else {
-    skip("follow-up", "the cohort has a single visit")
+    record_skipped("follow-up", "the cohort has a single visit")
   }
   if (has_visits && has_bme && "vas" %in% names(cohort$patient_visits)) {
-    out$relation <- bme_pain_relation(cohort, group, boot)
+    out$relation <- bme_pain_relation(cohort, by, boot)
   } else {
-    skip("BME-pain relation", "needs BME and VAS over two or more visits")
+    record_skipped("BME-pain relation", "needs BME and VAS over two or more visits")
   }
-  if (!has_bme) skip("BME evolution", "the cohort has no BME extent")
+  if (!has_bme) record_skipped("BME evolution", "the cohort has no BME extent")
   numeric_outcomes <- intersect(c("height_pct", "vas", "odi"),
                                 c(names(cohort$visits), names(cohort$patient_visits)))
   if (has_visits && length(numeric_outcomes)) {
     out$paired <- analysis_paired(cohort, numeric_outcomes)
   } else {
-    skip("paired tables", "needs height, VAS or ODI over two or more visits")
+    record_skipped("paired tables", "needs height, VAS or ODI over two or more visits")
   }
   out$findings <- analysis_findings(cohort)
-  if (is.null(out$findings)) skip("imaging findings", "no yes/no or categorical finding columns")
+  if (is.null(out$findings)) record_skipped("imaging findings", "no yes/no or categorical finding columns")
   out$skipped <- if (length(skipped)) do.call(rbind, skipped) else
     data.frame(analysis = character(), reason = character())
   out$timing <- proc.time()[["elapsed"]] - started
   structure(out, class = "vcf_analysis")
 }
 
-# The subgroup as one factor element per patient.
-analysis_subgroup <- function(cohort, subgroup, skip) {
-  if (!is.null(subgroup)) {
-    units <- list(patient = cohort$patients, fracture = cohort$fractures[0, ], cohort = TRUE)
-    group <- table1_groups(subgroup, cohort, units, call = rlang::caller_env())$patient
-    if (inherits(subgroup, "vcf_subgroup")) return(subgroup)
-    return(group)
-  }
+# The subgroups: as given, else the PV study's rule when the cohort has its
+# variables, else none (recorded as skipped).
+analysis_subgroup <- function(cohort, subgroup, record_skipped) {
+  if (!is.null(subgroup)) return(subgroup)
   if (all(c("new_vcf", "pain_other_level") %in% names(cohort$patients))) {
     return(vcf_subgroup(cohort))
   }
-  skip("subgroups", "no `subgroup` given and the cohort lacks new_vcf / pain_other_level for the default rule")
+  record_skipped("subgroups", "no `subgroup` given and the cohort lacks new_vcf / pain_other_level for the default rule")
   NULL
 }
 
@@ -113,32 +111,21 @@ bme_pain_relation <- function(cohort, group, boot) {
   for (i in seq_len(length(visits) - 1L)) {
     from <- visits[i]
     to <- visits[i + 1L]
-    start <- fractures[fractures$visit == from, , drop = FALSE]
-    end <- fractures[fractures$visit == to, , drop = FALSE]
-    data <- data.frame(patient = start$patient, fracture = start$fracture,
-                       start_class = start$bme_class,
-                       start_pct = if ("bme_pct" %in% names(start)) start$bme_pct else NA_real_)
-    at_end <- match(data$fracture, end$fracture)
-    data$end_class <- end$bme_class[at_end]
-    data$end_pct <- if ("bme_pct" %in% names(end)) end$bme_pct[at_end] else NA_real_
-    pain <- function(var, visit) {
-      at <- pv[pv$visit == visit, , drop = FALSE]
-      value <- at[[var]][match(data$patient, at$patient)]
-      if (is.factor(value)) as.integer(value) - 1L else value
+    bme <- bme_change(fractures, from, to)
+    # A patient outcome's decrease over the interval, for each fracture.
+    decrease <- function(var) {
+      pair <- at_visits(pv, "patient", var, from, to)
+      at <- match(bme$patient, pair$id)
+      outcome_values(pair$before)[at] - outcome_values(pair$after)[at]
     }
-    data$vas_decrease <- pain("vas", from) - pain("vas", to)
-    if ("analgesic" %in% names(pv)) {
-      data$analgesic_decrease <- pain("analgesic", from) - pain("analgesic", to)
-    }
-    change_var <- if (all(is.na(data$start_pct))) "class" else "pct"
-    before <- if (change_var == "pct") data$start_pct else as.integer(data$start_class)
-    after <- if (change_var == "pct") data$end_pct else as.integer(data$end_class)
+    data <- data.frame(patient = bme$patient, vas_decrease = decrease("vas"))
+    if ("analgesic" %in% names(pv)) data$analgesic_decrease <- decrease("analgesic")
     # Coded as the study's ordinal change (less < same): similar = 1 against
     # decrease = 0, so the coefficient is mean(similar) - mean(decrease), on
-    # which the published intervals are centred.
-    change <- change_class(before, after)
-    data$bme_similar <- ifelse(change == "increase", NA_integer_, as.integer(change == "similar"))
-    data$bme_absent <- as.integer(data$end_class == "none")
+    # which the published intervals are centred. Increases are left out.
+    data$bme_similar <- ifelse(bme$change == "increase", NA_integer_,
+                               as.integer(bme$change == "similar"))
+    data$bme_absent <- as.integer(bme$end_class == "none")
     interval <- paste(from, to, sep = " to ")
     outcomes <- intersect(c("vas_decrease", "analgesic_decrease"), names(data))
     rows[[length(rows) + 1L]] <- relation_fits(data, "bme_similar", outcomes,
@@ -156,12 +143,14 @@ relation_fits <- function(data, predictor, outcomes, interval, boot) {
     d <- data[!is.na(data[[predictor]]) & !is.na(data[[outcome]]), , drop = FALSE]
     x <- d[[predictor]]
     y <- d[[outcome]]
+    # Group means of the decrease and the shares with a decrease (> 0), for
+    # predictor 0 (first row) and 1 (second row); NA for an empty group.
+    means <- summarise_numeric(y, x + 1L, c("0", "1"))$mean
+    shares <- 100 * summarise_numeric(as.double(y > 0), x + 1L, c("0", "1"))$mean
     row <- data.frame(interval = interval, predictor = predictor, outcome = outcome,
                       n = nrow(d), n_patients = length(unique(d$patient)),
-                      mean_1 = if (any(x == 1)) mean(y[x == 1]) else NA_real_,
-                      mean_0 = if (any(x == 0)) mean(y[x == 0]) else NA_real_,
-                      pct_decrease_1 = if (any(x == 1)) 100 * mean(y[x == 1] > 0) else NA_real_,
-                      pct_decrease_0 = if (any(x == 0)) 100 * mean(y[x == 0] > 0) else NA_real_,
+                      mean_1 = means[2], mean_0 = means[1],
+                      pct_decrease_1 = shares[2], pct_decrease_0 = shares[1],
                       coef = NA_real_, ci_low = NA_real_, ci_high = NA_real_,
                       boot_low = NA_real_, boot_high = NA_real_, boot_type = boot$type[1],
                       boot_used = NA_integer_, boot_degenerate = NA_integer_,
@@ -186,8 +175,8 @@ relation_fits <- function(data, predictor, outcomes, interval, boot) {
     bci <- stats::confint(b, parm = "x", type = boot$type[1])
     row$boot_low <- bci[1, 1]
     row$boot_high <- bci[1, 2]
-    row$boot_used <- sum(stats::complete.cases(b$t))
-    row$boot_degenerate <- nrow(b$t) - row$boot_used
+    row$boot_degenerate <- b$degenerate
+    row$boot_used <- b$B - b$degenerate
     row
   })
   do.call(rbind, rows)
@@ -217,14 +206,11 @@ finding_exclude <- c("patient", "level", "treated", "procedure", "sex", "shape",
                      "bme_class", "analgesic", "subgroup")
 
 analysis_findings <- function(cohort) {
-  columns <- cohort$columns
-  candidates <- columns$name[columns$unit %in% c("patient", "fracture") &
-                               !columns$name %in% finding_exclude]
+  candidates <- setdiff(cohort_vars(cohort, c("patient", "fracture")), finding_exclude)
   rows <- list()
   for (var in candidates) {
-    unit <- columns$unit[columns$name == var][1]
-    data <- if (unit == "patient") cohort$patients else cohort$fractures
-    x <- data[[var]]
+    unit <- cohort_unit(cohort, var)
+    x <- cohort_table(cohort, unit)[[var]]
     if (!(is.logical(x) || is.factor(x) || is.character(x))) next
     x <- x[!is.na(x)]
     if (!length(x)) next
@@ -259,7 +245,7 @@ print.vcf_analysis <- function(x, ...) {
   cat("<vcf_analysis> ", nrow(cohort$patients), " patients, ", nrow(cohort$fractures),
       " fractures, visits: ", paste(cohort$visit_levels, collapse = ", "), "\n", sep = "")
   if (!is.null(x$subgroup)) {
-    tab <- table(if (inherits(x$subgroup, "vcf_subgroup")) unclass_subgroup(x$subgroup) else x$subgroup)
+    tab <- table(unclass_subgroup(x$subgroup))
     cat("Subgroups: ", paste0(names(tab), " ", tab, collapse = ", "), "\n", sep = "")
   }
   cat("Table 1: ", nrow(x$table1), " rows\n", sep = "")

@@ -106,13 +106,6 @@ recycle_args <- function(..., call = rlang::caller_env()) {
 
 rounding_modes <- c("up_or_down", "up", "down", "even", "truncate")
 
-fmt <- function(x, digits) {
-  out <- rep("NA", length(x))
-  ok <- !is.na(x)
-  out[ok] <- sprintf("%.*f", as.integer(rep_len(digits, length(x))[ok]), x[ok])
-  out
-}
-
 # Half-width of the rounding interval of a number printed with `digits`.
 half_unit <- function(digits) 0.5 * 10^(-digits)
 
@@ -166,7 +159,7 @@ vcf_grim <- function(mean, n, digits = NULL, items = 1, rounding = "up_or_down")
                        items = items)
   check_whole(args$digits, "digits")
   printed <- if (is.character(mean)) rep_len(mean, length(args$mean)) else
-    fmt(args$mean, args$digits)
+    format_fixed(args$mean, args$digits)
   total <- as.numeric(args$n) * args$items
   res <- .Call(C_audit_grim, round(args$mean * 10^args$digits),
                as.integer(args$digits), total,
@@ -186,11 +179,11 @@ vcf_grim <- function(mean, n, digits = NULL, items = 1, rounding = "up_or_down")
   i <- which(verdict == "inconsistent")
   below <- res[[2L]][i] / total[i]
   above <- res[[3L]][i] / total[i]
-  expected[i] <- paste(fmt(below, args$digits[i]), "or", fmt(above, args$digits[i]))
+  expected[i] <- paste(format_fixed(below, args$digits[i]), "or", format_fixed(above, args$digits[i]))
   detail[i] <- paste0("no sum of integers gives mean ", printed[i], " with ", what[i],
-                      ": the nearest possible means are ", fmt(below, 4), " (",
-                      fmt(below, args$digits[i]), ") and ", fmt(above, 4), " (",
-                      fmt(above, args$digits[i]), ")")
+                      ": the nearest possible means are ", format_fixed(below, 4), " (",
+                      format_fixed(below, args$digits[i]), ") and ", format_fixed(above, 4), " (",
+                      format_fixed(above, args$digits[i]), ")")
   i <- which(verdict == "consistent")
   detail[i] <- paste0("mean ", printed[i], " with ", what[i], " is possible (sum ",
                       ifelse(sums[i] == 1, "", "one of "), round(args$mean[i] * total[i]), ")")
@@ -274,9 +267,9 @@ vcf_grimmer <- function(mean, sd, n, digits = NULL, items = 1, sd_digits = digit
               c("range", "argument"))
   }
   printed_mean <- if (is.character(mean)) rep_len(mean, length(args$mean)) else
-    fmt(args$mean, args$digits)
+    format_fixed(args$mean, args$digits)
   printed_sd <- if (is.character(sd)) rep_len(sd, length(args$sd)) else
-    fmt(args$sd, args$sd_digits)
+    format_fixed(args$sd, args$sd_digits)
   res <- .Call(C_audit_grimmer, round(args$mean * 10^args$digits),
                as.integer(args$digits), round(args$sd * 10^args$sd_digits),
                as.integer(args$sd_digits), as.numeric(args$n),
@@ -289,7 +282,7 @@ vcf_grimmer <- function(mean, sd, n, digits = NULL, items = 1, sd_digits = digit
                     ifelse(code == 1L, "consistent", "inconsistent"))
   near <- rep("", length(code))
   i <- which(verdict == "inconsistent" & !code %in% 0L)
-  lo_sd <- fmt(res[[2L]][i], args$sd_digits[i]); hi_sd <- fmt(res[[3L]][i], args$sd_digits[i])
+  lo_sd <- format_fixed(res[[2L]][i], args$sd_digits[i]); hi_sd <- format_fixed(res[[3L]][i], args$sd_digits[i])
   near[i] <- ifelse(is.na(res[[2L]][i]) & is.na(res[[3L]][i]), "none",
                     ifelse(is.na(res[[2L]][i]), hi_sd,
                            ifelse(is.na(res[[3L]][i]), lo_sd, paste(lo_sd, "or", hi_sd))))
@@ -371,7 +364,7 @@ vcf_check_percent <- function(percent, n, count = NULL, digits = 0,
   possible <- !is.na(k_min) & k_min <= k_max
   has_count <- !is.na(args$count)
   count_ok <- has_count & possible & args$count >= k_min & args$count <= k_max
-  printed <- fmt(args$percent, args$digits)
+  printed <- format_fixed(args$percent, args$digits)
   verdict <- ifelse(is.na(args$percent) | is.na(args$n), "not-checkable",
                     ifelse(!possible, "inconsistent",
                            ifelse(has_count & !count_ok, "inconsistent", "consistent")))
@@ -381,7 +374,7 @@ vcf_check_percent <- function(percent, n, count = NULL, digits = 0,
                                paste0("k = ", k_min, "..", k_max)),
                         "no k")
   expected <- ifelse(has_count,
-                     paste0(fmt(actual, args$digits), "% for ", args$count, "/", args$n),
+                     paste0(format_fixed(actual, args$digits), "% for ", args$count, "/", args$n),
                      counts_text)
   complement <- has_count & !count_ok & possible &
     (args$n - args$count) >= k_min & (args$n - args$count) <= k_max
@@ -390,7 +383,7 @@ vcf_check_percent <- function(percent, n, count = NULL, digits = 0,
     ifelse(!possible,
            paste0("no count out of ", args$n, " gives ", printed, "%"),
            ifelse(has_count & !count_ok,
-                  paste0(args$count, "/", args$n, " = ", fmt(actual, args$digits + 1L),
+                  paste0(args$count, "/", args$n, " = ", format_fixed(actual, args$digits + 1L),
                          "%, not ", printed, "% (", counts_text, " would give it)",
                          ifelse(complement, paste0("; the percentage fits the complement ",
                                                    args$n - args$count, "/", args$n), "")),
@@ -546,8 +539,8 @@ vcf_check_p <- function(statistic, df, p, test = "t", comparison = "=", digits =
   df_text <- ifelse(tst == "F", paste0("(", args$df1, ", ", args$df2, ")"),
                     ifelse(tst == "z", "", paste0("(", ifelse(tst == "chisq", args$df1, args$df2), ")")))
   label <- c(t = "t", F = "F", chisq = "chi-square", z = "z", r = "r")[tst]
-  stat_text <- paste0(label, df_text, " = ", fmt(args$statistic, args$digits))
-  p_text <- paste0("p ", args$comparison, " ", fmt(args$p, args$p_digits))
+  stat_text <- paste0(label, df_text, " = ", format_fixed(args$statistic, args$digits))
+  p_text <- paste0("p ", args$comparison, " ", format_fixed(args$p, args$p_digits))
   sig_digits <- pmax(args$p_digits + 1L, 3L)
   range_text <- ifelse(abs(p_max - p_min) < 10^(-sig_digits - 1),
                        format_p(p_at, sig_digits),
@@ -570,7 +563,7 @@ vcf_check_p <- function(statistic, df, p, test = "t", comparison = "=", digits =
                                        ", recomputed ", ifelse(computed_sig, "significant", "not significant"), ")"),
                                 ""),
                          ifelse(tst == "z", "", paste0("; ", df_fit))))))
-  new_check(test = tst, statistic = fmt(args$statistic, args$digits),
+  new_check(test = tst, statistic = format_fixed(args$statistic, args$digits),
             df1 = args$df1, df2 = args$df2, p = args$p, comparison = args$comparison,
             p_computed = p_at, p_min = p_min, p_max = p_max,
             verdict = verdict, expected = expected, detail = detail) |>
@@ -585,7 +578,7 @@ vcf_check_p <- function(statistic, df, p, test = "t", comparison = "=", digits =
 }
 
 format_p <- function(p, digits) {
-  ifelse(p < 10^(-digits), formatC(p, format = "e", digits = 1), fmt(p, digits))
+  ifelse(p < 10^(-digits), formatC(p, format = "e", digits = 1), format_fixed(p, digits))
 }
 
 # The whole df for which the reported p would fit. For t, r and chi-square
@@ -852,10 +845,10 @@ vcf_check_weighted_mean <- function(means, n, total_mean, digits, total_digits =
     wm <- sum(w * m) / sum(w)
     h <- half_unit(args$digits[i]); ht <- half_unit(args$total_digits[i])
     lo <- wm - h; hi <- wm + h
-    expected <- paste0(fmt(wm, args$total_digits[i]), " (", fmt(lo, args$total_digits[i] + 1L),
-                       " to ", fmt(hi, args$total_digits[i] + 1L), ")")
+    expected <- paste0(format_fixed(wm, args$total_digits[i]), " (", format_fixed(lo, args$total_digits[i] + 1L),
+                       " to ", format_fixed(hi, args$total_digits[i] + 1L), ")")
     text <- paste0("the n-weighted mean of ", paste(m, collapse = ", "), " (n = ",
-                   paste(w, collapse = ", "), ") is ", fmt(wm, args$total_digits[i] + 2L))
+                   paste(w, collapse = ", "), ") is ", format_fixed(wm, args$total_digits[i] + 2L))
     if (tm + ht + 1e-9 >= lo && tm - ht - 1e-9 <= hi) {
       return(list("consistent", expected, paste0(text, ", matching the total ", tm)))
     }
@@ -934,12 +927,12 @@ vcf_check_regression <- function(coef, mean1, mean0, digits, coef_digits = digit
   verdict <- ifelse(!ok, "not-checkable",
                     ifelse(fits | fits_rev, "consistent", "inconsistent"))
   shown <- pmax(args$digits, args$coef_digits)
-  expected <- ifelse(!ok, NA, ifelse(args$sign_known, fmt(d, shown),
-                                     paste0("+/-", fmt(abs(d), shown))))
+  expected <- ifelse(!ok, NA, ifelse(args$sign_known, format_fixed(d, shown),
+                                     paste0("+/-", format_fixed(abs(d), shown))))
   detail <- ifelse(
     !ok, "missing coefficient or means",
     paste0("the difference of the group means ", args$mean1, " - ", args$mean0, " = ",
-           fmt(d, shown + 1L), " (+/- ", signif(tol, 2), " for rounding)",
+           format_fixed(d, shown + 1L), " (+/- ", signif(tol, 2), " for rounding)",
            ifelse(verdict == "consistent",
                   paste0(" matches the coefficient ", args$coef,
                          ifelse(fits, "", " with the groups coded the other way")),

@@ -1204,17 +1204,6 @@ cohort_vars <- function(cohort, unit = NULL, canonical = NULL) {
   cols$name[keep]
 }
 
-#' The cohort with only some patients (a subgroup)
-#' @noRd
-cohort_subset <- function(cohort, patients) {
-  keep <- function(df) df[df$patient %in% patients, , drop = FALSE]
-  for (nm in c("patients", "fractures", "visits", "patient_visits")) {
-    cohort[[nm]] <- keep(cohort[[nm]])
-    rownames(cohort[[nm]]) <- NULL
-  }
-  cohort
-}
-
 #' The long table of a cohort
 #'
 #' One row per patient x level x visit, with patient, fracture and patient x

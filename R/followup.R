@@ -76,12 +76,8 @@ vcf_followup <- function(cohort, by = NULL, change_on = "pct", tolerance = 0) {
 
 followup_groups <- function(by, cohort, call = rlang::caller_env()) {
   ids <- cohort$patients$patient
-  if (is.null(by)) {
-    group <- factor(rep("All", length(ids)))
-  } else {
-    units <- list(patient = cohort$patients, fracture = cohort$fractures[0, ], cohort = TRUE)
-    group <- table1_groups(by, cohort, units, call = call)$patient
-  }
+  group <- if (is.null(by)) factor(rep("All", length(ids))) else
+    patient_groups(by, cohort$patients, cohort, call = call)
   names(group) <- ids
   group
 }
@@ -130,15 +126,35 @@ followup_resolution <- function(classes) {
   out
 }
 
-# Values of `var` at two visits for the same units (matched by `id`).
+# Values of `var` at two visits for the same units (matched by `id`), with
+# each unit's group when `data` has one.
 at_visits <- function(data, id, var, from, to) {
   ids <- unique(data[[id]])
   before <- data[data$visit == from, , drop = FALSE]
   after <- data[data$visit == to, , drop = FALSE]
   data.frame(id = ids,
-             group = data$group[match(ids, data[[id]])],
+             group = if ("group" %in% names(data)) data$group[match(ids, data[[id]])] else NA,
              before = before[[var]][match(ids, before[[id]])],
              after = after[[var]][match(ids, after[[id]])],
+             stringsAsFactors = FALSE)
+}
+
+# Numbers for a visit outcome: ordinal classes (analgesic) become their
+# codes 0, 1, ...; numbers stay as they are.
+outcome_values <- function(x) if (is.factor(x)) as.integer(x) - 1L else x
+
+# BME of every treated fracture at two visits: its change (decrease,
+# similar or increase: on bme_pct within `tolerance` percentage points, or on
+# the class) and its class at both ends.
+bme_change <- function(fractures, from, to, change_on = "pct", tolerance = 0) {
+  on_pct <- change_on == "pct" && "bme_pct" %in% names(fractures)
+  value <- at_visits(fractures, "fracture", if (on_pct) "bme_pct" else "bme_class", from, to)
+  class <- at_visits(fractures, "fracture", "bme_class", from, to)
+  data.frame(fracture = value$id, group = value$group,
+             patient = fractures$patient[match(value$id, fractures$fracture)],
+             start_class = class$before, end_class = class$after,
+             change = change_class(outcome_values(value$before), outcome_values(value$after),
+                                   if (on_pct) tolerance else 0),
              stringsAsFactors = FALSE)
 }
 
@@ -166,20 +182,9 @@ followup_intervals <- function(fractures, patients, visits, groups, change_on, t
     to <- visits[i + 1L]
     interval <- paste(from, to, sep = " to ")
     if (!is.null(fractures)) {
-      var <- if (change_on == "pct" && "bme_pct" %in% names(fractures)) "bme_pct" else "bme_class"
-      pair <- at_visits(fractures, "fracture", var, from, to)
-      start_class <- at_visits(fractures, "fracture", "bme_class", from, to)
-      with_bme <- !is.na(start_class$before) & start_class$before != "none" &
-        !is.na(pair$after)
-      pair <- pair[with_bme, , drop = FALSE]
-      before <- pair$before
-      after <- pair$after
-      if (var == "bme_class") {
-        before <- as.integer(before)
-        after <- as.integer(after)
-      }
-      change <- change_class(before, after, if (var == "bme_pct") tolerance else 0)
-      rows[[length(rows) + 1L]] <- change_rows("bme", change, pair$group, groups, interval)
+      bme <- bme_change(fractures, from, to, change_on, tolerance)
+      bme <- bme[!is.na(bme$start_class) & bme$start_class != "none" & !is.na(bme$change), ]
+      rows[[length(rows) + 1L]] <- change_rows("bme", bme$change, bme$group, groups, interval)
     }
     if ("vas" %in% names(patients)) {
       pair <- at_visits(patients, "patient", "vas", from, to)
@@ -196,7 +201,7 @@ followup_intervals <- function(fractures, patients, visits, groups, change_on, t
       pair <- at_visits(patients, "patient", "analgesic", from, to)
       pair <- pair[!is.na(pair$before) & !is.na(pair$after), , drop = FALSE]
       rows[[length(rows) + 1L]] <- change_rows(
-        "analgesic", change_class(as.integer(pair$before), as.integer(pair$after)),
+        "analgesic", change_class(outcome_values(pair$before), outcome_values(pair$after)),
         pair$group, groups, interval)
     }
   }
@@ -230,25 +235,19 @@ followup_transitions <- function(fractures, visits, groups) {
 # Fractures whose BME returns after it had resolved: the check that resolved
 # BME never comes back.
 followup_returned <- function(fractures, visits) {
-  fractures <- fractures[order(fractures$fracture, match(fractures$visit, visits)), ]
-  rows <- lapply(split(fractures, fractures$fracture), function(f) {
-    resolved <- !is.na(f$bme_class) & f$bme_class == "none"
-    present <- !is.na(f$bme_class) & f$bme_class != "none"
-    first_resolved <- which(resolved)[1]
-    if (is.na(first_resolved)) return(NULL)
-    back <- which(present & seq_along(present) > first_resolved)[1]
-    if (is.na(back)) return(NULL)
-    data.frame(patient = f$patient[1], level = as.character(f$level[1]),
-               resolved_at = as.character(f$visit[first_resolved]),
-               returned_at = as.character(f$visit[back]), stringsAsFactors = FALSE)
-  })
-  out <- do.call(rbind, rows)
-  if (is.null(out)) {
-    out <- data.frame(patient = character(), level = character(),
-                      resolved_at = character(), returned_at = character())
-  }
-  rownames(out) <- NULL
-  out
+  f <- fractures[order(fractures$fracture, match(fractures$visit, visits)), , drop = FALSE]
+  known <- !is.na(f$bme_class)
+  resolved <- known & f$bme_class == "none"
+  # BME present at a visit at or after the fracture's first resolved visit.
+  seen_resolved <- stats::ave(resolved, f$fracture, FUN = cumsum) > 0
+  back <- which(known & f$bme_class != "none" & seen_resolved)
+  back <- back[!duplicated(f$fracture[back])]
+  first_resolved <- which(resolved)
+  first_resolved <- first_resolved[!duplicated(f$fracture[first_resolved])]
+  data.frame(patient = f$patient[back], level = as.character(f$level[back]),
+             resolved_at = as.character(f$visit[first_resolved][
+               match(f$fracture[back], f$fracture[first_resolved])]),
+             returned_at = as.character(f$visit[back]), stringsAsFactors = FALSE)
 }
 
 followup_pain <- function(patients, visits, groups) {

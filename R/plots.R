@@ -6,11 +6,6 @@
 okabe_ito <- c("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2",
                "#D55E00", "#CC79A7", "#000000")
 
-visit_axis_labels <- function(visits, months) {
-  if (is.null(months)) return(visits)
-  ifelse(is.na(months), visits, paste0(visits, "\n(", format(months), " mo)"))
-}
-
 #' Figures of a follow-up study
 #'
 #' * `vcf_plot_bme()`: BME extent classes of the treated fractures per
@@ -96,8 +91,8 @@ stacked_percent_bars <- function(data, fill, colours, legend, labels, y, title) 
 #' @export
 vcf_plot_outcomes <- function(cohort, outcomes = NULL, group = NULL) {
   check_cohort(cohort)
-  available <- c(intersect("height_pct", names(cohort$visits)),
-                 intersect(c("vas", "odi"), names(cohort$patient_visits)))
+  available <- intersect(c("height_pct", "vas", "odi"),
+                         cohort_vars(cohort, c("visit", "patient_visit")))
   outcomes <- outcomes %||% available
   unknown <- setdiff(outcomes, available)
   if (length(unknown) || !length(outcomes)) {
@@ -105,7 +100,7 @@ vcf_plot_outcomes <- function(cohort, outcomes = NULL, group = NULL) {
                 i = "Available: {.field {available}}."), c("unknown_column", "argument"))
   }
   rows <- lapply(outcomes, function(var) {
-    data <- if (var %in% names(cohort$visits)) cohort$visits else cohort$patient_visits
+    data <- cohort_table(cohort, cohort_unit(cohort, var))
     stats <- summarise_numeric(data[[var]], as.character(data$visit), cohort$visit_levels)
     data.frame(outcome = variable_label_paired(var),
                visit = factor(cohort$visit_levels, levels = cohort$visit_levels),

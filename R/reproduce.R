@@ -202,7 +202,7 @@ vcf_reproduce <- function(study = c("pv_edema", "bkp_osteonecrosis"),
   computed <- switch(study, pv_edema = reproduce_pv(analysis),
                      bkp_osteonecrosis = reproduce_bkp(analysis))
   raw <- unname(computed[published$id])
-  rounded <- round(raw, published$digits %|na|% 0L)
+  rounded <- round(raw, ifelse(is.na(published$digits), 0L, published$digits))
   bound <- published$comparison %in% c("<", ">")
   # A printed p-value bound is strict ("<.0001"); a printed bound on a
   # quantity ("more than six weeks") holds the bound itself.
@@ -235,8 +235,6 @@ vcf_reproduce <- function(study = c("pv_edema", "bkp_osteonecrosis"),
 not_derivable_reason <- paste(
   "not a quantity of the cohort data: it describes patients before inclusion,",
   "the procedure, or an illustrated case the data do not single out")
-
-`%|na|%` <- function(x, y) ifelse(is.na(x), y, x)
 
 #' @export
 print.vcf_reproduction <- function(x, ...) {

@@ -65,7 +65,8 @@ print.vcf_subgroup <- function(x, ...) {
   invisible(x)
 }
 
-# The plain factor underneath a vcf_subgroup (without its reasons).
+# The plain factor underneath a vcf_subgroup (without its reasons); any
+# other factor comes back as it is.
 unclass_subgroup <- function(x) {
   factor(levels(x)[as.integer(unclass(x))], levels = levels(x))
 }

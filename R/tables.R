@@ -133,11 +133,22 @@ table1_units <- function(cohort) {
 }
 
 table1_groups <- function(by, cohort, units, call = rlang::caller_env()) {
-  patients <- units$patient
   if (is.null(by)) return(list(patient = NULL, fracture = NULL))
+  group <- patient_groups(by, units$patient, if (units$cohort) cohort, call = call)
+  fracture <- if (nrow(units$fracture) && units$cohort)
+    group[match(units$fracture$patient, units$patient$patient)] else NULL
+  list(patient = group, fracture = fracture)
+}
+
+# Subgroups as a factor with one element per row of `patients`, from `by`:
+# the name of a column of `patients`, "subgroup" for the PV study's rule
+# (with a cohort), or a vector with one element per patient such as
+# vcf_subgroup() returns. A yes/no column splits into "no" and "yes", in
+# that order, so that the first group is the one without the property.
+patient_groups <- function(by, patients, cohort = NULL, call = rlang::caller_env()) {
   if (is.character(by) && length(by) == 1L) {
-    if (identical(by, "subgroup") && units$cohort && !"subgroup" %in% names(patients)) {
-      group <- unclass_subgroup(vcf_subgroup(cohort))
+    if (identical(by, "subgroup") && !is.null(cohort) && !"subgroup" %in% names(patients)) {
+      group <- vcf_subgroup(cohort)
     } else if (by %in% names(patients)) {
       group <- patients[[by]]
     } else {
@@ -147,22 +158,18 @@ table1_groups <- function(by, cohort, units, call = rlang::caller_env()) {
     }
   } else {
     group <- by
-    if (inherits(group, "vcf_subgroup")) group <- unclass_subgroup(group)
     if (length(group) != nrow(patients)) {
       vcf_abort("{.arg by} must have one element per patient ({nrow(patients)}), not {length(group)}.",
                 c("length", "argument"), call = call)
     }
   }
-  # A yes/no column splits into "no" and "yes" (in that order, so that the
-  # first group is the one without the property).
+  if (inherits(group, "vcf_subgroup")) group <- unclass_subgroup(group)
   if (is.logical(group)) group <- factor(ifelse(group, "yes", "no"), levels = c("no", "yes"))
   group <- droplevels(as.factor(group))
   if (nlevels(group) < 1L) {
     vcf_abort("{.arg by} has no non-missing group.", c("groups", "argument"), call = call)
   }
-  fracture <- if (nrow(units$fracture) && units$cohort)
-    group[match(units$fracture$patient, patients$patient)] else NULL
-  list(patient = group, fracture = fracture)
+  group
 }
 
 table1_default_vars <- c("age", "sex", "n_treated", "fracture_age", "bme_class",
@@ -296,9 +303,9 @@ table1_continuous <- function(label, x, group, groups, unit, test_result) {
   stats <- summarise_numeric(x, rep.int(1L, length(x)), "Total")
   if (length(groups)) stats <- rbind(stats, summarise_numeric(x, group, groups))
   digits <- if (all(is.na(x) | x == round(x))) 0L else 1L
-  cells <- sprintf("%s (%s-%s)", format_number(stats$median, digits),
-                   format_number(stats$min, digits), format_number(stats$max, digits))
-  means <- format_number(stats$mean, 1L)
+  cells <- sprintf("%s (%s-%s)", format_fixed(stats$median, digits),
+                   format_fixed(stats$min, digits), format_fixed(stats$max, digits))
+  means <- format_fixed(stats$mean, 1L)
   values <- do.call(rbind, lapply(c("n", "median", "min", "max", "mean", "sd", "missing"),
                                   function(s) long_values(label, NA, s, all_groups, stats[[s]])))
   rows <- rbind(
@@ -323,7 +330,7 @@ table1_categorical <- function(label, x, group, groups, unit, test_result) {
     lev <- shown[i]
     count <- if (lev %in% rownames(observed)) observed[lev, ] else rep(0, length(all_groups))
     pct <- if (lev %in% rownames(observed)) percent[lev, ] else rep(0, length(all_groups))
-    cells <- sprintf("%d (%s)", as.integer(count), format_number(pct, 0L))
+    cells <- sprintf("%d (%s)", as.integer(count), format_fixed(pct, 0L))
     rows[[i]] <- table1_rows(label, lev, "n (%)", cells, groups, unit,
                              if (i == 1L) test_result)$rows
     values[[i]] <- rbind(long_values(label, lev, "count", all_groups, count),
@@ -358,11 +365,6 @@ test_values <- function(label, test) {
               c(test$statistic, test$df, test$p_value))
 }
 
-format_number <- function(x, digits) {
-  ifelse(is.na(x), "NA", formatC(round(x, digits), format = "f", digits = digits))
-}
-
-`%||%` <- function(x, y) if (is.null(x)) y else x
 
 # Paired tables -----------------------------------------------------------------
 
@@ -401,18 +403,15 @@ vcf_paired <- function(cohort, from, to, outcomes = NULL, test = "t", style = "a
   if (from == to) {
     vcf_abort("{.arg from} and {.arg to} must be different visits.", c("visit", "argument"))
   }
-  available <- c(intersect(c("height_pct", "bme_pct"), names(cohort$visits)),
-                 intersect(c("vas", "odi", "analgesic"), names(cohort$patient_visits)))
+  available <- cohort_vars(cohort, c("visit", "patient_visit"))
   if (is.null(outcomes)) {
     outcomes <- intersect(c("height_pct", "vas", "odi", "bme_pct"), available)
   }
-  user <- setdiff(c(names(cohort$visits), names(cohort$patient_visits)),
-                  c("patient", "level", "visit", "month"))
-  unknown <- setdiff(outcomes, union(available, user))
+  unknown <- setdiff(outcomes, available)
   if (length(unknown) || !length(outcomes)) {
     vcf_abort(c("{.arg outcomes} must name visit outcomes of the cohort.",
                 x = if (length(unknown)) "Unknown: {.val {unknown}}." else "None found.",
-                i = "Available: {.field {union(available, user)}}."),
+                i = "Available: {.field {available}}."),
               c("unknown_column", "argument"))
   }
   rows <- lapply(outcomes, paired_outcome, cohort = cohort, from = from, to = to, test = test)
@@ -423,11 +422,10 @@ vcf_paired <- function(cohort, from, to, outcomes = NULL, test = "t", style = "a
 }
 
 paired_outcome <- function(outcome, cohort, from, to, test) {
-  per_fracture <- outcome %in% names(cohort$visits)
-  data <- if (per_fracture) cohort$visits else cohort$patient_visits
-  id <- if (per_fracture) paste(data$patient, data$level, sep = "/") else data$patient
-  value <- data[[outcome]]
-  if (is.factor(value)) value <- as.integer(value) - 1L
+  unit <- cohort_unit(cohort, outcome)
+  data <- cohort_table(cohort, unit)
+  id <- if (unit == "visit") paste(data$patient, data$level, sep = "/") else data$patient
+  value <- outcome_values(data[[outcome]])
   if (!is.numeric(value)) {
     vcf_abort("Outcome {.field {outcome}} is not numeric or ordinal.", c("type", "argument"),
               call = rlang::caller_env(2))
@@ -483,9 +481,7 @@ vcf_format_p <- function(p, style = "ajnr") {
     vcf_abort(c("{.arg p} must lie in [0, 1].", x = "At {describe_rows(bad, p[bad])}."),
               c("range", "argument"))
   }
-  decimals <- ifelse(!is.na(p) & p < 0.01, 3L, 2L)
-  fixed <- vapply(seq_along(p), function(i)
-    formatC(round(p[i], decimals[i]), format = "f", digits = decimals[i]), "")
+  fixed <- format_fixed(p, ifelse(!is.na(p) & p < 0.01, 3L, 2L))
   out <- switch(style,
     ajnr = {
       x <- sub("\\.?0+$", "", fixed)
@@ -513,19 +509,18 @@ format.vcf_table1 <- function(x, style = attr(x, "style") %||% "ajnr", ...) {
 
 #' @export
 format.vcf_paired_table <- function(x, style = attr(x, "style") %||% "ajnr", ...) {
-  digits <- function(a, b) if (all(c(a, b) == round(c(a, b)))) 0L else 1L
+  # Ranges of whole numbers print without decimals, as the studies print them.
   cell <- function(m, lo, hi) {
-    d <- vapply(seq_along(lo), function(i) digits(lo[i], hi[i]), integer(1))
-    sprintf("%s (%s~%s)", format_number(m, 1L),
-            mapply(format_number, lo, d), mapply(format_number, hi, d))
+    d <- ifelse(lo == round(lo) & hi == round(hi), 0L, 1L)
+    sprintf("%s (%s~%s)", format_fixed(m, 1L), format_fixed(lo, d), format_fixed(hi, d))
   }
   is_t <- x$test == "paired_t"
   out <- data.frame(
     Outcome = vapply(x$outcome, variable_label_paired, ""),
     from = cell(x$from_mean, x$from_min, x$from_max),
     to = cell(x$to_mean, x$to_min, x$to_max),
-    `Mean difference (95% CI)` = sprintf("%s (%s to %s)", format_number(x$mean_diff, 1L),
-                                         format_number(x$ci_low, 1L), format_number(x$ci_high, 1L)),
+    `Mean difference (95% CI)` = sprintf("%s (%s to %s)", format_fixed(x$mean_diff, 1L),
+                                         format_fixed(x$ci_low, 1L), format_fixed(x$ci_high, 1L)),
     statistic = ifelse(is_t, formatC(x$statistic, format = "f", digits = 2),
                        format(x$statistic)),
     p = vcf_format_p(x$p_value, style),

@@ -37,6 +37,19 @@ describe_rows <- function(rows, values = NULL, max = 5L) {
   text
 }
 
+# Numbers with a fixed number of decimals (vectorised over `digits`),
+# rounded by R's round() first so that text and reproduced values agree;
+# NA prints "NA".
+format_fixed <- function(x, digits) {
+  out <- rep("NA", length(x))
+  ok <- !is.na(x)
+  if (any(ok)) {
+    digits <- rep_len(as.integer(digits), length(x))[ok]
+    out[ok] <- sprintf("%.*f", digits, round(x[ok], digits))
+  }
+  out
+}
+
 format_values <- function(x) {
   text <- if (is.character(x) || is.factor(x)) paste0("\"", x, "\"") else format(x, digits = 15, trim = TRUE)
   ifelse(is.na(x), "NA", text)

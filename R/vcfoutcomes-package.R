@@ -18,7 +18,7 @@
 #'
 #' @keywords internal
 #' @useDynLib vcfoutcomes, .registration = TRUE
-#' @importFrom rlang .data
+#' @importFrom rlang .data %||%
 "_PACKAGE"
 
 #' Build information of the compiled core

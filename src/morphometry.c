@@ -51,15 +51,6 @@ static int decode_row(SEXP x, R_xlen_t from, int n, int *out) {
   }
 }
 
-static double value_at(SEXP x, R_xlen_t i) {
-  switch (TYPEOF(x)) {
-  case INTSXP: return INTEGER(x)[i] == NA_INTEGER ? NA_REAL : INTEGER(x)[i];
-  case LGLSXP: return LOGICAL(x)[i] == NA_LOGICAL ? NA_REAL : LOGICAL(x)[i];
-  case REALSXP: return REAL(x)[i];
-  default: return RAW(x)[i];
-  }
-}
-
 /* Canonical coordinate of array index i on an axis of length n. */
 static inline int canon(int i, int n, int flip) { return flip ? n - 1 - i : i; }
 
@@ -118,7 +109,7 @@ static SEXP C_morphometry_scan(SEXP labels, SEXP dim, SEXP axis, SEXP flip) {
         SEXP result = PROTECT(Rf_allocVector(VECSXP, 1));
         SEXP error = PROTECT(Rf_allocVector(REALSXP, 2));
         REAL(error)[0] = (double) (from + bad) + 1;
-        REAL(error)[1] = value_at(labels, from + bad);
+        REAL(error)[1] = vcf_value_at(labels, from + bad);
         SET_VECTOR_ELT(result, 0, error);
         Rf_setAttrib(result, R_NamesSymbol, Rf_mkString("error"));
         UNPROTECT(2);

@@ -48,6 +48,17 @@ static double median_of(double *x, R_xlen_t n) {
   return (lower + upper) / 2.0;
 }
 
+/* Checks the group codes `g` (integer, one per row of n) and `n_groups`;
+ * returns the number of groups. */
+static int checked_groups(SEXP g, R_xlen_t n, SEXP n_groups) {
+  vcf_arg_type(g, INTSXP, "g");
+  vcf_arg_length(g, n, "g");
+  vcf_arg_scalar(n_groups, INTSXP, "n_groups");
+  int G = INTEGER(n_groups)[0];
+  if (G < 1) Rf_error("`n_groups` must be at least 1.");
+  return G;
+}
+
 static int group_of(const int *g, R_xlen_t i, int n_groups) {
   int code = g[i];
   return (code == NA_INTEGER || code < 1 || code > n_groups) ? -1 : code - 1;
@@ -73,11 +84,7 @@ static void moments(const double *values, R_xlen_t n, double *mean, double *sd) 
  * columns n, mean, sd, median, min, max, missing. */
 static SEXP C_summary_numeric(SEXP x, SEXP g, SEXP n_groups) {
   vcf_arg_type(x, REALSXP, "x");
-  vcf_arg_type(g, INTSXP, "g");
-  vcf_arg_length(g, XLENGTH(x), "g");
-  vcf_arg_scalar(n_groups, INTSXP, "n_groups");
-  int G = INTEGER(n_groups)[0];
-  if (G < 1) Rf_error("`n_groups` must be at least 1.");
+  int G = checked_groups(g, XLENGTH(x), n_groups);
 
   R_xlen_t n = XLENGTH(x);
   const double *xv = REAL(x);
@@ -133,12 +140,10 @@ static SEXP C_summary_numeric(SEXP x, SEXP g, SEXP n_groups) {
  * g: integer groups 1..G. Returns a (K + 1) x G integer matrix of counts. */
 static SEXP C_summary_counts(SEXP codes, SEXP g, SEXP n_levels, SEXP n_groups) {
   vcf_arg_type(codes, INTSXP, "codes");
-  vcf_arg_type(g, INTSXP, "g");
-  vcf_arg_length(g, XLENGTH(codes), "g");
+  int G = checked_groups(g, XLENGTH(codes), n_groups);
   vcf_arg_scalar(n_levels, INTSXP, "n_levels");
-  vcf_arg_scalar(n_groups, INTSXP, "n_groups");
-  int K = INTEGER(n_levels)[0], G = INTEGER(n_groups)[0];
-  if (K < 1 || G < 1) Rf_error("`n_levels` and `n_groups` must be at least 1.");
+  int K = INTEGER(n_levels)[0];
+  if (K < 1) Rf_error("`n_levels` must be at least 1.");
 
   R_xlen_t n = XLENGTH(codes);
   const int *cv = INTEGER(codes), *gv = INTEGER(g);

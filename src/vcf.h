@@ -56,6 +56,17 @@ static inline void vcf_arg_scalar(SEXP x, SEXPTYPE type, const char *arg) {
     Rf_error("`%s` must not be NA.", arg);
 }
 
+/* x[i] of an integer, logical, double or raw vector as a double, NA kept:
+ * for messages that report an offending element. */
+static inline double vcf_value_at(SEXP x, R_xlen_t i) {
+  switch (TYPEOF(x)) {
+  case INTSXP: return INTEGER(x)[i] == NA_INTEGER ? NA_REAL : INTEGER(x)[i];
+  case LGLSXP: return LOGICAL(x)[i] == NA_LOGICAL ? NA_REAL : LOGICAL(x)[i];
+  case REALSXP: return REAL(x)[i];
+  default: return RAW(x)[i];
+  }
+}
+
 /* Threads to use: `threads` <= 0 means all that OpenMP offers; without
  * OpenMP there is always one. */
 static inline int vcf_threads(int threads) {

@@ -212,16 +212,6 @@ static size_t vol_size(SEXP x) {
   }
 }
 
-/* The value of x[i] as a double, NA kept, for error messages. */
-static double value_at(SEXP x, R_xlen_t i) {
-  switch (TYPEOF(x)) {
-  case INTSXP: return INTEGER(x)[i] == NA_INTEGER ? NA_REAL : INTEGER(x)[i];
-  case LGLSXP: return LOGICAL(x)[i] == NA_LOGICAL ? NA_REAL : LOGICAL(x)[i];
-  case REALSXP: return REAL(x)[i];
-  default: return RAW(x)[i];
-  }
-}
-
 /* C_volumetrics_tally(labels, bme, cement)
  *
  * `cement` may be NULL (no cement). Returns list(error, tally):
@@ -282,7 +272,7 @@ static SEXP C_volumetrics_tally(SEXP labels, SEXP bme, SEXP cement) {
   SEXP error = PROTECT(Rf_allocVector(REALSXP, 3));
   REAL(error)[0] = which;
   REAL(error)[1] = which == VOL_OK ? 0 : (double) bad_index + 1;
-  REAL(error)[2] = which == VOL_OK ? 0 : value_at(bad_array, bad_index);
+  REAL(error)[2] = which == VOL_OK ? 0 : vcf_value_at(bad_array, bad_index);
   SET_VECTOR_ELT(result, 0, error);
 
   if (which == VOL_OK) {

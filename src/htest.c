@@ -559,6 +559,51 @@ static void check_categorical(SEXP X, SEXP nlev, R_xlen_t n) {
   }
 }
 
+/* A test run on one variable's reduced table; writes row j of res and
+ * returns the status. `flag` is the test's one option. */
+typedef int (*table_test)(const ctable *t, int flag, double *res, R_xlen_t nrow,
+                          R_xlen_t j);
+
+/* Tabulates every variable of X against the groups and runs `test` on each
+ * table. Returns list(result matrix with columns `cols`, list of the full
+ * count tables). Column n_col receives the table's total, status_col the
+ * status. */
+static SEXP run_table_tests(SEXP X, SEXP nlev, const groups *G,
+                            const char *const *cols, int ncol, int n_col,
+                            int status_col, table_test test, int flag) {
+  R_xlen_t nv = XLENGTH(X);
+  SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));
+  SEXP res = result_matrix(nv, cols, ncol);
+  SET_VECTOR_ELT(out, 0, res);
+  SEXP tabs = Rf_allocVector(VECSXP, nv);
+  SET_VECTOR_ELT(out, 1, tabs);
+  for (R_xlen_t j = 0; j < nv; j++) {
+    const void *vmax = vmaxget();
+    int l = INTEGER_RO(nlev)[j];
+    double *cnt = (double *) R_alloc((size_t) l * G->ngroups, sizeof(double));
+    int status = tabulate(VECTOR_ELT(X, j), l, G, cnt);
+    if (status == HT_OK) {
+      SET_VECTOR_ELT(tabs, j, count_matrix(cnt, l, G->ngroups));
+      ctable t;
+      reduce(cnt, l, G->ngroups, &t);
+      AT(REAL(res), nv, j, n_col) = t.n;
+      status = table_status(&t);
+      if (status == HT_OK) status = test(&t, flag, REAL(res), nv, j);
+    }
+    AT(REAL(res), nv, j, status_col) = status;
+    vmaxset(vmax);
+    R_CheckUserInterrupt();
+  }
+  UNPROTECT(1);
+  return out;
+}
+
+static int chisq_table(const ctable *t, int correct, double *res, R_xlen_t nrow,
+                       R_xlen_t j) {
+  chisq_stat(t, correct, res, nrow, j);
+  return HT_OK;
+}
+
 /* C_htest_chisq(X, nlev, gk, ngroups, correct): Pearson's chi-square test of
  * every categorical variable of X against the groups (r x c). Returns
  * list(result matrix with chisq_cols, list of full count tables). */
@@ -567,31 +612,8 @@ static SEXP C_htest_chisq(SEXP X, SEXP nlev, SEXP gk, SEXP ngroups,
   groups G = groups_of(gk, ngroups, 1, HT_MAX_GROUPS);
   check_categorical(X, nlev, G.n);
   vcf_arg_scalar(correct, LGLSXP, "correct");
-  R_xlen_t nv = XLENGTH(X);
-  SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));
-  SEXP res = result_matrix(nv, chisq_cols, CS_NCOL);
-  SET_VECTOR_ELT(out, 0, res);
-  SEXP tabs = Rf_allocVector(VECSXP, nv);
-  SET_VECTOR_ELT(out, 1, tabs);
-  for (R_xlen_t j = 0; j < nv; j++) {
-    const void *vmax = vmaxget();
-    int l = INTEGER_RO(nlev)[j];
-    double *cnt = (double *) R_alloc((size_t) l * G.ngroups, sizeof(double));
-    int status = tabulate(VECTOR_ELT(X, j), l, &G, cnt);
-    if (status == HT_OK) {
-      SET_VECTOR_ELT(tabs, j, count_matrix(cnt, l, G.ngroups));
-      ctable t;
-      reduce(cnt, l, G.ngroups, &t);
-      AT(REAL(res), nv, j, CS_N) = t.n;
-      status = table_status(&t);
-      if (status == HT_OK) chisq_stat(&t, LOGICAL(correct)[0], REAL(res), nv, j);
-    }
-    AT(REAL(res), nv, j, CS_STATUS) = status;
-    vmaxset(vmax);
-    R_CheckUserInterrupt();
-  }
-  UNPROTECT(1);
-  return out;
+  return run_table_tests(X, nlev, &G, chisq_cols, CS_NCOL, CS_N, CS_STATUS,
+                         chisq_table, LOGICAL(correct)[0]);
 }
 
 /* ---- Fisher's exact test for 2 x 2 -------------------------------------- */
@@ -734,6 +756,14 @@ static void fisher_one(const ctable *t, int estimate, double *res,
   if (estimate) AT(res, nrow, j, FI_EST) = fisher_mle(&h, x);
 }
 
+/* Fisher's test needs a 2 x 2 table once empty levels are dropped. */
+static int fisher_table(const ctable *t, int estimate, double *res,
+                        R_xlen_t nrow, R_xlen_t j) {
+  if (t->nr != 2) return HT_NOT_2X2;
+  fisher_one(t, estimate, res, nrow, j);
+  return HT_OK;
+}
+
 /* C_htest_fisher(X, nlev, gk, estimate): Fisher's exact test of every
  * variable of X against two groups; the observed table must be 2 x 2 after
  * dropping empty levels (else status HT_NOT_2X2). Returns list(result
@@ -742,32 +772,8 @@ static SEXP C_htest_fisher(SEXP X, SEXP nlev, SEXP gk, SEXP estimate) {
   groups G = groups_of(gk, Rf_ScalarInteger(2), 2, 2);
   check_categorical(X, nlev, G.n);
   vcf_arg_scalar(estimate, LGLSXP, "estimate");
-  R_xlen_t nv = XLENGTH(X);
-  SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));
-  SEXP res = result_matrix(nv, fisher_cols, FI_NCOL);
-  SET_VECTOR_ELT(out, 0, res);
-  SEXP tabs = Rf_allocVector(VECSXP, nv);
-  SET_VECTOR_ELT(out, 1, tabs);
-  for (R_xlen_t j = 0; j < nv; j++) {
-    const void *vmax = vmaxget();
-    int l = INTEGER_RO(nlev)[j];
-    double *cnt = (double *) R_alloc((size_t) l * 2, sizeof(double));
-    int status = tabulate(VECTOR_ELT(X, j), l, &G, cnt);
-    if (status == HT_OK) {
-      SET_VECTOR_ELT(tabs, j, count_matrix(cnt, l, 2));
-      ctable t;
-      reduce(cnt, l, 2, &t);
-      AT(REAL(res), nv, j, FI_N) = t.n;
-      status = table_status(&t);
-      if (status == HT_OK && t.nr != 2) status = HT_NOT_2X2;
-      if (status == HT_OK) fisher_one(&t, LOGICAL(estimate)[0], REAL(res), nv, j);
-    }
-    AT(REAL(res), nv, j, FI_STATUS) = status;
-    vmaxset(vmax);
-    R_CheckUserInterrupt();
-  }
-  UNPROTECT(1);
-  return out;
+  return run_table_tests(X, nlev, &G, fisher_cols, FI_NCOL, FI_N, FI_STATUS,
+                         fisher_table, LOGICAL(estimate)[0]);
 }
 
 /* ---- Wilcoxon tests ----------------------------------------------------- */

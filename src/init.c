@@ -2,22 +2,18 @@
  *
  * The capability files each export one table of entry points (see vcf.h);
  * they are joined here into the single table R_registerRoutines wants.
- * R copies the names it is given, so the joined table need not outlive
- * registration, but keeping it static costs nothing.
+ * R copies every definition it is given, so the joined table is sized to
+ * the tables' total and freed once registration is done.
  */
 #include "vcf.h"
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_version.h>
-
-#define VCF_MAX_CALLS 256
 
 static const R_CallMethodDef *const capability_tables[] = {
   vcf_init_calls,       vcf_htest_calls,       vcf_summary_calls,
   vcf_boot_calls,       vcf_volumetrics_calls, vcf_morphometry_calls,
   vcf_reconstruct_calls, vcf_audit_calls
 };
-
-static R_CallMethodDef all_calls[VCF_MAX_CALLS + 1];
 
 /* The GSL version the package was built with, and whether OpenMP is on. */
 static SEXP C_init_build_info(void) {
@@ -41,19 +37,26 @@ const R_CallMethodDef vcf_init_calls[] = {
   {NULL, NULL, 0}
 };
 
+static size_t count_calls(const R_CallMethodDef *table) {
+  size_t n = 0;
+  while (table[n].name) n++;
+  return n;
+}
+
 void R_init_vcfoutcomes(DllInfo *dll) {
-  size_t n_calls = 0;
   size_t n_tables = sizeof(capability_tables) / sizeof(capability_tables[0]);
-  for (size_t t = 0; t < n_tables; t++) {
-    for (const R_CallMethodDef *call = capability_tables[t]; call->name; call++) {
-      if (n_calls == VCF_MAX_CALLS)
-        Rf_error("vcfoutcomes: raise VCF_MAX_CALLS in src/init.c");
-      all_calls[n_calls++] = *call;
-    }
-  }
-  all_calls[n_calls] = (R_CallMethodDef) {NULL, NULL, 0};
+  size_t n_calls = 0;
+  for (size_t t = 0; t < n_tables; t++) n_calls += count_calls(capability_tables[t]);
+
+  R_CallMethodDef *all_calls = R_Calloc(n_calls + 1, R_CallMethodDef);
+  size_t at = 0;
+  for (size_t t = 0; t < n_tables; t++)
+    for (const R_CallMethodDef *call = capability_tables[t]; call->name; call++)
+      all_calls[at++] = *call;
+  all_calls[at] = (R_CallMethodDef) {NULL, NULL, 0};
 
   R_registerRoutines(dll, NULL, all_calls, NULL, NULL);
+  R_Free(all_calls);
   R_useDynamicSymbols(dll, FALSE);
   R_forceSymbols(dll, TRUE);
 

@@ -10,6 +10,9 @@ DEBIAN_PACKAGES="libgsl-dev pandoc r-cran-cli r-cran-rlang r-cran-generics
   r-cran-data.table r-cran-tibble r-cran-withr r-cran-statcheck r-cran-readxl
   r-cran-roxygen2 r-cran-dplyr r-cran-tidyr r-cran-purrr r-cran-stringr
   r-cran-tidyselect r-cran-lifecycle r-cran-glue r-cran-magrittr
+  r-cran-flextable r-cran-officer r-cran-openxlsx r-cran-callr r-cran-xml2
+  r-cran-clubsandwich r-cran-sandwich r-cran-future.batchtools
+  r-cran-batchtools r-cran-vdiffr r-cran-broom
   devscripts qpdf"
 
 # Debian lacks these; they come from CRAN (built from source).

@@ -305,17 +305,6 @@ static SEXP C_boot_full(SEXP S, SEXP p_, SEXP extras, SEXP shift,
   return out;
 }
 
-/* The 64-bit seed from its two 32-bit halves, passed as doubles. */
-static uint64_t seed_from(SEXP seed) {
-  vcf_arg_type(seed, REALSXP, "seed");
-  vcf_arg_length(seed, 2, "seed");
-  const double hi = REAL(seed)[0], lo = REAL(seed)[1];
-  if (!(hi >= 0 && hi < 4294967296.0 && lo >= 0 && lo < 4294967296.0) ||
-      hi != floor(hi) || lo != floor(lo))
-    Rf_error("`seed` must hold two 32-bit halves.");
-  return ((uint64_t) hi << 32) | (uint64_t) lo;
-}
-
 static const int *strata_from(SEXP strata_off, int *H) {
   vcf_arg_type(strata_off, INTSXP, "strata_off");
   if (XLENGTH(strata_off) < 2) Rf_error("`strata_off` needs two values or more.");
@@ -340,7 +329,7 @@ static SEXP C_boot_run(SEXP S, SEXP p_, SEXP extras, SEXP shift, SEXP shift_y,
   model_init(&m, S, p_, extras, shift, shift_y, intercept, se_mode);
   int H;
   const int *off = strata_from(strata_off, &H);
-  const uint64_t seed64 = seed_from(seed);
+  const uint64_t seed64 = vcf_seed_from(seed);
   vcf_arg_scalar(first_, REALSXP, "first");
   vcf_arg_scalar(last_, REALSXP, "last");
   vcf_arg_scalar(threads, INTSXP, "threads");
@@ -479,7 +468,7 @@ static SEXP C_boot_run(SEXP S, SEXP p_, SEXP extras, SEXP shift, SEXP shift_y,
 static SEXP C_boot_draws(SEXP strata_off, SEXP seed, SEXP first_, SEXP last_) {
   int H;
   const int *off = strata_from(strata_off, &H);
-  const uint64_t seed64 = seed_from(seed);
+  const uint64_t seed64 = vcf_seed_from(seed);
   vcf_arg_scalar(first_, REALSXP, "first");
   vcf_arg_scalar(last_, REALSXP, "last");
   const double first = REAL(first_)[0], last = REAL(last_)[0];

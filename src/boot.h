@@ -17,25 +17,6 @@
 
 #include "rng.h"
 
-/* Seed `rng` with stream `stream` of `seed` (rng.c). */
-void vcf_rng_stream(vcf_rng *rng, uint64_t seed, uint64_t stream);
-
-/* Uniform integer in [0, m), 0 < m < 2^32 (Lemire 2019, "Fast random
- * integer generation in an interval"). The rejection step runs with
- * probability below m / 2^32. */
-static inline uint32_t vcf_rng_below(vcf_rng *rng, uint32_t m) {
-  uint64_t prod = (uint64_t) (uint32_t) (vcf_rng_next(rng) >> 32) * m;
-  uint32_t low = (uint32_t) prod;
-  if (low < m) {
-    const uint32_t threshold = (uint32_t) (-m) % m;
-    while (low < threshold) {
-      prod = (uint64_t) (uint32_t) (vcf_rng_next(rng) >> 32) * m;
-      low = (uint32_t) prod;
-    }
-  }
-  return (uint32_t) (prod >> 32);
-}
-
 /* Least squares from accumulated cross-products (ols.c).
  *
  * A "sums" vector holds, for a set of rows with weights w_i, centred

@@ -24,24 +24,13 @@ static void rng_seed(rng_t *r, uint64_t seed) {
   for (int i = 0; i < 4; i++) r->s[i] = vcf_splitmix64(&seed);
 }
 
-/* Uniform integer in [0, n); the multiply-shift bias (< n / 2^32) is far
- * below anything a search heuristic could notice. */
+/* Uniform integer in [0, n), n > 0, without bias. */
 static inline int64_t rng_int(rng_t *r, int64_t n) {
-  return (int64_t) (((vcf_rng_next(r) >> 32) * (uint64_t) n) >> 32);
+  return (int64_t) vcf_rng_below(r, (uint64_t) n);
 }
 
 static inline double rng_unif(rng_t *r) {
   return (double) (vcf_rng_next(r) >> 11) * 0x1.0p-53;
-}
-
-static uint64_t seed_from(SEXP seed) {
-  vcf_arg_type(seed, REALSXP, "seed");
-  vcf_arg_length(seed, 2, "seed");
-  for (int i = 0; i < 2; i++)
-    if (!R_FINITE(REAL(seed)[i]) || REAL(seed)[i] < 0 || REAL(seed)[i] >= 4294967296.0)
-      Rf_error("`seed` must hold two numbers in [0, 2^32).");
-  uint64_t a = (uint64_t) REAL(seed)[0], b = (uint64_t) REAL(seed)[1];
-  return (a << 32) ^ b;
 }
 
 /* Shared sample helpers ----------------------------------------------------*/
@@ -249,7 +238,7 @@ static SEXP C_reconstruct_sprite(SEXP n, SEXP lo, SEXP hi, SEXP smin, SEXP smax,
   if (sp.n < 1 || kk < 1 || sp.lo > sp.hi || sp.smin > sp.smax)
     Rf_error("invalid reconstruction specification");
   rng_t r;
-  rng_seed(&r, seed_from(seed));
+  rng_seed(&r, vcf_seed_from(seed));
   SEXP out = PROTECT(Rf_allocMatrix(INTSXP, kk, sp.n));
   int *x = (int *) R_alloc(sp.n, sizeof(int));
   int *res = INTEGER(out);
@@ -543,7 +532,7 @@ static SEXP C_reconstruct_paired(SEXP n, SEXP lo, SEXP hi, SEXP smin, SEXP smax,
       Rf_error("invalid pair %d", p + 1);
 
   rng_t r;
-  rng_seed(&r, seed_from(seed));
+  rng_seed(&r, vcf_seed_from(seed));
   paired_state st;
   memset(&st, 0, sizeof st);
   for (int v = 0; v < sp.nv; v++) st.x[v] = (int *) R_alloc(sp.n, sizeof(int));

@@ -20,8 +20,8 @@
 #'   last decimal place, as conventionally printed);
 #' * `"source-inconsistent"`: the printed number contradicts other printed
 #'   numbers, so no data set can reproduce them all; `reason` gives the proof
-#'   (from the study's list of conflicts,
-#'   `inst/extdata/published/<study>_conflicts.csv`, or from [vcf_audit()]);
+#'   (from the study's list of conflicts, [vcf_conflicts()], or from
+#'   [vcf_audit()]);
 #' * `"not-derivable"`: the number describes something the cohort data do
 #'   not hold (patients who left the study before follow-up, procedure
 #'   sessions); `reason` says what;
@@ -31,11 +31,18 @@
 #' each number is read from the study's map,
 #' `inst/extdata/published/<study>_map.csv` (see [vcf_reproduction_map()]).
 #'
-#' Regression coefficients of the PV study's Table 3 are printed without
-#' their signs, so they are compared in absolute value; its intervals are
-#' signed, and are compared in the orientation each column was printed in
-#' (similar minus decreased BME for the VAS columns, decreased minus similar
-#' for the analgesic columns, BME absent minus present for both).
+#' @section One coding for PV Table 3:
+#' Every column of the PV study's Table 3 is read with one coding: a
+#' decrease is the value before minus the value after (VAS points, or
+#' analgesic classes none < paracetamol < NSAID < opiate), and each
+#' regression is on a 0/1 indicator of the group the paper names second in
+#' "decrease or similar" and first in "absent or present": the coefficient
+#' is similar BME minus BME decrease, and BME absent minus BME present. This
+#' is the coding under which the paper's printed VAS intervals are centred
+#' on the difference of its printed group means (e.g. 0-3 months, absent
+#' 6.3, present 6.0, interval -1.9 to 2.2); the analgesic columns are read
+#' the same way. Coefficients are printed without their signs, so they are
+#' compared in absolute value; intervals are signed.
 #'
 #' @param study `"pv_edema"` or `"bkp_osteonecrosis"`.
 #' @param boot Bootstrap settings for the analysis ([vcf_boot_control()]);
@@ -43,7 +50,8 @@
 #'   running time.
 #' @return A data frame: `id`, `source`, `row`, `column`, `statistic`,
 #'   `reported`, `published`, `reproduced` (rounded as printed), `rounding`
-#'   (the rule used), `status`, `reason`, with
+#'   (the rule used), `status`, `reason`, `note` (a flag on a number, even a
+#'   matched one, from the map), with
 #'   attribute `analysis` (the [vcf_analyze()] result).
 #' @examples
 #' rep <- vcf_reproduce("bkp_osteonecrosis", boot = vcf_boot_control(B = 200, seed = 1))
@@ -67,6 +75,10 @@ vcf_reproduce <- function(study = c("pv_edema", "bkp_osteonecrosis"),
   rule <- map$rounding[match(published$id, map$id)]
   out <- judge_reproduction(published, raw, rule, reproduction_conflicts(study),
                             audit_reasons(published))
+  at <- match(published$id, map$id)
+  none <- map$part[at] %in% "none"
+  out$reason[none & out$status == "not-derivable"] <- map$note[at][none & out$status == "not-derivable"]
+  out$note <- ifelse(none, NA_character_, map$note[at])
   attr(out, "analysis") <- analysis
   class(out) <- c("vcf_reproduction", "data.frame")
   out
@@ -167,11 +179,42 @@ as.data.frame.vcf_reproduction <- function(x, ...) {
   x
 }
 
-# Curated conflicts: the contradictions documented by the data-raw scripts.
+#' The proved contradictions of a bundled study
+#'
+#' Returns the study's list of printed numbers that contradict other printed
+#' numbers, each with its proof, as shipped in
+#' `inst/extdata/published/<study>_conflicts.csv`. A proof holds for every
+#' data set consistent with the other printed numbers (an exhaustive search
+#' over the integer counts, sums or class changes it depends on, or a
+#' bound), and names its assumptions (such as whole VAS points or four
+#' analgesic classes); where several printed numbers cannot all hold, it
+#' lists which of them can hold together. [vcf_reproduce()] reports a number
+#' as `"source-inconsistent"` with this proof when the bundled data do not
+#' reproduce it.
+#'
+#' @param study `"pv_edema"` or `"bkp_osteonecrosis"`.
+#' @return A data frame: `id` (as in [vcf_published()]), `value` (the
+#'   printed value the proof is about), `reason` (the proof, in words).
+#' @examples
+#' conflicts <- vcf_conflicts("bkp_osteonecrosis")
+#' conflicts$id
+#' @export
+vcf_conflicts <- function(study = c("pv_edema", "bkp_osteonecrosis")) {
+  if (identical(study, published_studies)) study <- published_studies[1L]
+  if (!is.character(study) || length(study) != 1L || is.na(study) ||
+      !study %in% published_studies) {
+    vcf_abort(c("{.arg study} must be {.or {.val {published_studies}}}.",
+                x = "It is {.val {format_arg(study)}}."),
+              c("unknown_study", "argument"))
+  }
+  reproduction_conflicts(study)
+}
+
+# The proved conflicts of a study, keyed by id and printed value.
 reproduction_conflicts <- function(study) {
   path <- system.file("extdata", "published", paste0(study, "_conflicts.csv"),
                       package = "vcfoutcomes")
-  if (!nzchar(path)) return(data.frame(id = character(), reason = character()))
+  if (!nzchar(path)) return(data.frame(id = character(), value = numeric(), reason = character()))
   utils::read.csv(path, stringsAsFactors = FALSE)
 }
 
@@ -192,7 +235,8 @@ audit_reasons <- function(published) {
 
 map_columns <- c(id = "character", part = "character", subset = "character",
                  characteristic = "character", level = "character",
-                 statistic = "character", group = "character", rounding = "character")
+                 statistic = "character", group = "character", rounding = "character",
+                 note = "character")
 
 #' Which analysis result computes each published number
 #'
@@ -208,8 +252,9 @@ map_columns <- c(id = "character", part = "character", subset = "character",
 #'   (counts and summaries of the cohort's patients and fractures),
 #'   `"followup"` (BME resolution and changes per interval,
 #'   [vcf_followup()]), `"paired"` (paired comparisons between visits),
-#'   `"relation"` (the regressions of pain change on BME change) or `"case"`
-#'   (the illustrated case of a figure).
+#'   `"relation"` (the regressions of pain change on BME change), `"case"`
+#'   (the illustrated case of a figure), `"visits"` (values per visit), or
+#'   `"none"` for a printed number the cohort cannot hold.
 #' * `subset`: within the part, the patients or comparison (`"A"`, `"All"`,
 #'   `"treated"`, `"pre-op to post-op"`); for `"case"`, the characteristic
 #'   whose printed values identify the case.
@@ -220,6 +265,11 @@ map_columns <- c(id = "character", part = "character", subset = "character",
 #' * `statistic`: the statistic within the part (`"mean"`, `"count"`,
 #'   `"percent"`, `"p_value"`, `"abs_coef"`, ...).
 #' * `group`: the subgroup, visit or interval.
+#' * `note`: for part `"none"` (a printed number the cohort cannot hold:
+#'   patients before inclusion, inclusion criteria, the procedure), why it is
+#'   not derivable; otherwise a flag on a reproduced number that a reader
+#'   should know of (a value outside the stated scale, an implausible
+#'   statistic), or empty.
 #' * `rounding`: how the printed number was rounded from the computed one:
 #'   `"half-up"` (a 5 rounds away from zero), `"half-even"` (a 5 rounds to
 #'   the even neighbour) or `"truncate"`. One rule per study: the rule under
@@ -253,7 +303,8 @@ vcf_reproduction_map <- function(study = c("pv_edema", "bkp_osteonecrosis")) {
               c("published_missing", "input"))
   }
   map <- utils::read.csv(path, stringsAsFactors = FALSE, na.strings = "",
-                         colClasses = map_columns, encoding = "UTF-8")
+                         colClasses = "character", encoding = "UTF-8")
+  if (is.null(map$note)) map$note <- NA_character_
   check_map(map, path)
 }
 
@@ -267,16 +318,18 @@ check_map <- function(map, path, call = rlang::caller_env()) {
   if (length(missing_cols)) fail("missing columns", seq_along(missing_cols), missing_cols)
   dup <- which(duplicated(map$id) | is.na(map$id))
   if (length(dup)) fail("ids must be unique and present", dup, map$id[dup])
-  bad <- which(!map$part %in% names(reproduction_parts))
+  bad <- which(!map$part %in% c(names(reproduction_parts), "none"))
   if (length(bad)) fail("unknown part", bad, map$part[bad])
   bad <- which(is.na(map$statistic))
   if (length(bad)) fail("statistic must be filled", bad)
+  bad <- which(map$part == "none" & is.na(map$note))
+  if (length(bad)) fail("a number the data cannot hold needs its reason in {.field note}", bad)
   map
 }
 
 # Values of every mapped id, by id (NA where the analysis has no value).
 reproduced_values <- function(analysis, map, published) {
-  parts <- unique(map$part)
+  parts <- setdiff(unique(map$part), "none")
   values <- do.call(rbind, lapply(parts, function(part) {
     rows <- map[map$part == part, , drop = FALSE]
     computed <- reproduction_parts[[part]](analysis, rows, published)
@@ -378,6 +431,10 @@ part_patients <- function(analysis, rows, published) {
 part_fractures <- function(analysis, rows, published) {
   fractures <- analysis$cohort$fractures
   treated <- fractures[fractures$treated %in% TRUE, , drop = FALSE]
+  # vertebra number in the usual spine, C1 = 1 to L5 = 24, so that "T5
+  # through L5" is a range (rare T13 and L6 get none)
+  spine <- c(paste0("C", 1:7), paste0("T", 1:12), paste0("L", 1:5))
+  treated$level_number <- match(as.character(treated$level), spine)
   rbind(summarise_units(fractures[c("patient", "level")], "all"),
         summarise_units(treated[setdiff(names(treated), "treated")], "treated"))
 }
@@ -445,7 +502,9 @@ part_paired <- function(analysis, rows, published) {
 # The regressions of pain decrease on BME change (PV Table 3): the mean
 # decrease and the share decreasing in each BME group, and the coefficient
 # and its confidence interval in both orientations ("similar - decrease" is
-# the slope on similar BME coded 1). The slope on a 0/1 predictor is the
+# the slope on similar BME coded 1; the PV map uses one orientation, see
+# vcf_reproduce()'s docs, the other is for studies coded the other way). The
+# slope on a 0/1 predictor is the
 # difference of the group means; taken from the means it carries no
 # floating-point noise at ties. Printed coefficients carry no sign:
 # "abs_coef".
@@ -520,7 +579,9 @@ case_units <- function(cohort) {
     pv <- cohort$patient_visits[cohort$patient_visits$visit == v, , drop = FALSE]
     key <- match(units$patient, pv$patient)
     for (col in setdiff(names(pv), c("patient", "visit", "month"))) {
-      units[[paste0(col, "@", v)]] <- as.numeric(pv[[col]])[key]
+      # ordered classes as codes from 0 (analgesic none = 0 ... opiate = 3)
+      x <- if (is.factor(pv[[col]])) as.integer(pv[[col]]) - 1L else pv[[col]]
+      units[[paste0(col, "@", v)]] <- as.numeric(x)[key]
     }
   }
   units
@@ -537,11 +598,13 @@ case_filter <- function(units, filters) {
   keep
 }
 
-# Follow-up months and other patient-visit values per visit.
+# Follow-up months and other patient-visit values per visit, and over all
+# visits ("all visits").
 part_visits <- function(analysis, rows, published) {
   pv <- analysis$cohort$patient_visits
-  do.call(rbind, lapply(as.character(analysis$cohort$visit_levels), function(v) {
-    at <- pv[pv$visit == v, , drop = FALSE]
+  visits <- as.character(analysis$cohort$visit_levels)
+  do.call(rbind, lapply(c(visits, "all visits"), function(v) {
+    at <- if (v == "all visits") pv else pv[pv$visit == v, , drop = FALSE]
     cols <- names(at)[vapply(at, is.numeric, TRUE)]
     do.call(rbind, lapply(cols, function(col) {
       y <- at[[col]][!is.na(at[[col]])]

@@ -251,3 +251,24 @@ test_that("the ODI t of 18.49 needs the correlation its note states", {
   expect_match(note, "-0.56")
   expect_match(note, "-0.95")
 })
+
+test_that("each study's rounding rule is the one under which most prints match", {
+  ns <- asNamespace("vcfoutcomes")
+  matches_under <- function(study) {
+    rep <- reproductions(study)
+    pub <- vcf_published(study)
+    pub <- pub[!is.na(pub$value) & !pub$comparison %in% c("<", ">"), ]
+    map <- vcf_reproduction_map(study)
+    raw <- ns$reproduced_values(attr(rep, "analysis"), map, pub)[pub$id]
+    vapply(c("half-up", "half-even", "truncate"), function(rule) {
+      sum(abs(ns$round_printed(raw, pub$digits, rule) - pub$value) < 1e-9, na.rm = TRUE)
+    }, numeric(1))
+  }
+  pv <- matches_under("pv_edema")
+  expect_equal(names(which.max(pv)), "half-even")
+  expect_gt(pv[["half-even"]], pv[["half-up"]])      # 8/64 = 12.5% printed 12%
+  expect_gt(pv[["half-even"]] - pv[["truncate"]], 50)
+  bkp <- matches_under("bkp_osteonecrosis")
+  expect_equal(bkp[["half-up"]], bkp[["half-even"]])  # no tie in BKP
+  expect_gt(bkp[["half-up"]], bkp[["truncate"]])
+})

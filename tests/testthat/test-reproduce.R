@@ -272,3 +272,29 @@ test_that("each study's rounding rule is the one under which most prints match",
   expect_equal(bkp[["half-up"]], bkp[["half-even"]])  # no tie in BKP
   expect_gt(bkp[["half-up"]], bkp[["truncate"]])
 })
+
+test_that("errors of the map and the conflicts name what is wrong", {
+  expect_snapshot(vcf_conflicts("other"), error = TRUE)
+  expect_error(vcf_conflicts(1), class = "vcf_error_unknown_study")
+  expect_snapshot(vcf_reproduction_map(c("pv_edema", "x")), error = TRUE)
+  map <- vcf_reproduction_map("bkp_osteonecrosis")
+  map$part[c(2, 5)] <- "nowhere"
+  expect_snapshot(vcfoutcomes:::check_map(map, "bkp_map.csv"), error = TRUE)
+  map <- vcf_reproduction_map("bkp_osteonecrosis")
+  map$note[map$part == "none"] <- NA
+  expect_error(vcfoutcomes:::check_map(map, "bkp_map.csv"), "note",
+               class = "vcf_error_reproduction_map")
+  expect_snapshot(vcfoutcomes:::round_printed(1.25, 1L, "ceiling"), error = TRUE)
+})
+
+test_that("the conflicts are keyed by id and printed value, one proof each", {
+  for (study in c("pv_edema", "bkp_osteonecrosis")) {
+    conflicts <- vcf_conflicts(study)
+    pub <- vcf_published(study)
+    expect_named(conflicts, c("id", "value", "reason"))
+    expect_false(anyDuplicated(conflicts$id) > 0)
+    expect_equal(conflicts$value, pub$value[match(conflicts$id, pub$id)])
+    expect_true(all(nchar(conflicts$reason) > 40))
+    expect_false(any(grepl("data-raw", conflicts$reason)))
+  }
+})

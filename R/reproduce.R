@@ -169,6 +169,10 @@ print.vcf_reproduction <- function(x, ...) {
                            shown$reason)
     print(as.data.frame(shown), row.names = FALSE, right = FALSE)
   }
+  flagged <- x$id[x$status == "match" & !is.na(x$note %||% NA_character_)]
+  if (length(flagged)) {
+    cat("Matched, with a note (see `note`): ", paste(flagged, collapse = ", "), "\n", sep = "")
+  }
   invisible(x)
 }
 

@@ -298,3 +298,10 @@ test_that("the conflicts are keyed by id and printed value, one proof each", {
     expect_false(any(grepl("data-raw", conflicts$reason)))
   }
 })
+
+test_that("printing names the non-matches and the matched numbers with a note", {
+  out <- capture.output(print(reproductions("bkp_osteonecrosis")))
+  expect_match(out[1], "90 published numbers: 79 match, 9 source-inconsistent, 2 not-derivable, 0 mismatch",
+               fixed = TRUE)
+  expect_true(any(grepl("Matched, with a note.*bkp.t1.odi_t", out)))
+})

@@ -77,7 +77,7 @@ vcf_followup <- function(cohort, by = NULL, change_on = "pct", tolerance = 0) {
 followup_groups <- function(by, cohort, call = rlang::caller_env()) {
   ids <- cohort$patients$patient
   group <- if (is.null(by)) factor(rep("All", length(ids))) else
-    patient_groups(by, cohort$patients, cohort, call = call)
+    patient_groups(subgroup_by(by, cohort, call = call), cohort$patients, cohort, call = call)
   names(group) <- ids
   group
 }

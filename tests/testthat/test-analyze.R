@@ -35,11 +35,16 @@ test_that("the relation's classical fits equal lm() and its bootstrap resamples 
 })
 
 test_that("vcf_analyze runs the paired tables and findings of the BKP cohort", {
-  fit <- vcf_analyze(vcf_cohort(bkp_osteonecrosis), boot = vcf_boot_control(B = 199, seed = 1))
+  cohort <- vcf_cohort(bkp_osteonecrosis, extra = c("cleft_radiograph", "cleft_ct", "t1_signal"))
+  fit <- vcf_analyze(cohort, boot = vcf_boot_control(B = 199, seed = 1))
   expect_true(all(c("pre-op to post-op", "post-op to final") %in% names(fit$paired)))
   expect_null(fit$relation)
   expect_true(any(fit$skipped$analysis == "BME-pain relation"))
   f <- fit$findings
+  # only the columns listed in `extra` are findings
+  expect_setequal(unique(f$variable), c("cleft_radiograph", "cleft_ct", "t1_signal"))
+  expect_null(vcf_analyze(vcf_cohort(bkp_osteonecrosis),
+                          boot = vcf_boot_control(B = 199, seed = 1))$findings)
   ct <- f[f$variable == "cleft_ct" & f$level == "yes", ]
   base <- stats::binom.test(ct$count, ct$n)
   expect_equal(c(ct$ci_low, ct$ci_high) / 100, as.vector(base$conf.int), tolerance = 1e-10)

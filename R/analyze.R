@@ -209,13 +209,13 @@ untabulated_reason <- function(x, own) {
   NULL
 }
 
-# Text with many different values (more than 8, or more than half of the
-# values when there are more than 4) is free text, not categories.
+# Text with many different values (more than 8, or more than 4 that are
+# more than a third of the values) is free text, not categories.
 is_free_text <- function(x) {
   if (!is.character(x) && !is.factor(x)) return(FALSE)
   x <- as.character(x[!is.na(x)])
   k <- length(unique(x))
-  k > 8L || (length(x) > 4L && k > length(x) / 2)
+  k > 8L || (k > 4L && k > length(x) / 3)
 }
 
 # BME change vs pain change (PV Table 3) -------------------------------------

@@ -465,7 +465,8 @@ problems_raise <- function(call) {
   col_at <- match(p$column, problem_log$columns)
   p <- p[order(match(p$table, c("data", "fractures", "patients")), is.na(p$row), p$row,
                col_at, method = "radix"), , drop = FALSE]
-  p <- p[!duplicated(p[c("table", "row", "column", "problem")]), , drop = FALSE]
+  # A cell of a wide sheet feeds several long rows: report it once.
+  p <- p[!duplicated(p[c("table", "row", "column", "value", "problem")]), , drop = FALSE]
   rownames(p) <- NULL
   n <- nrow(p)
   shown <- utils::head(p, problem_limit)
@@ -761,11 +762,12 @@ key_of <- function(...) paste(..., sep = "\r")
 
 # Notes rows that repeat an earlier row's key, and returns which rows to
 # keep (the first of each key).
-check_duplicate_keys <- function(key, t, what, column) {
+check_duplicate_keys <- function(key, t, what, column, shown = NULL) {
+  if (is.null(shown)) shown <- key
   first <- match(key, key)
   dup <- which(first != seq_along(key))
   if (length(dup)) {
-    note_problem(t, dup, column, gsub("\r", " ", key[dup], fixed = TRUE),
+    note_problem(t, dup, column, gsub("\r", " ", shown[dup], fixed = TRUE),
                  paste0("a repeated ", what, " (first on row ", t$row[first[dup]], ")"),
                  paste0("keep one row per ", what, ", or correct the key"),
                  "duplicate_key")
@@ -948,8 +950,12 @@ cohort_check_table <- function(t, map) {
     keep <- check_duplicate_keys(key_of(patient, level), t, "patient x level",
                                  col_name(t, "patient", map))
   } else {
+    # In a wide sheet a repeated row repeats all its visits: name it once.
+    wide <- !is.null(t$source)
     keep <- check_duplicate_keys(key_of(patient, level, as.character(t$visit)), t,
-                                 "patient x level x visit", col_name(t, "patient", map))
+                                 if (wide) "patient x level" else "patient x level x visit",
+                                 col_name(t, "patient", map),
+                                 shown = if (wide) key_of(patient, level))
   }
   t <- table_subset(t, keep)
   patient <- t$patient

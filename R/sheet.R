@@ -136,7 +136,8 @@ sheet_table <- function(cells, header, path, call) {
                       optional = TRUE)
   names(df) <- names[used]
   if (!nrow(df)) {
-    vcf_abort("{.file {basename(path)}} has no data rows under its header (row{?s} {header}).",
+    vcf_abort(c("{.file {basename(path)}} has no data rows under its header (row{?s} {header}).",
+                i = "For a workbook, choose the sheet that holds the cohort with {.arg sheet}."),
               c("empty", "input"), call = call)
   }
   list(df = df, row = body, header = header)
@@ -231,7 +232,8 @@ sheet_column <- function(cells, kind) {
   out
 }
 
-# Own (unmapped) columns of a sheet read from a file: numbers stored as text
+# Own (unmapped) columns of a sheet read from a file: yes/no words (in the
+# languages logical columns read) become logicals, numbers stored as text
 # (decimal comma too) become numbers and dates written as text
 # (2020-01-31, 31.01.2020, 31/01/2020) become dates, when every filled cell
 # of the column reads so. Date-times become dates everywhere.
@@ -249,6 +251,12 @@ guess_column <- function(x, from_file) {
     return(out)
   }
   if (from_file) {
+    word <- tolower(text[filled])
+    if (all(word %in% c(yes_words, no_words)) && !all(word %in% c("0", "1"))) {
+      out <- rep(NA, length(x))
+      out[filled] <- word %in% yes_words
+      return(out)
+    }
     num <- parse_number_text(text[filled])
     if (!anyNA(num)) {
       out <- rep(NA_real_, length(x))

@@ -77,7 +77,7 @@ parse_visit_text <- function(x) {
 # a long `visit` column: its month where the label states one, else its text.
 visit_match_key <- function(x) {
   p <- parse_visit_text(x)
-  ifelse(p$explicit, paste0("month ", format(p$month, digits = 10)),
+  ifelse(p$explicit, paste0("month ", format_number_text(signif(p$month, 10))),
          tolower(gsub("[[:space:]_]+", " ", trimws(as.character(x)))))
 }
 

@@ -145,6 +145,17 @@ check_table1_dots <- function(dots, call = rlang::caller_env()) {
 # variables, else none (recorded as skipped). A column name is resolved to
 # one value per patient (an error when it varies within a patient).
 analysis_subgroup <- function(cohort, subgroup, record_skipped, call = rlang::caller_env()) {
+  if (!is.null(subgroup) && !(is.character(subgroup) && length(subgroup) == 1L)) {
+    n <- nrow(cohort$patients)
+    if (!is.atomic(subgroup) || is.null(subgroup)) {
+      vcf_abort(c("{.arg subgroup} must be a column name or one value per patient.",
+                  x = "It is {format_arg(subgroup)}."), c("type", "argument"), call = call)
+    }
+    if (length(subgroup) != n) {
+      vcf_abort(c("{.arg subgroup} must have one value per patient ({n}).",
+                  x = "It has {length(subgroup)}."), c("length", "argument"), call = call)
+    }
+  }
   if (!is.null(subgroup)) return(subgroup_by(subgroup, cohort, arg = "subgroup", call = call))
   if (all(c("new_vcf", "pain_other_level") %in% names(cohort$patients))) {
     return(vcf_subgroup(cohort))

@@ -30,11 +30,13 @@
 #' either visit are left out of that interval's denominators.
 #'
 #' @param cohort A [vcf_cohort()] with visits.
-#' @param by Subgroups as in [vcf_table1()]: `NULL`, a patient-level column
-#'   name, `"subgroup"`, or a factor with one element per patient.
+#' @param by Subgroups as in [vcf_table1()]: `NULL`, a column name,
+#'   `"subgroup"`, or a factor with one element per patient. A fracture- or
+#'   visit-level column must have one value per patient (else an error says
+#'   how to choose with [vcf_subgroup()]'s `fracture`).
 #' @param change_on "pct" or "class".
-#' @param tolerance Percentage points within which BME extent counts as
-#'   similar (with `change_on = "pct"`).
+#' @param tolerance Percentage points (0-100) within which BME extent counts
+#'   as similar (with `change_on = "pct"`).
 #' @return A `vcf_followup` list of data frames: `bme_classes`,
 #'   `resolution`, `intervals`, `transitions`, `returned`, `pain`,
 #'   `analgesics`.
@@ -46,7 +48,7 @@
 vcf_followup <- function(cohort, by = NULL, change_on = "pct", tolerance = 0) {
   check_cohort(cohort)
   check_string(change_on, choices = c("pct", "class"))
-  check_number(tolerance, min = 0)
+  check_number(tolerance, min = 0, max = 100)
   group <- followup_groups(by, cohort)
   visits <- cohort$visit_levels
   if (length(visits) < 2L) {

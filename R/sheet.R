@@ -16,7 +16,8 @@ read_sheet <- function(path, sheet = NULL, header = NULL, name = "data",
                 i = "Give a data frame, or the path of an .xlsx, .xls, .csv or .tsv file."),
               c("file", "argument"), call = call)
   }
-  ext <- tolower(tools::file_ext(path))
+  ext <- tolower(regmatches(basename(path), regexpr("[^.]*$", basename(path))))
+  if (!grepl(".", basename(path), fixed = TRUE)) ext <- ""
   if (!ext %in% sheet_extensions) {
     vcf_abort(c("{.arg {name}} must be an .xlsx, .xls, .csv or .tsv file.",
                 x = "{.file {basename(path)}} has extension {.val {ext}}."),

@@ -100,8 +100,11 @@ vcf_analyze <- function(cohort, subgroup = NULL, boot = vcf_boot_control(), ...)
   }
   bme_visits <- observed_visits(coverage, "bme_pct", "bme_class")
   vas_visits <- observed_visits(coverage, "vas")
-  if (length(intersect(bme_visits, vas_visits)) >= 2L) {
-    out$relation <- run_part("BME-pain relation", bme_pain_relation(cohort, by, boot))
+  both <- intersect(bme_visits, vas_visits)
+  if (length(both) >= 2L) {
+    # On the visits where BME and VAS were both recorded.
+    out$relation <- run_part("BME-pain relation",
+                             bme_pain_relation(cohort_at_visits(cohort, both), by, boot))
   } else {
     record_skipped("BME-pain relation", "needs BME and VAS observed together at two or more visits")
   }
@@ -183,6 +186,21 @@ analysis_coverage <- function(cohort) {
                       n = integer(), stringsAsFactors = FALSE))
   }
   do.call(rbind, rows)
+}
+
+# The cohort restricted to some of its visits (kept in their order).
+cohort_at_visits <- function(cohort, visits) {
+  keep <- cohort$visit_levels[cohort$visit_levels %in% visits]
+  if (length(keep) == length(cohort$visit_levels)) return(cohort)
+  for (part in c("visits", "patient_visits")) {
+    tab <- cohort[[part]]
+    tab <- tab[as.character(tab$visit) %in% keep, , drop = FALSE]
+    tab$visit <- factor(as.character(tab$visit), levels = keep, ordered = TRUE)
+    rownames(tab) <- NULL
+    cohort[[part]] <- tab
+  }
+  cohort$visit_levels <- keep
+  cohort
 }
 
 observed_visits <- function(coverage, ...) {

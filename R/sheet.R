@@ -402,6 +402,11 @@ widen_table <- function(t, wide, long_map, call) {
   t
 }
 
+same_cell <- function(a, b) {
+  text <- function(v) if (is.numeric(v)) format_number_text(v) else trimws(as.character(v))
+  identical(text(a), text(b))
+}
+
 # Values from several columns into one vector (numbers stay numbers, else
 # text).
 merge_column <- function(value, at, x) {
@@ -454,6 +459,11 @@ widen_into_long <- function(t, base, cols, visit_col, long_map, df) {
         if (is.na(out[[var]][target])) {
           out[[var]] <- merge_column(out[[var]], target, x[r])
           source[[var]][target] <- col
+        } else if (!same_cell(out[[var]][target], x[r])) {
+          note_problem(list(name = t$name, row = t$row[r]), 1L, col, x[r],
+                       paste0("different from the ", var, " already given for this visit (",
+                              cell_text(out[[var]][target]), ")"),
+                       "give one value per patient and visit", "inconsistent")
         }
       }
     }

@@ -87,6 +87,16 @@ test_that("mixed.xlsx: long VAS rows and wide ODI columns in one sheet", {
                     visit = "Visit", vas = "VAS",
                     odi = c(baseline = "ODI pre", "12 months" = "ODI 12 months"))
   expect_equal(co2$patient_visits$odi, co$patient_visits$odi)
+  # wide values repeated on a patient's rows must agree
+  raw$`ODI pre`[2] <- raw$`ODI pre`[1]
+  expect_equal(vcf_cohort(raw, patient = "Study ID", level = "Level", visit = "Visit",
+                          odi = c(pre = "ODI pre"))$patient_visits$odi,
+               co$patient_visits$odi * c(1, NA, NA))
+  raw$`ODI pre`[2] <- raw$`ODI pre`[1] + 1
+  err <- expect_error(vcf_cohort(raw, patient = "Study ID", level = "Level", visit = "Visit",
+                                 odi = c(pre = "ODI pre")), class = "vcf_error_inconsistent")
+  expect_equal(err$problems$row, 2L)
+  expect_equal(err$problems$column, "ODI pre")
 })
 
 test_that("two_header.xlsx: group headers merged over visit headers", {

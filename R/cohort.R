@@ -374,6 +374,7 @@ norm_text <- function(x) gsub("[[:space:]_.-]+", "", tolower(x))
 vcf_cohort <- function(data, ..., patients = NULL, fractures = NULL, sheet = NULL,
                        header = NULL, visits = NULL, extra = NULL) {
   call <- rlang::current_env()
+  if (is.null(data)) cohort_input_table(data, "data", NULL, NULL, call)
   map <- cohort_mapping(list(...), call)
   user_visits <- check_visits_arg(visits, call)
   if (!is.null(sheet) && !is_sheet_path(data)) {

@@ -291,6 +291,21 @@ test_that("cell rules: numbers as text, decimal commas, ranges, missing markers,
   expect_match(err$problems$fix[1], "7.5")
 })
 
+test_that("every argument of vcf_cohort is checked", {
+  df <- data.frame(patient = 1:2, level = "L1")
+  expect_error(vcf_cohort(NULL), class = "vcf_error_type")
+  expect_error(vcf_cohort(NA), class = "vcf_error_type")
+  expect_error(vcf_cohort(c("a.csv", "b.csv")), class = "vcf_error_type")
+  expect_error(vcf_cohort(df, patients = 3), class = "vcf_error_type")
+  expect_error(vcf_cohort(df, extra = 1), class = "vcf_error_type")
+  expect_error(vcf_cohort(df, extra = NA_character_), class = "vcf_error_type")
+  expect_error(vcf_cohort(df, visits = list()), class = "vcf_error_visits")
+  expect_error(vcf_cohort(df, visits = c(a = -1)), class = "vcf_error_visits")
+  expect_error(vcf_cohort(df, visits = c(a = 1, a = 2)), class = "vcf_error_visits")
+  expect_error(vcf_cohort(df, vas = vcf_wide("x(.*)")), class = "vcf_error_missing_column")
+  expect_snapshot(vcf_cohort(df, extra = "bmi"), error = TRUE)
+})
+
 test_that("files that cannot be read are classed errors naming them", {
   expect_error(vcf_cohort(tempfile(fileext = ".xlsx")), class = "vcf_error_file")
   txt <- tempfile(fileext = ".sav")

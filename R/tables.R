@@ -381,7 +381,8 @@ test_values <- function(label, test) {
 #' `wilcox.test(x, y, paired = TRUE)` with `x` the `from` visit.
 #'
 #' @param cohort A [vcf_cohort()].
-#' @param from,to Visit labels (levels of the cohort's visit factor).
+#' @param from,to Visit labels (levels of the cohort's visit factor), or
+#'   numbers for numeric visits (`from = 0, to = 3`).
 #' @param outcomes Outcome columns; `NULL` for every numeric outcome present
 #'   among `height_pct`, `vas`, `odi`, `bme_pct`.
 #' @param test "t" or "wilcoxon".
@@ -396,8 +397,8 @@ test_values <- function(label, test) {
 #' @export
 vcf_paired <- function(cohort, from, to, outcomes = NULL, test = "t", style = "ajnr") {
   check_cohort(cohort)
-  check_string(from, choices = cohort$visit_levels)
-  check_string(to, choices = cohort$visit_levels)
+  from <- visit_arg(from, cohort$visit_levels)
+  to <- visit_arg(to, cohort$visit_levels)
   check_string(test, choices = c("t", "wilcoxon"))
   check_string(style, choices = p_styles)
   if (from == to) {

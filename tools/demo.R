@@ -42,7 +42,8 @@ write_figure(vcf_plot_vas(pv$followup, group = "A"), "pv_figure4_median_vas")
 write_figure(vcf_plot_analgesics(pv$followup, group = "A"), "pv_figure5_analgesics")
 
 # BKP osteonecrosis study
-bkp <- vcf_analyze(vcf_cohort(bkp_osteonecrosis), boot = boot)
+bkp_own <- c("symptom_weeks", "cleft_radiograph", "cleft_ct", "t1_signal", "t2_pattern", "pain_pattern")
+bkp <- vcf_analyze(vcf_cohort(bkp_osteonecrosis, extra = bkp_own), boot = boot)
 print(bkp)
 write_table(bkp$table1, "bkp_characteristics", "BKP study: characteristics")
 for (name in names(bkp$paired)) {

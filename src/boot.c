@@ -491,7 +491,61 @@ static SEXP C_boot_draws(SEXP strata_off, SEXP seed, SEXP first_, SEXP last_) {
   return out;
 }
 
+/* The full-sample fit by pivoted QR (ols.c): X (n x k), y, w (NULL or n
+ * non-negative weights), tol. Returns list(coef, rank, pivot (1-based),
+ * cov_unscaled, residuals = y - X coef (NA when rank-deficient)). */
+static SEXP C_boot_qr(SEXP X, SEXP y, SEXP w, SEXP tol) {
+  vcf_arg_type(X, REALSXP, "X");
+  vcf_arg_type(y, REALSXP, "y");
+  vcf_arg_scalar(tol, REALSXP, "tol");
+  const R_xlen_t n = XLENGTH(y);
+  if (n < 1) Rf_error("`y` must not be empty.");
+  if (XLENGTH(X) % n || XLENGTH(X) / n < 1 || XLENGTH(X) / n > 1000)
+    Rf_error("`X` must have %lld rows and 1 to 1000 columns.", (long long) n);
+  const int k = (int) (XLENGTH(X) / n);
+  if (n < k) Rf_error("`X` must have at least as many rows as columns.");
+  const double *ww = NULL;
+  if (!Rf_isNull(w)) {
+    vcf_arg_type(w, REALSXP, "w");
+    vcf_arg_length(w, n, "w");
+    ww = REAL(w);
+    for (R_xlen_t i = 0; i < n; i++)
+      if (!(ww[i] >= 0) || !R_FINITE(ww[i])) Rf_error("`w` must be finite and non-negative.");
+  }
+  const double *x = REAL(X), *yy = REAL(y);
+  for (R_xlen_t i = 0; i < XLENGTH(X); i++)
+    if (!R_FINITE(x[i])) Rf_error("`X` must be finite.");
+  for (R_xlen_t i = 0; i < n; i++)
+    if (!R_FINITE(yy[i])) Rf_error("`y` must be finite.");
+  const char *names[] = {"coef", "rank", "pivot", "cov_unscaled", "residuals"};
+  SEXP out = PROTECT(Rf_allocVector(VECSXP, 5));
+  SEXP nm = PROTECT(Rf_allocVector(STRSXP, 5));
+  for (int i = 0; i < 5; i++) SET_STRING_ELT(nm, i, Rf_mkChar(names[i]));
+  Rf_setAttrib(out, R_NamesSymbol, nm);
+  SEXP coef = PROTECT(Rf_allocVector(REALSXP, k));
+  SEXP pivot = PROTECT(Rf_allocVector(INTSXP, k));
+  SEXP cov = PROTECT(Rf_allocMatrix(REALSXP, k, k));
+  SEXP res = PROTECT(Rf_allocVector(REALSXP, n));
+  for (R_xlen_t i = 0; i < (R_xlen_t) k * k; i++) REAL(cov)[i] = NA_REAL;
+  vcf_ols_qr_t fit = {REAL(coef), REAL(cov), INTEGER(pivot), 0};
+  vcf_ols_qr(x, yy, ww, (size_t) n, (size_t) k, REAL(tol)[0], &fit);
+  for (R_xlen_t i = 0; i < n; i++) {
+    double e = yy[i];
+    for (int c = 0; c < k; c++) e -= x[i + n * c] * REAL(coef)[c];
+    REAL(res)[i] = fit.rank == k ? e : NA_REAL;
+  }
+  for (int c = 0; c < k; c++) INTEGER(pivot)[c] += 1;
+  SET_VECTOR_ELT(out, 0, coef);
+  SET_VECTOR_ELT(out, 1, Rf_ScalarInteger(fit.rank));
+  SET_VECTOR_ELT(out, 2, pivot);
+  SET_VECTOR_ELT(out, 3, cov);
+  SET_VECTOR_ELT(out, 4, res);
+  UNPROTECT(6);
+  return out;
+}
+
 const R_CallMethodDef vcf_boot_calls[] = {
+  {"C_boot_qr", (DL_FUNC) &C_boot_qr, 4},
   {"C_boot_unit_sums", (DL_FUNC) &C_boot_unit_sums, 8},
   {"C_boot_full", (DL_FUNC) &C_boot_full, 8},
   {"C_boot_run", (DL_FUNC) &C_boot_run, 13},

@@ -27,6 +27,7 @@ extern const R_CallMethodDef vcf_init_calls[];
 extern const R_CallMethodDef vcf_htest_calls[];
 extern const R_CallMethodDef vcf_summary_calls[];
 extern const R_CallMethodDef vcf_boot_calls[];
+extern const R_CallMethodDef vcf_wild_calls[];
 extern const R_CallMethodDef vcf_volumetrics_calls[];
 extern const R_CallMethodDef vcf_morphometry_calls[];
 extern const R_CallMethodDef vcf_reconstruct_calls[];

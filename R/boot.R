@@ -1060,7 +1060,8 @@ plot.vcf_boot <- function(x, type = x$type, bins = 30L, ...) {
                                  x$R, " used)"))
 }
 
-# The resamples of a fit, for tests and audits: a list of B integer vectors
+# Internal API (used by the tests and by audits of a fit, not exported):
+# the resamples of a fit, a list of B integer vectors
 # of row numbers of `data`, in the order they were drawn (whole clusters
 # when resampling clusters).
 boot_indices <- function(fit) {

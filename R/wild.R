@@ -246,11 +246,22 @@ wild_fit <- function(formula, data, cluster, B, B_given, variant, dist, null,
   structure(list(
     coefficients = coefs, t0 = stats::setNames(est, colnames(X)),
     tests = tests, adj = adj, B = B, enumerated = enumerated,
+    weights_matrix = weights_matrix,
     variant = variant, dist = dist, level = level, n_clusters = G,
     nobs = length(design$y), seed = seed, threads = threads,
     formula = formula, terms = design$terms, call = match.call(),
     ols = boot_model_data(design, units, ols)),
     class = "vcf_wild")
+}
+
+# Internal API (used by the tests and by audits of a fit): the B x G
+# matrix of weights a fit used, replicate by replicate, clusters in order
+# of first appearance.
+wild_weights <- function(fit) {
+  if (!is.null(fit$weights_matrix)) return(fit$weights_matrix)
+  .Call(C_boot_wild_weights, match(fit$dist, wild_dists) - 1L,
+        as.integer(fit$n_clusters), as.double(fit$B),
+        boot_seed_halves(if (is.na(fit$seed)) 0 else fit$seed), fit$enumerated)
 }
 
 # The test-inversion interval of one coefficient at level 1 - alpha.

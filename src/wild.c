@@ -634,7 +634,42 @@ static SEXP C_boot_cr2(SEXP X, SEXP e, SEXP order, SEXP off, SEXP M) {
   return out;
 }
 
+/* The weights of replicates 1..B as a B x G matrix, as C_boot_wild_stats
+ * draws them (internal API: wild_weights() in R). */
+static SEXP C_boot_wild_weights(SEXP wtype, SEXP G_, SEXP B_, SEXP seed,
+                                SEXP enumerate) {
+  vcf_arg_scalar(wtype, INTSXP, "wtype");
+  vcf_arg_scalar(G_, INTSXP, "G");
+  vcf_arg_scalar(B_, REALSXP, "B");
+  vcf_arg_scalar(enumerate, LGLSXP, "enumerate");
+  const uint64_t seed64 = vcf_seed_from(seed);
+  const int type = INTEGER(wtype)[0], G = INTEGER(G_)[0];
+  const double Bd = REAL(B_)[0];
+  if (type < W_RADEMACHER || type > W_NORMAL) Rf_error("`wtype` must be 0 to 3.");
+  if (G < 1) Rf_error("`G` must be positive.");
+  if (!(Bd >= 1 && Bd * G <= 1e9)) Rf_error("`B` x `G` must be in [1, 1e9].");
+  const int B = (int) Bd;
+  if (LOGICAL(enumerate)[0] && (G > 30 || B != (1 << G)))
+    Rf_error("enumeration needs G <= 30 and B = 2^G.");
+  SEXP out = PROTECT(Rf_allocMatrix(REALSXP, B, G));
+  double *W = REAL(out), *v = (double *) R_alloc((size_t) G + 1, sizeof(double));
+  for (int b = 0; b < B; b++) {
+    if (LOGICAL(enumerate)[0]) {
+      for (int g = 0; g < G; g++) v[g] = (b >> g) & 1 ? -1.0 : 1.0;
+    } else {
+      vcf_rng rng;
+      vcf_rng_stream(&rng, seed64, (uint64_t) b + 1);
+      draw_weights(type, &rng, G, v);
+    }
+    for (int g = 0; g < G; g++) W[b + (size_t) B * g] = v[g];
+    if (b % 65536 == 65535) R_CheckUserInterrupt();
+  }
+  UNPROTECT(1);
+  return out;
+}
+
 const R_CallMethodDef vcf_wild_calls[] = {
+  {"C_boot_wild_weights", (DL_FUNC) &C_boot_wild_weights, 5},
   {"C_boot_wild_stats", (DL_FUNC) &C_boot_wild_stats, 11},
   {"C_boot_wild_pvalue", (DL_FUNC) &C_boot_wild_pvalue, 6},
   {"C_boot_wild_ci", (DL_FUNC) &C_boot_wild_ci, 6},

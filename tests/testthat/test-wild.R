@@ -337,3 +337,26 @@ test_that("bad wild and CR2 arguments raise classed errors", {
     confint(fit, parm = "nope")
   })
 })
+
+test_that("the BME-pain relation reports WCR and CR2 beside the pairs bootstrap", {
+  d <- wild_data(20, 19)
+  data <- data.frame(patient = d$patient, vas_decrease = d$relief,
+                     bme_similar = d$bme)
+  data$bme_similar[data$patient %in% unique(data$patient[data$bme_similar == 1])[-(1:3)]] <- 0L
+  ctl <- vcf_boot_control(B = 999, seed = 4, threads = 1)
+  rel <- vcfoutcomes:::relation_fits(data, "bme_similar", "vas_decrease", "0 to 3", ctl)
+  fd <- data.frame(y = data$vas_decrease, x = data$bme_similar, patient = data$patient)
+  w <- vcf_boot_wild(y ~ x, fd, cluster = "patient", B = 999, seed = 4, threads = 1)
+  expect_equal(rel$wcr_p, w$coefficients$p.value[2])
+  expect_equal(c(rel$wcr_low, rel$wcr_high), unname(confint(w, "x")[1, ]))
+  cr2 <- confint(vcf_boot_lm(y ~ x, fd, cluster = "patient", B = 20, type = "norm",
+                             seed = 1), "x", type = "cr2")
+  expect_equal(c(rel$cr2_low, rel$cr2_high), unname(cr2[1, ]))
+  expect_equal(rel$cr2_df, unname(attr(cr2, "df")))
+  expect_equal(rel$n_clusters_1, 3L)
+  expect_match(rel$cluster_note, "fewer than 5 clusters in bme_similar = 1 \\(3 patients\\)")
+  data$bme_similar <- d$bme
+  rel <- vcfoutcomes:::relation_fits(data, "bme_similar", "vas_decrease", "0 to 3", ctl)
+  expect_true(is.na(rel$cluster_note))
+  expect_true(rel$n_clusters_1 >= 5 && rel$n_clusters_0 >= 5)
+})

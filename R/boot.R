@@ -49,10 +49,49 @@ check_boot_seed <- function(seed, call = rlang::caller_env()) {
 }
 
 check_boot_threads <- function(threads, call = rlang::caller_env()) {
-  if (is.null(threads)) return(NULL)
+  if (is.null(threads)) {
+    check_threads_option(call)
+    return(NULL)
+  }
   check_number(threads, "threads", min = 1, max = 1024, integer = TRUE,
                call = call)
   as.integer(threads)
+}
+
+# The option vcfoutcomes.threads, when set, must be a whole number >= 1.
+check_threads_option <- function(call = rlang::caller_env()) {
+  opt <- getOption("vcfoutcomes.threads")
+  if (is.null(opt)) return(invisible(NULL))
+  ok <- is.numeric(opt) && length(opt) == 1L && !is.na(opt) && opt >= 1 &&
+    opt <= 1e6 && opt == round(opt)
+  if (!ok) {
+    vcf_abort(c("The option {.code vcfoutcomes.threads} must be a whole number >= 1 or unset.",
+                x = "It is {.val {format_arg(opt)}}.",
+                i = "Reset it with {.code options(vcfoutcomes.threads = NULL)}."),
+              c("option", "argument"), call = call)
+  }
+  invisible(as.integer(opt))
+}
+
+#' Number of threads a call uses
+#'
+#' The number of OpenMP threads that a function with a `threads` argument
+#' (such as [vcf_boot_lm()]) uses: `threads` when given, else the option
+#' `vcfoutcomes.threads`, else all that OpenMP offers; capped by the
+#' `OMP_THREAD_LIMIT` environment variable (see [vcfoutcomes-package]).
+#' Results never depend on it.
+#'
+#' @param threads `NULL` (the default count) or a whole number >= 1.
+#' @return An integer, 1 when the package was built without OpenMP.
+#' @examples
+#' vcf_threads()
+#' old <- options(vcfoutcomes.threads = 1)
+#' vcf_threads()
+#' options(old)
+#' @export
+vcf_threads <- function(threads = NULL) {
+  threads <- check_boot_threads(threads)
+  .Call(C_boot_threads, if (is.null(threads)) 0L else threads)
 }
 
 #' Settings of the bootstrap
@@ -151,8 +190,13 @@ boot_design <- function(formula, data, cluster, strata, weights, call) {
               c("range", "argument"), call = call)
   }
 
-  mf <- stats::model.frame(formula, data = data, na.action = stats::na.omit,
-                           drop.unused.levels = TRUE)
+  mf <- tryCatch(stats::model.frame(formula, data = data, na.action = stats::na.omit,
+                                    drop.unused.levels = TRUE),
+                 error = function(e) {
+                   vcf_abort(c("{.arg formula} cannot be evaluated in {.arg data}.",
+                               x = "{conditionMessage(e)}"),
+                             c("formula", "input"), call = call)
+                 })
   if (!is.null(stats::model.offset(mf))) {
     vcf_abort("{.arg formula} must not contain an offset.", "argument",
               call = call)
@@ -166,7 +210,11 @@ boot_design <- function(formula, data, cluster, strata, weights, call) {
               c("type", "input"), call = call)
   }
   terms <- attr(mf, "terms")
-  X <- stats::model.matrix(terms, mf)
+  X <- tryCatch(stats::model.matrix(terms, mf), error = function(e) {
+    vcf_abort(c("The design matrix of {.arg formula} cannot be built.",
+                x = "{conditionMessage(e)}"),
+              c("formula", "input"), call = call)
+  })
   n <- nrow(X)
   p <- ncol(X)
   if (p == 0L) {
@@ -203,8 +251,13 @@ boot_units <- function(design, call) {
   split_units <- unit_stratum[unit] != stratum
   if (any(split_units)) {
     bad <- unique(design$cluster[split_units])
+    # (plural words chosen here: cli would take the values as the quantity)
+    what <- paste0(if (length(bad) == 1L) "Cluster " else "Clusters ",
+                   paste(format_values(utils::head(bad, 5L)), collapse = ", "),
+                   if (length(bad) > 5L) paste0(" (", length(bad), " in all)"),
+                   if (length(bad) == 1L) " spans" else " span")
     vcf_abort(c("Every cluster must lie within one stratum.",
-                x = "{cli::qty(length(bad))}Cluster{?s} {.val {utils::head(bad, 5)}} span{?s/} several strata{if (length(bad) > 5) paste0(' (', length(bad), ' in all)') else ''}."),
+                x = "{what} several strata."),
               c("nesting", "input"), call = call)
   }
   order_units <- order(unit_stratum, seq_len(n_units))
@@ -311,6 +364,11 @@ boot_setup <- function(formula, data, cluster = NULL, strata = NULL,
   jack <- "bca" %in% type && influence == "jackknife"
   if ("bca" %in% type && influence == "regression") {
     n_reg <- if (is.null(indices)) units$n_units else design$n_data
+    if (as.double(B) * n_reg > 2^31 - 1) {
+      vcf_abort(c("{.arg influence} = {.val regression} needs a B x units frequency matrix, too large here.",
+                  x = "{.arg B} is {B} for {n_reg} units."),
+                c("too_large", "argument"), call = call)
+    }
     if (B <= n_reg + 1L) {
       vcf_abort(c("{.arg influence} = {.val regression} needs more replicates than resampling units.",
                   x = "{.arg B} is {B} for {n_reg} units."),
@@ -548,7 +606,11 @@ vcf_boot_lm <- function(formula, data, cluster = NULL, strata = NULL, B = 2000,
   run <- boot_run_all(model, B, threads, index_units)
 
   coef_names <- colnames(X)
-  t0 <- setup$ols$coef
+  # t0 comes from the same centred normal equations as the replicates, so
+  # a replicate that redraws the sample equals t0 bit for bit and BCa's
+  # count of replicates below t0 is not moved by rounding; it agrees with
+  # the QR fit (setup$ols) to about 1e-13.
+  t0 <- stats::setNames(full$coef, coef_names)
   colnames(run$t) <- coef_names
   if (!is.null(run$se)) colnames(run$se) <- coef_names
 
@@ -1003,6 +1065,7 @@ generics::augment
 #' @export
 tidy.vcf_boot <- function(x, conf.int = TRUE, conf.level = x$level,
                           type = x$type[1L], ...) {
+  check_flag(conf.int, "conf.int")
   ok <- stats::complete.cases(x$t)
   base <- data.frame(term = names(x$t0), estimate = unname(x$t0),
                      std.error = unname(apply(x$t[ok, , drop = FALSE], 2L, stats::sd)),
@@ -1037,6 +1100,8 @@ glance.vcf_boot <- function(x, ...) {
 #' @export
 plot.vcf_boot <- function(x, type = x$type, bins = 30L, ...) {
   type <- check_boot_type(type)
+  check_number(bins, "bins", min = 1, max = 1e4, integer = TRUE)
+  for (one in type) boot_type_arg(one, x)
   terms <- names(x$t0)
   reps <- data.frame(term = factor(rep(terms, each = nrow(x$t)), levels = terms),
                      value = as.vector(x$t))

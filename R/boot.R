@@ -409,11 +409,11 @@ boot_draw_seed <- function() {
   floor(draw[1L] / 2^9) * 2^31 + draw[2L]
 }
 
-# Refuse runs whose replicate matrix or drawn units could not be held: B x p
-# doubles for the replicates and B x (units) draws in all.
+# Refuse runs whose replicate matrix could not be held: B x p doubles (4 GB
+# at most, so that the intervals' copies fit as well).
 boot_check_work <- function(B, n_units, p, call) {
   cells <- as.double(B) * p
-  if (cells > 2^31 - 1 || cells * 8 > 16e9) {
+  if (cells > 2^31 - 1 || cells * 8 > 4e9) {
     vcf_abort(c("{.arg B} is too large for this model: {format(B, big.mark = ',')} replicates of {p} coefficient{?s} would not fit in memory.",
                 i = "Use fewer replicates (B = 1e5 gives Monte Carlo error below 0.001 on a 95% interval end's tail probability)."),
               c("too_large", "argument"), call = call)

@@ -107,22 +107,32 @@ static void draw_weights(int type, vcf_rng *rng, int G, double *v) {
   }
 }
 
-/* The five statistics of the replicate with weights v; u holds 2k. */
-static void replicate_stats(const wild_t *m, const double *v, double *u,
-                            double *out) {
-  const int k = m->k, G = m->G;
+#if defined(__GNUC__)
+#define WILD_INLINE static inline __attribute__((always_inline))
+#else
+#define WILD_INLINE static inline
+#endif
+
+/* The five statistics of the replicate with weights v; u holds 2k. Written
+ * for k and `restricted` given as constants: the wrappers below fix them
+ * for the usual small models, so that the compiler unrolls the length-k
+ * loops and drops WCU's zero terms. */
+WILD_INLINE void stats_body(const wild_t *m, const double *v, double *u,
+                            double *out, const int k, const int restricted) {
+  const int G = m->G;
   double *u0 = u, *u1 = u + k;
   for (int j = 0; j < 2 * k; j++) u[j] = 0.0;
   for (int g = 0; g < G; g++) {
     const double *cg = m->c + (size_t) k * g, *dg = m->D + (size_t) k * g;
-    for (int j = 0; j < k; j++) u0[j] += v[g] * cg[j];
-    if (m->restricted)
-      for (int j = 0; j < k; j++) u1[j] += v[g] * dg[j];
+    const double vg = v[g];
+    for (int j = 0; j < k; j++) u0[j] += vg * cg[j];
+    if (restricted)
+      for (int j = 0; j < k; j++) u1[j] += vg * dg[j];
   }
   double n0 = 0.0, n1 = 0.0;
   for (int j = 0; j < k; j++) {
     n0 += m->a[j] * u0[j];
-    n1 += m->a[j] * u1[j];
+    if (restricted) n1 += m->a[j] * u1[j];
   }
   double q00 = 0.0, q01 = 0.0, q11 = 0.0;
   for (int g = 0; g < G; g++) {
@@ -130,19 +140,49 @@ static void replicate_stats(const wild_t *m, const double *v, double *u,
     double e0 = 0.0, e1 = 0.0;
     for (int j = 0; j < k; j++) {
       e0 += eg[j] * u0[j];
-      e1 += eg[j] * u1[j];
+      if (restricted) e1 += eg[j] * u1[j];
     }
     const double s0 = v[g] * m->alpha[g] - e0;
-    const double s1 = m->restricted ? v[g] * m->rho[g] - e1 : 0.0;
     q00 += s0 * s0;
-    q01 += s0 * s1;
-    q11 += s1 * s1;
+    if (restricted) {
+      const double s1 = v[g] * m->rho[g] - e1;
+      q01 += s0 * s1;
+      q11 += s1 * s1;
+    }
   }
   out[ST_N0] = n0;
   out[ST_N1] = n1;
   out[ST_Q00] = q00;
   out[ST_Q01] = q01;
   out[ST_Q11] = q11;
+}
+
+typedef void (*stats_fn)(const wild_t *, const double *, double *, double *);
+
+#define WILD_STATS_K(K, RS)                                                   \
+  static void stats_##K##_##RS(const wild_t *m, const double *v, double *u,  \
+                               double *out) {                                \
+    double local[2 * (K)];                                                    \
+    (void) u;                                                                 \
+    stats_body(m, v, local, out, K, RS);                                      \
+  }
+WILD_STATS_K(1, 0) WILD_STATS_K(1, 1) WILD_STATS_K(2, 0) WILD_STATS_K(2, 1)
+WILD_STATS_K(3, 0) WILD_STATS_K(3, 1) WILD_STATS_K(4, 0) WILD_STATS_K(4, 1)
+
+static void stats_any_0(const wild_t *m, const double *v, double *u, double *out) {
+  stats_body(m, v, u, out, m->k, 0);
+}
+
+static void stats_any_1(const wild_t *m, const double *v, double *u, double *out) {
+  stats_body(m, v, u, out, m->k, 1);
+}
+
+static stats_fn stats_for(int k, int restricted) {
+  static const stats_fn small[4][2] = {
+    {stats_1_0, stats_1_1}, {stats_2_0, stats_2_1},
+    {stats_3_0, stats_3_1}, {stats_4_0, stats_4_1}};
+  if (k >= 1 && k <= 4) return small[k - 1][restricted != 0];
+  return restricted ? stats_any_1 : stats_any_0;
 }
 
 /* Fill the per-cluster quantities from the sums; returns se (CR1) and the
@@ -279,6 +319,7 @@ static SEXP C_boot_wild_stats(SEXP S, SEXP k_, SEXP R_, SEXP restricted,
   SEXP st = PROTECT(Rf_allocMatrix(REALSXP, N_STATS, B));
   double *ST = REAL(st);
   const int nt = vcf_threads(INTEGER(threads)[0]);
+  const stats_fn replicate_stats = stats_for(k, m.restricted);
   double *vmem = (double *) R_alloc((size_t) (G + 1) * nt, sizeof(double));
   double *umem = (double *) R_alloc((size_t) 2 * k * nt, sizeof(double));
   /* Blocks of about 2^22 cluster visits between interrupt checks. */
@@ -395,12 +436,16 @@ static double wild_end(const wild_eval_t *e, double alpha, int dir) {
     }
     inside = r;
     step *= 2;
+    R_CheckUserInterrupt();
   }
   if (ISNAN(outside)) return dir * R_PosInf;
-  for (int i = 0; i < 200; i++) {
+  /* To 1e-10 standard errors: far below any Monte Carlo error. */
+  const double tol = 1e-10 * e->se;
+  for (int i = 0; i < 200 && fabs(outside - inside) > tol; i++) {
     const double mid = inside + (outside - inside) / 2;
     if (mid == inside || mid == outside) break;
     if (wild_p_at(e, mid) <= alpha) outside = mid; else inside = mid;
+    R_CheckUserInterrupt();
   }
   /* The last r not rejected. */
   return inside;
@@ -619,6 +664,12 @@ static SEXP C_boot_cr2(SEXP X, SEXP e, SEXP order, SEXP off, SEXP M) {
   if (nmax > 5000) Rf_error("CR2: a cluster has more than 5000 rows.");
   for (R_xlen_t i = 0; i < n; i++)
     if (ord[i] < 0 || ord[i] >= n) Rf_error("`order` must hold 0-based rows.");
+  /* Finite input keeps the eigen-decompositions' iterations finite. */
+  const double *arrays[] = {REAL(X), REAL(e), REAL(M)};
+  const R_xlen_t lengths[] = {XLENGTH(X), n, (R_xlen_t) k * k};
+  for (int a = 0; a < 3; a++)
+    for (R_xlen_t i = 0; i < lengths[a]; i++)
+      if (!R_FINITE(arrays[a][i])) Rf_error("`X`, `e` and `M` must be finite.");
 
   const char *names[] = {"vcov", "df"};
   SEXP out = PROTECT(named_list(2, names));

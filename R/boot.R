@@ -119,7 +119,7 @@ print.vcf_boot_control <- function(x, ...) {
   cat("<vcf_boot_control> B = ", x$B, ", type = ",
       paste(x$type, collapse = ", "), ", level = ", x$level, ", seed = ",
       if (is.null(x$seed)) "NULL (from set.seed())" else format(x$seed, digits = 16),
-      ", threads = ", if (is.null(x$threads)) "all" else x$threads, "\n",
+      ", threads = ", if (is.null(x$threads)) "default" else x$threads, "\n",
       sep = "")
   invisible(x)
 }
@@ -531,8 +531,10 @@ boot_check_work <- function(B, n_units, p, call) {
 #' @param level Confidence level, strictly between 0 and 1.
 #' @param seed `NULL` (take the seed from R's random number generator) or a
 #'   whole number in \[0, 2^53\].
-#' @param threads Number of threads; `NULL` uses all that OpenMP offers
-#'   (one for small runs, under 5 million drawn units in all).
+#' @param threads Number of threads; `NULL` uses the default count (the
+#'   option `vcfoutcomes.threads`, else all that OpenMP offers, capped by
+#'   `OMP_THREAD_LIMIT`; see [vcf_threads()]), or one for small runs
+#'   (under 5 million drawn units in all).
 #' @param indices Optional B x n matrix of 1-based row numbers of `data`
 #'   giving the resamples (see Resampling).
 #' @param weights Optional case weights, given like `cluster`.
@@ -549,9 +551,14 @@ boot_check_work <- function(B, n_units, p, call) {
 #'   replicates, `NA` rows for degenerate ones), `se0` and `se` (standard
 #'   errors, for `"stud"`), `degenerate` (count), `intervals` (a data frame
 #'   of every interval with the number of replicates it used), `seed`,
-#'   `resampling`, `nobs`, `n_units` and `n_strata`. Methods: [coef()],
-#'   [confint()], [vcov()] (covariance of the replicates), `print()`,
-#'   `summary()`, [tidy()], [glance()] and `plot()`.
+#'   `resampling`, `nobs`, `n_units`, `n_strata` and `ols` (the
+#'   full-sample QR fit: `coef`, `residuals`, `cov_unscaled` = (X'WX)^-1,
+#'   the design and the clusters, used by CR2 and `augment()`). Methods:
+#'   [coef()], [confint()] (bootstrap types, `"cr2"`, `"cr1"`), [vcov()]
+#'   (covariance of the replicates, or `type = "CR2"`/`"CR1"`), `print()`,
+#'   `summary()`, [tidy()], [glance()], [augment()] and `plot()`. With
+#'   `method = "wild"`, a `vcf_wild` object instead (see
+#'   [vcf_boot_wild()]).
 #' @examples
 #' set.seed(1)
 #' d <- data.frame(patient = rep(1:30, length.out = 40),

@@ -210,8 +210,9 @@ relation_wcr <- function(fit_data, boot) {
   G <- length(unique(fit_data$patient))
   w <- vcf_boot_wild(y ~ x, fit_data, cluster = "patient", B = max(boot$B, 99L),
                      dist = if (G < 12L) "webb" else "rademacher",
-                     level = boot$level, seed = boot$seed, threads = boot$threads)
-  w$coefficients[w$coefficients$term == "x", , drop = FALSE]
+                     level = boot$level, seed = boot$seed, threads = boot$threads,
+                     parm = "x")
+  w$coefficients
 }
 
 # Cluster-robust inference rests on the clusters of each predictor group;

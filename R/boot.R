@@ -544,8 +544,8 @@ boot_check_work <- function(B, n_units, p, call) {
 #' @param method `"pairs"` (default: case, cluster or stratified resampling
 #'   of rows or clusters) or `"wild"` (the wild cluster bootstrap, see
 #'   [vcf_boot_wild()]).
-#' @param ... With `method = "wild"`: `variant`, `dist`, `null` and
-#'   `weights_matrix` of [vcf_boot_wild()]. Otherwise unused (an error).
+#' @param ... With `method = "wild"`: `variant`, `dist`, `null`,
+#'   `weights_matrix` and `parm` of [vcf_boot_wild()]. Otherwise unused (an error).
 #' @return An object of class `vcf_boot`, a list with, among others:
 #'   `t0` (the estimates, equal to `coef(lm())`), `t` (the B x p matrix of
 #'   replicates, `NA` rows for degenerate ones), `se0` and `se` (standard
@@ -671,7 +671,7 @@ boot_lm_wild <- function(formula, data, cluster, strata, B, B_given, level,
     vcf_abort("{.arg strata} and {.arg indices} are for {.code method = \"pairs\"}.",
               c("method", "argument"), call = call)
   }
-  known <- c("variant", "dist", "null", "weights_matrix")
+  known <- c("variant", "dist", "null", "weights_matrix", "parm")
   unknown <- setdiff(names(dots), known)
   if (length(dots) && (is.null(names(dots)) || any(names(dots) == "") || length(unknown))) {
     vcf_abort(c("{.arg ...} takes only {.arg {known}} with {.code method = \"wild\"}.",
@@ -686,7 +686,7 @@ boot_lm_wild <- function(formula, data, cluster, strata, B, B_given, level,
   seed <- check_boot_seed(seed, call)
   threads <- check_boot_threads(threads, call)
   wild_fit(formula, data, cluster, B, B_given, variant, dist, dots$null %||% 0,
-           level, seed, threads, weights, weights_matrix, call)
+           level, seed, threads, weights, weights_matrix, call, dots$parm)
 }
 
 boot_abort_rank <- function(call) {

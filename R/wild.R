@@ -125,8 +125,10 @@ wild_contrast <- function(j, p, intercept, shift, shift_y) {
 #' @param weights_matrix Optional B x G matrix of weights, one row per
 #'   replicate and one column per cluster (clusters in order of first
 #'   appearance).
+#' @param parm Coefficients to test, by name or position; all by default.
+#'   Each costs one pass over the replicates.
 #' @return An object of class `vcf_wild`: a list with `coefficients` (a
-#'   data frame with `term`, `estimate`, `std.error` (CR1), `null`,
+#'   data frame with one row per tested coefficient: `term`, `estimate`, `std.error` (CR1), `null`,
 #'   `statistic`, `p.value`, `conf.low`, `conf.high`), `B`, `enumerated`,
 #'   `variant`, `dist`, `level`, `n_clusters`, `nobs` and `seed`. Methods:
 #'   [coef()], [confint()] (`type = "wild"`, `"cr2"` or `"cr1"`), [vcov()]
@@ -157,7 +159,7 @@ vcf_boot_wild <- function(formula, data, cluster = NULL, B = 9999,
                           variant = c("wcr", "wcu"),
                           dist = c("rademacher", "webb", "mammen", "normal"),
                           null = 0, level = 0.95, seed = NULL, threads = NULL,
-                          weights = NULL, weights_matrix = NULL) {
+                          weights = NULL, weights_matrix = NULL, parm = NULL) {
   call <- rlang::current_env()
   B_given <- !missing(B)
   if (is.null(weights_matrix) || B_given) B <- check_wild_B(B, call)
@@ -167,7 +169,7 @@ vcf_boot_wild <- function(formula, data, cluster = NULL, B = 9999,
   seed <- check_boot_seed(seed, call)
   threads <- check_boot_threads(threads, call)
   wild_fit(formula, data, cluster, B, B_given, variant, dist, null, level,
-           seed, threads, weights, weights_matrix, call)
+           seed, threads, weights, weights_matrix, call, parm)
 }
 
 check_wild_B <- function(B, call) {
@@ -184,7 +186,8 @@ check_choice <- function(x, choices, arg, call) {
 }
 
 wild_fit <- function(formula, data, cluster, B, B_given, variant, dist, null,
-                     level, seed, threads, weights, weights_matrix, call) {
+                     level, seed, threads, weights, weights_matrix, call,
+                     parm = NULL) {
   design <- boot_design(formula, data, cluster, NULL, weights, call)
   ols <- boot_qr_fit(design, call)
   units <- boot_units(design, call)
@@ -197,6 +200,7 @@ wild_fit <- function(formula, data, cluster, B, B_given, variant, dist, null,
               c("too_few_clusters", "input"), call = call)
   }
   null <- check_wild_null(null, p, colnames(X), call)
+  tested <- match(check_parm(parm, colnames(X), call), colnames(X))
   enumerated <- FALSE
   if (!is.null(weights_matrix)) {
     weights_matrix <- check_weights_matrix(weights_matrix, G, B, B_given, call)
@@ -222,7 +226,7 @@ wild_fit <- function(formula, data, cluster, B, B_given, variant, dist, null,
   thr <- if (is.null(threads)) 0L else threads
   if (is.null(threads) && as.double(B) * G * p < 2e6) thr <- 1L
   alpha <- 1 - level
-  tests <- lapply(seq_len(p), function(j) {
+  tests <- lapply(tested, function(j) {
     h <- wild_contrast(j, p, intercept, shift, shift_y)
     run <- .Call(C_boot_wild_stats, S, p, h$R, restricted, wtype, as.double(B),
                  boot_seed_halves(if (is.na(seed)) 0 else seed), enumerated,
@@ -231,8 +235,9 @@ wild_fit <- function(formula, data, cluster, B, B_given, variant, dist, null,
     run
   })
   est <- ols$coef
-  rows <- lapply(seq_len(p), function(j) {
-    run <- tests[[j]]
+  rows <- lapply(seq_along(tested), function(i) {
+    j <- tested[[i]]
+    run <- tests[[i]]
     pv <- .Call(C_boot_wild_pvalue, run$stats, run$theta, run$sigma, run$se,
                 adj, null[[j]] - run$offset)
     ci <- wild_ci(run, adj, alpha)
@@ -431,9 +436,10 @@ confint.vcf_wild <- function(object, parm, level = object$level,
   level <- check_boot_level(level, call)
   type <- check_choice(type, c("wild", "cr2", "cr1"), "type", call)
   terms <- names(object$t0)
-  parm <- check_parm(if (missing(parm)) NULL else parm, terms, call)
-  at <- match(parm, terms)
   if (type == "wild") {
+    tested <- object$coefficients$term
+    parm <- check_parm(if (missing(parm)) NULL else parm, tested, call)
+    at <- match(parm, tested)
     if (isTRUE(all.equal(level, object$level))) {
       lower <- object$coefficients$conf.low[at]
       upper <- object$coefficients$conf.high[at]
@@ -444,6 +450,8 @@ confint.vcf_wild <- function(object, parm, level = object$level,
       upper <- ends[2L, ]
     }
   } else {
+    parm <- check_parm(if (missing(parm)) NULL else parm, terms, call)
+    at <- match(parm, terms)
     ci <- boot_analytic_ci(object$ols, type, level, call)
     lower <- ci$lower[at]
     upper <- ci$upper[at]
@@ -512,7 +520,7 @@ tidy.vcf_wild <- function(x, conf.int = TRUE, conf.level = x$level,
   out <- x$coefficients[c("term", "estimate", "std.error", "null", "statistic",
                           "p.value")]
   if (!conf.int) return(out)
-  ci <- confint(x, level = conf.level, type = type)
+  ci <- confint(x, parm = out$term, level = conf.level, type = type)
   out$conf.low <- unname(ci[, 1L])
   out$conf.high <- unname(ci[, 2L])
   out$conf.level <- conf.level

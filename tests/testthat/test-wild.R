@@ -190,6 +190,16 @@ test_that("vcf_boot_lm(method = 'wild') is vcf_boot_wild()", {
                      null = 0.2, seed = 2)
   expect_s3_class(a, "vcf_wild")
   expect_identical(a$coefficients, b$coefficients)
+  # testing a subset: the same numbers for the tested coefficient
+  one <- vcf_boot_wild(relief ~ bme, d, cluster = "patient", B = 999, dist = "webb",
+                       null = 0.2, seed = 2, parm = "bme")
+  expect_identical(one$coefficients, b$coefficients[2, ], ignore_attr = TRUE)
+  expect_equal(rownames(confint(one)), "bme")
+  expect_equal(nrow(tidy(one)), 1)
+  expect_equal(confint(one, type = "cr2"), confint(b, type = "cr2"))
+  expect_error(confint(one, "(Intercept)"), class = "vcf_error_parm")
+  expect_error(vcf_boot_wild(relief ~ bme, d, cluster = "patient", parm = "age"),
+               class = "vcf_error_parm")
   # no cluster: every row is its own cluster (the heteroskedastic wild bootstrap)
   e <- vcf_boot_lm(relief ~ bme, d, method = "wild", B = 199, dist = "mammen", seed = 1)
   expect_equal(e$n_clusters, nrow(d))

@@ -17,9 +17,16 @@
 #'   interval, as the study's counts imply; the rare increases are left
 #'   out), and BME absent vs present at
 #'   the interval's end, regressed against the VAS decrease and the
-#'   analgesic class decrease, each with the classical 95% interval and a
+#'   analgesic class decrease, each with the classical 95% interval, a
 #'   bootstrap interval (BCa by default, resampling patients) from
-#'   [vcf_boot_lm()].
+#'   [vcf_boot_lm()], the restricted wild cluster bootstrap p-value for a
+#'   zero slope and its test-inversion interval (`wcr_p`, `wcr_low`,
+#'   `wcr_high`, from [vcf_boot_wild()]: Rademacher weights, Webb's below
+#'   12 patients) and the CR2 interval with Satterthwaite degrees of freedom
+#'   (`cr2_low`, `cr2_high`, `cr2_df`). `n_clusters_1` and `n_clusters_0`
+#'   count the patients of each predictor group, and `cluster_note` says
+#'   when a group has fewer than 5 (as the PV study's "similar BME" group
+#'   at 0-3 months), where cluster-robust intervals are unreliable.
 #' * With numeric outcomes over visits: paired comparisons between
 #'   consecutive visits and between the first visit and each later one
 #'   ([vcf_paired()]), with the Wilcoxon signed-rank test for the analgesic
@@ -302,7 +309,13 @@ relation_fits <- function(data, predictor, outcomes, interval, boot) {
                       coef = NA_real_, ci_low = NA_real_, ci_high = NA_real_,
                       boot_low = NA_real_, boot_high = NA_real_, boot_type = boot$type[1],
                       boot_used = NA_integer_, boot_degenerate = NA_integer_,
+                      wcr_p = NA_real_, wcr_low = NA_real_, wcr_high = NA_real_,
+                      cr2_low = NA_real_, cr2_high = NA_real_, cr2_df = NA_real_,
+                      n_clusters_1 = length(unique(d$patient[x == 1])),
+                      n_clusters_0 = length(unique(d$patient[x == 0])),
+                      cluster_note = NA_character_,
                       note = NA_character_, stringsAsFactors = FALSE)
+    row$cluster_note <- relation_cluster_note(predictor, row$n_clusters_1, row$n_clusters_0)
     if (length(unique(x)) < 2L || nrow(d) < 3L) {
       row$note <- "predictor has a single value or too few rows: not estimable"
       return(row)
@@ -325,9 +338,40 @@ relation_fits <- function(data, predictor, outcomes, interval, boot) {
     row$boot_high <- bci[1, 2]
     row$boot_degenerate <- b$degenerate
     row$boot_used <- b$B - b$degenerate
+    cr2 <- stats::confint(b, parm = "x", level = boot$level, type = "cr2")
+    row$cr2_low <- cr2[1, 1]
+    row$cr2_high <- cr2[1, 2]
+    row$cr2_df <- attr(cr2, "df")[[1]]
+    wcr <- relation_wcr(fit_data, boot)
+    row$wcr_p <- wcr$p.value
+    row$wcr_low <- wcr$conf.low
+    row$wcr_high <- wcr$conf.high
     row
   })
   do.call(rbind, rows)
+}
+
+# The restricted wild cluster bootstrap of the slope (H0: slope = 0) with
+# test-inversion interval: Rademacher weights (all sign patterns when
+# 2^G <= B), Webb's six-point weights below 12 patients.
+relation_wcr <- function(fit_data, boot) {
+  G <- length(unique(fit_data$patient))
+  w <- vcf_boot_wild(y ~ x, fit_data, cluster = "patient", B = max(boot$B, 99L),
+                     dist = if (G < 12L) "webb" else "rademacher",
+                     level = boot$level, seed = boot$seed, threads = boot$threads,
+                     parm = "x")
+  w$coefficients
+}
+
+# Cluster-robust inference rests on the clusters of each predictor group;
+# with fewer than 5 patients in a group it says so.
+relation_cluster_note <- function(predictor, n1, n0) {
+  few <- c(n1, n0) < 5L
+  if (!any(few)) return(NA_character_)
+  groups <- paste0(predictor, " = ", c(1, 0), " (", c(n1, n0), " patient",
+                   ifelse(c(n1, n0) == 1, "", "s"), ")")[few]
+  paste0("fewer than 5 clusters in ", paste(groups, collapse = " and "),
+         ": cluster-robust intervals are unreliable; prefer the WCR interval")
 }
 
 # Paired tables and findings --------------------------------------------------

@@ -62,8 +62,22 @@ analysis_tables <- function(x) {
     }
   }
   if (!is.null(x$relation)) out$relation <- x$relation
-  for (name in names(x$paired)) out[[paste("paired", name)]] <- x$paired[[name]]
+  for (key in unique(sub(" \\(analgesic\\)$", "", names(x$paired)))) {
+    out[[paste("paired", key)]] <- combine_paired(x$paired[names(x$paired) %in%
+                                                            c(key, paste(key, "(analgesic)"))])
+  }
   if (!is.null(x$findings)) out$findings <- x$findings
+  out
+}
+
+# Paired tables between the same two visits (the outcomes by t, the
+# analgesic class by signed rank) as one table.
+combine_paired <- function(tables) {
+  if (length(tables) == 1L) return(tables[[1]])
+  out <- do.call(rbind, lapply(tables, unclass_table))
+  rownames(out) <- NULL
+  attributes(out)[c("from", "to", "style")] <- attributes(tables[[1]])[c("from", "to", "style")]
+  class(out) <- class(tables[[1]])
   out
 }
 

@@ -226,10 +226,7 @@ table_layout.vcf_relation_table <- function(x, style = NULL, ...) {
             if ("p_value" %in% names(part)) vcf_format_p(part$p_value, style) else "", "1"))
   }
   rows <- do.call(rbind, rows)
-  boot_type <- lookup(c(bca = "BCa", perc = "percentile", percentile = "percentile",
-                        basic = "basic", norm = "normal", normal = "normal",
-                        stud = "studentized", studentized = "studentized"),
-                      x$boot_type[1] %||% "")
+  boot_type <- boot_type_label(x$boot_type[1] %||% "")
   has_p <- "p_value" %in% names(x) && any(!is.na(x$p_value))
   marks <- ifelse(rows[, 9] == "1" & rows[, 8] != "", "a", "")
   header <- c("Interval and predictor: outcome", "n", "Mean decrease (predictor = 1)",
@@ -247,6 +244,12 @@ table_layout.vcf_relation_table <- function(x, style = NULL, ...) {
              notes = notes,
              caption = paste0("Change in BME extent and change in pain per follow-up interval",
                               if (!is.null(attr(x, "group"))) paste0(", subgroup ", attr(x, "group"))))
+}
+
+boot_type_label <- function(type) {
+  lookup(c(bca = "BCa", perc = "percentile", percentile = "percentile", basic = "basic",
+           norm = "normal", normal = "normal", stud = "studentized",
+           studentized = "studentized"), type)
 }
 
 lookup <- function(map, keys) ifelse(keys %in% names(map), map[keys], keys)

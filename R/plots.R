@@ -76,7 +76,9 @@ vcf_plot_vas <- function(followup, group = NULL) {
   plot <- ggplot2::ggplot(data, ggplot2::aes(x = .data$at, y = .data$median,
                                              colour = .data$group, shape = .data$group,
                                              linetype = .data$group, group = .data$group)) +
-    ggplot2::geom_line(linewidth = 0.6) +
+    # Lines join the visits of groups seen more than once.
+    ggplot2::geom_line(data = function(d) d[d$group %in% names(which(table(d$group) > 1L)), ],
+                       linewidth = 0.6) +
     ggplot2::geom_point(size = 2) +
     group_scales(groups) +
     ggplot2::scale_y_continuous(limits = c(0, 10), breaks = seq(0, 10, 2)) +

@@ -330,8 +330,10 @@ knit_print.vcf_audit <- function(x, options = NULL, ...) {
 # kable with the caption and the footnotes below (LaTeX or markdown).
 knit_text_table <- function(x, latex) {
   table <- format(x, markup = if (latex) "plain" else "markdown")
-  notes <- attr(table, "notes")
   layout <- layout_of(x)
+  notes <- if (latex) attr(table, "notes") else
+    c(if (length(layout$footnotes)) paste0("^", names(layout$footnotes), "^ ", layout$footnotes),
+      layout$notes)
   if (latex) {
     escaped <- knitr::kable(table, format = "latex", booktabs = TRUE,
                             caption = layout$caption, align = c("l", rep("c", ncol(table) - 1L)))

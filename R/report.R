@@ -149,7 +149,7 @@ report_methods <- function(x, items) {
     sentences <- c(sentences, paste0(
       "The relation between change in BME extent and change in pain per interval was estimated ",
       "by linear regression with classical 95% CIs and t tests of the coefficient",
-      if (!is.null(boot)) paste0(", and ", toupper(boot$type[1]), " bootstrap 95% CIs from ",
+      if (!is.null(boot)) paste0(", and ", boot_type_label(boot$type[1]), " bootstrap 95% CIs from ",
                                  boot$B, " replicates resampling patients",
                                  if (!is.null(boot$seed)) paste0(" (seed ", boot$seed, ")")),
       "."))

@@ -72,10 +72,10 @@ vcf_plot_vas <- function(followup, group = NULL) {
   data <- data[!is.na(data$median), , drop = FALSE]
   groups <- unique(as.character(data$group))
   data$group <- factor(data$group, levels = groups)
-  data$at <- visit_axis(data$visit, data$n, if (length(groups) > 1L) data$group)
-  plot <- ggplot2::ggplot(data, ggplot2::aes(x = .data$at, y = .data$median,
-                                             colour = .data$group, shape = .data$group,
-                                             linetype = .data$group, group = .data$group)) +
+  data$at <- visit_axis_groups(data)
+  ggplot2::ggplot(data, ggplot2::aes(x = .data$at, y = .data$median,
+                                     colour = .data$group, shape = .data$group,
+                                     linetype = .data$group, group = .data$group)) +
     # Lines join the visits of groups seen more than once.
     ggplot2::geom_line(data = function(d) d[d$group %in% names(which(table(d$group) > 1L)), ],
                        linewidth = 0.6) +
@@ -85,13 +85,27 @@ vcf_plot_vas <- function(followup, group = NULL) {
     ggplot2::labs(x = NULL, y = "VAS for pain (0-10), median",
                   caption = group_caption(data, "patients")) +
     vcf_theme()
-  if (length(groups) > 1L) {
-    # Each group's n differs per visit: one panel per group, each with its
-    # own axis of visits and n.
-    plot <- plot + ggplot2::facet_wrap(ggplot2::vars(.data$group), scales = "free_x",
-                                       labeller = ggplot2::as_labeller(function(g) paste("Subgroup", g)))
-  }
-  plot
+}
+
+# One axis for several groups: under each visit, each group's n
+# ("A: n = 31"); with one group, just "(n = 31)".
+visit_axis_groups <- function(data) {
+  groups <- levels(data$group)
+  if (length(groups) == 1L) return(visit_axis(data$visit, data$n))
+  visits <- if (is.factor(data$visit)) levels(droplevels(as.factor(data$visit))) else
+    unique(as.character(data$visit))
+  labels <- vapply(visits, function(v) {
+    at <- data[as.character(data$visit) == v, , drop = FALSE]
+    at <- at[order(as.integer(at$group)), , drop = FALSE]
+    paste(c(wrap_visit(v, length(visits)), paste0(at$group, ": n = ", at$n)), collapse = "\n")
+  }, "")
+  factor(labels[match(as.character(data$visit), visits)], levels = labels)
+}
+
+wrap_visit <- function(visit, n_visits) {
+  width <- max(6L, floor(48 / max(1L, n_visits)))
+  vapply(as.character(visit), function(v) paste(strwrap(v, width), collapse = "\n"), "",
+         USE.NAMES = FALSE)
 }
 
 # Figure text stays ASCII (a hyphen for the en dash of the tables), so that
@@ -110,7 +124,8 @@ stacked_percent_bars <- function(data, fill, colours, legend, labels, y, unit) {
   plot <- ggplot2::ggplot(data, ggplot2::aes(x = .data$at, y = .data$percent,
                                              fill = .data[[fill]])) +
     ggplot2::geom_col(width = 0.7, colour = "grey20", linewidth = 0.2) +
-    ggplot2::scale_fill_manual(values = colours, name = legend, drop = FALSE, labels = labels) +
+    ggplot2::scale_fill_manual(values = colours, name = legend, drop = FALSE, labels = labels,
+                               guide = ggplot2::guide_legend(nrow = 2L, byrow = TRUE)) +
     ggplot2::scale_y_continuous(breaks = seq(0, 100, 25), limits = c(0, 100.5),
                                 expand = ggplot2::expansion(mult = c(0, 0.02))) +
     ggplot2::labs(x = NULL, y = y, caption = group_caption(n, unit)) +
@@ -126,9 +141,7 @@ stacked_percent_bars <- function(data, fill, colours, legend, labels, y, unit) {
 # (`panel` given) every panel has its own labels, ordered by visit.
 visit_axis <- function(visit, n, panel = NULL) {
   visits <- if (is.factor(visit)) levels(droplevels(as.factor(visit))) else unique(as.character(visit))
-  width <- max(6L, floor(48 / max(1L, length(visits))))
-  wrapped <- vapply(as.character(visit), function(v) paste(strwrap(v, width), collapse = "\n"), "")
-  label <- paste0(wrapped, "\n(n = ", n, ")")
+  label <- paste0(wrap_visit(visit, length(visits)), "\n(n = ", n, ")")
   order <- order(match(as.character(visit), visits),
                  if (is.null(panel)) integer(length(visit)) else as.integer(panel))
   factor(label, levels = unique(label[order]))
@@ -137,10 +150,12 @@ visit_axis <- function(visit, n, panel = NULL) {
 group_scales <- function(groups) {
   k <- length(groups)
   values <- function(v) stats::setNames(rep_len(v, k), groups)
-  legend <- if (k > 1L) "Subgroup" else NULL
-  list(ggplot2::scale_colour_manual(values = values(group_colours), name = legend),
-       ggplot2::scale_shape_manual(values = values(group_shapes), name = legend),
-       ggplot2::scale_linetype_manual(values = values(group_linetypes), name = legend),
+  labels <- paste("Subgroup", groups)
+  legend <- NULL
+  list(ggplot2::scale_colour_manual(values = values(group_colours), name = legend, labels = labels),
+       ggplot2::scale_shape_manual(values = values(group_shapes), name = legend, labels = labels),
+       ggplot2::scale_linetype_manual(values = values(group_linetypes), name = legend,
+                                      labels = labels),
        if (k == 1L) ggplot2::guides(colour = "none", shape = "none", linetype = "none"))
 }
 
@@ -190,7 +205,8 @@ vcf_plot_outcomes <- function(cohort, outcomes = NULL, group = NULL, interval = 
                                    nrow(cohort$patients), ").")) +
     vcf_theme() +
     ggplot2::theme(strip.placement = "outside", strip.background = ggplot2::element_blank(),
-                   strip.text.y.left = ggplot2::element_text(angle = 90, size = ggplot2::rel(1)))
+                   strip.text.y.left = ggplot2::element_text(angle = 90, face = "plain",
+                                                            size = ggplot2::rel(1)))
 }
 
 outcome_summary <- function(var, cohort, interval) {
@@ -207,12 +223,15 @@ outcome_summary <- function(var, cohort, interval) {
              n = stats$n, mean = stats$mean, low = low, high = high)[keep, , drop = FALSE]
 }
 
-vcf_theme <- function(base_size = 10) {
+# Text at 8 pt, as journals print figure text at single-column width; the
+# legend below the panels, so that the panels keep the figure's width.
+vcf_theme <- function(base_size = 8) {
   ggplot2::theme_classic(base_size = base_size) +
     ggplot2::theme(axis.text = ggplot2::element_text(colour = "black"),
                    strip.background = ggplot2::element_blank(),
                    strip.text = ggplot2::element_text(face = "bold"),
-                   legend.position = "right",
+                   legend.position = "bottom",
+                   legend.key.size = ggplot2::unit(0.8, "lines"),
                    plot.caption = ggplot2::element_text(hjust = 0, size = ggplot2::rel(0.85)),
                    plot.caption.position = "plot")
 }
@@ -253,12 +272,13 @@ plot_paired <- function(x) {
     ggplot2::geom_vline(xintercept = 0, colour = "grey60", linetype = "dashed") +
     ggplot2::geom_errorbarh(ggplot2::aes(xmin = .data$low, xmax = .data$high), height = 0.2) +
     ggplot2::geom_point(size = 2) +
-    ggplot2::geom_text(ggplot2::aes(label = .data$label), vjust = -1.2, size = 3) +
+    ggplot2::geom_text(ggplot2::aes(label = .data$label), vjust = -1.2, size = 2.5) +
     ggplot2::facet_wrap(ggplot2::vars(.data$outcome), scales = "free_x", ncol = 1L) +
     ggplot2::scale_y_continuous(limits = c(-0.5, 1), breaks = NULL) +
     ggplot2::labs(x = paste0("Mean difference, ", attr(x, "from"), " minus ", attr(x, "to"),
                              " (95% CI)"), y = NULL) +
-    vcf_theme()
+    vcf_theme() +
+    ggplot2::theme(axis.line.y = ggplot2::element_blank())
 }
 
 # autoplot() and plot() methods -------------------------------------------------------

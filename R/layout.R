@@ -213,25 +213,29 @@ table_layout.vcf_relation_table <- function(x, style = NULL, ...) {
   needed <- c("interval", "predictor", "outcome", "n", "coef", "ci_low", "ci_high")
   if (!all(needed %in% names(x))) return(table_layout.default(unclass_table(x), style))
   ci <- function(lo, hi) ifelse(is.na(lo), "", paste0(format_number(lo, 2L), " to ", format_number(hi, 2L)))
+  has_p <- "p_value" %in% names(x) && any(!is.na(x$p_value))
   rows <- list()
+  # Interval, then predictor, then one row per outcome.
   for (interval in unique(x$interval)) {
+    rows[[length(rows) + 1L]] <- c(interval, rep("", 6L), "0")
     part <- x[x$interval == interval, , drop = FALSE]
-    label <- paste0(lookup(relation_predictors, part$predictor), ": ",
-                    lookup(relation_outcomes, part$outcome))
-    rows[[length(rows) + 1L]] <- rbind(
-      c(interval, rep("", 7L), "0"),
-      cbind(label, as.character(part$n), format_number(part$mean_1, 2L),
-            format_number(part$mean_0, 2L), format_number(part$coef, 2L),
-            ci(part$ci_low, part$ci_high), ci(part$boot_low, part$boot_high),
-            if ("p_value" %in% names(part)) vcf_format_p(part$p_value, style) else "", "1"))
+    for (predictor in unique(part$predictor)) {
+      rows[[length(rows) + 1L]] <- c(lookup(relation_predictors, predictor), rep("", 6L), "1")
+      r <- part[part$predictor == predictor, , drop = FALSE]
+      coef <- ifelse(is.na(r$coef), "", paste0(format_number(r$coef, 2L), " (",
+                                               ci(r$ci_low, r$ci_high), ")"))
+      rows[[length(rows) + 1L]] <- cbind(
+        lookup(relation_outcomes, r$outcome), as.character(r$n), format_number(r$mean_1, 2L),
+        format_number(r$mean_0, 2L), coef, ci(r$boot_low, r$boot_high),
+        if (has_p) vcf_format_p(r$p_value, style) else "", "2")
+    }
   }
   rows <- do.call(rbind, rows)
   boot_type <- boot_type_label(x$boot_type[1] %||% "")
-  has_p <- "p_value" %in% names(x) && any(!is.na(x$p_value))
-  marks <- ifelse(rows[, 9] == "1" & rows[, 8] != "", "a", "")
-  header <- c("Interval and predictor: outcome", "n", "Mean decrease (predictor = 1)",
-              "Mean decrease (predictor = 0)", "Coefficient",
-              "95% CI", paste0("Bootstrap 95% CI", if (nzchar(boot_type)) paste0(" (", boot_type, ")")),
+  marks <- ifelse(rows[, 8] == "2" & rows[, 7] != "", "a", "")
+  header <- c("Interval, predictor and outcome", "n", "Mean decrease (predictor = 1)",
+              "Mean decrease (predictor = 0)", "Coefficient (95% CI)",
+              paste0("Bootstrap 95% CI", if (nzchar(boot_type)) paste0(" (", boot_type, ")")),
               "P value")
   notes <- c(paste0("Linear regression of the outcome's decrease over the interval on the ",
                     "predictor (1 or 0), in subgroup ", attr(x, "group") %||% "", "; the ",
@@ -239,8 +243,8 @@ table_layout.vcf_relation_table <- function(x, style = NULL, ...) {
                     "state named first and 0 for the state in parentheses. Bootstrap intervals ",
                     "resample patients."),
              abbreviation_note(c(rows[, 1], header)))
-  new_layout(header, rows[, 1:8, drop = FALSE], indent = as.integer(rows[, 9]), marks = marks,
-             mark_col = 8L, footnotes = if (has_p) c(a = test_labels[["ols"]]) else character(),
+  new_layout(header, rows[, 1:7, drop = FALSE], indent = as.integer(rows[, 8]), marks = marks,
+             mark_col = 7L, footnotes = if (has_p) c(a = test_labels[["ols"]]) else character(),
              notes = notes,
              caption = paste0("Change in BME extent and change in pain per follow-up interval",
                               if (!is.null(attr(x, "group"))) paste0(", subgroup ", attr(x, "group"))))

@@ -195,7 +195,8 @@ console_lines <- function(layout, n, width) {
   # Columns that do not fit beside a label column of at least 16 characters
   # go to a further panel, each with the labels again.
   panels <- split_panels(cell_width, width - min(label_need, max(16L, width %/% 3L)))
-  lines <- c(if (nzchar(layout$caption)) paste0("<vcf_table> ", layout$caption) else "<vcf_table>")
+  lines <- strwrap(paste0("<vcf_table>", if (nzchar(layout$caption)) paste0(" ", layout$caption)),
+                   width = width, exdent = 2L)
   for (cols in panels) {
     used <- sum(cell_width[cols] + 2L)
     label_width <- max(8L, min(label_need, width - used))
@@ -272,6 +273,14 @@ layout_flextable <- function(layout) {
   ft <- flextable::flextable(body)
   ft <- flextable::set_header_labels(ft, values = stats::setNames(as.list(layout$header), keys))
   ft <- flextable::theme_booktabs(ft)
+  # Journal rules: thin black lines above and below the header and at the
+  # end of the body, none between rows; compact rows.
+  rule <- officer::fp_border(color = "black", width = 0.75)
+  ft <- flextable::border_remove(ft)
+  ft <- flextable::hline_top(ft, border = rule, part = "header")
+  ft <- flextable::hline_bottom(ft, border = rule, part = "header")
+  ft <- flextable::hline_bottom(ft, border = rule, part = "body")
+  ft <- flextable::padding(ft, padding.top = 1.5, padding.bottom = 1.5, part = "all")
   ft <- flextable::font(ft, fontname = "Arial", part = "all")
   ft <- flextable::fontsize(ft, size = 9, part = "all")
   ft <- flextable::bold(ft, part = "header")
@@ -295,9 +304,13 @@ layout_flextable <- function(layout) {
   }
   if (length(layout$notes)) ft <- flextable::add_footer_lines(ft, values = layout$notes)
   ft <- flextable::fontsize(ft, size = 8, part = "footer")
+  ft <- flextable::padding(ft, padding.top = 0.5, padding.bottom = 0.5, part = "footer")
   ft <- flextable::font(ft, fontname = "Arial", part = "footer")
   if (nzchar(layout$caption)) ft <- flextable::set_caption(ft, caption = layout$caption)
   ft <- flextable::autofit(ft)
+  # Let the browser or Word size the columns to the page (fixed widths
+  # measured with a substitute font wrap cells needlessly).
+  ft <- flextable::set_table_properties(ft, layout = "autofit")
   flextable::fix_border_issues(ft)
 }
 

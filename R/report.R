@@ -214,7 +214,7 @@ report_html <- function(items, methods, file, title, style, width_mm) {
   }
   parts <- c("<!DOCTYPE html>", "<html><head><meta charset=\"utf-8\">",
              paste0("<title>", escape(title), "</title>"),
-             "<style>body{font-family:Arial,sans-serif;max-width:190mm;margin:2em auto;font-size:10pt}",
+             "<style>body{font-family:Arial,sans-serif;max-width:250mm;margin:2em auto;font-size:10pt}",
              "p.caption{font-weight:bold;margin-top:2em}</style></head><body>",
              paste0("<h1>", escape(title), "</h1>"), "<h2>Statistical methods</h2>",
              paste0("<p>", escape(methods), "</p>"))

@@ -57,7 +57,7 @@ test_that("the relation table in the report carries every p-value", {
   vcf_report(list(fit$relation), file)
   cells <- officer::docx_summary(officer::read_docx(file))
   cells <- cells[cells$content_type == "table cell" & !cells$is_header, ]
-  p <- cells$text[cells$cell_id == 8L]
+  p <- cells$text[cells$cell_id == 7L]
   shown <- p[grepl("a$", p)]
   expect_equal(sub("a$", "", shown), vcf_format_p(fit$relation$p_value))
   expect_false(anyNA(tidy(fit)$p.value[tidy(fit)$analysis == "relation"]))

@@ -37,14 +37,26 @@ if (is.na(browser)) {
   cat("No Chromium found: the HTML pages are in", out, "\n")
   quit(status = 0)
 }
+# Each page in tiles of 1100 x 1400 pixels (page_1.png, page_2.png, ...):
+# a wrapper page shows the page shifted up in an iframe, as Chromium's
+# --screenshot takes the window only.
 profile <- tempfile("chromium-profile")
-for (page in pages) {
-  png <- sub("\\.html$", ".png", page)
+shoot <- function(url, png) {
   args <- c("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-            paste0("--user-data-dir=", profile), "--window-size=1100,9000",
-            paste0("--screenshot=", png), paste0("file://", normalizePath(page)))
-  status <- system2(browser, args, stdout = FALSE, stderr = FALSE)
-  cat(if (status == 0) "wrote" else "FAILED", png, "\n")
+            "--allow-file-access-from-files", paste0("--user-data-dir=", profile),
+            "--window-size=1100,1400", paste0("--screenshot=", png), url)
+  system2(browser, args, stdout = FALSE, stderr = FALSE)
 }
-unlink(profile, recursive = TRUE)
+wrapper <- tempfile(fileext = ".html")
+for (page in pages) {
+  for (k in seq_len(6L)) {
+    writeLines(paste0("<html><body style='margin:0;overflow:hidden'><iframe src='file://",
+                      normalizePath(page), "' style='border:0;width:1100px;height:40000px;",
+                      "margin-top:-", (k - 1L) * 1400L, "px'></iframe></body></html>"), wrapper)
+    png <- sub("\\.html$", paste0("_", k, ".png"), page)
+    status <- shoot(paste0("file://", wrapper), png)
+    cat(if (status == 0) "wrote" else "FAILED", png, "\n")
+  }
+}
+unlink(c(profile, wrapper), recursive = TRUE)

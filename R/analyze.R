@@ -92,6 +92,7 @@ vcf_analyze <- function(cohort, subgroup = NULL, boot = vcf_boot_control(), ...)
 
   out <- list(cohort = cohort, subgroup = groups, table1 = NULL, followup = NULL,
               relation = NULL, paired = NULL, findings = NULL, coverage = NULL)
+  out$boot <- boot
   vars <- analysis_table1_vars(cohort, by, record_skipped)
   out$table1 <- run_part("Table 1", do.call(vcf_table1, c(list(cohort, by = by, vars = vars),
                                                           table1_args)))
@@ -124,6 +125,9 @@ vcf_analyze <- function(cohort, subgroup = NULL, boot = vcf_boot_control(), ...)
   if (is.null(out$findings)) {
     record_skipped("imaging findings",
                    "no yes/no or categorical own columns listed in `extra` of vcf_cohort()")
+  }
+  if (!is.null(out$findings)) {
+    class(out$findings) <- c("vcf_findings_table", "vcf_table", "data.frame")
   }
   out$skipped <- if (length(skipped)) do.call(rbind, skipped) else
     data.frame(analysis = character(), reason = character())
@@ -290,6 +294,7 @@ bme_pain_relation <- function(cohort, group, boot) {
   out <- do.call(rbind, rows)
   rownames(out) <- NULL
   attr(out, "group") <- first_group
+  class(out) <- c("vcf_relation_table", "vcf_table", "data.frame")
   out
 }
 
@@ -307,6 +312,7 @@ relation_fits <- function(data, predictor, outcomes, interval, boot) {
                       mean_1 = means[2], mean_0 = means[1],
                       pct_decrease_1 = shares[2], pct_decrease_0 = shares[1],
                       coef = NA_real_, ci_low = NA_real_, ci_high = NA_real_,
+                      statistic = NA_real_, p_value = NA_real_,
                       boot_low = NA_real_, boot_high = NA_real_, boot_type = boot$type[1],
                       boot_used = NA_integer_, boot_degenerate = NA_integer_,
                       wcr_p = NA_real_, wcr_low = NA_real_, wcr_high = NA_real_,
@@ -325,6 +331,8 @@ relation_fits <- function(data, predictor, outcomes, interval, boot) {
     ci <- stats::confint(fit, "x", level = boot$level)
     row$ci_low <- ci[1]
     row$ci_high <- ci[2]
+    # The classical t test of the coefficient, for tidy() and the tables.
+    row[c("statistic", "p_value")] <- as.list(summary(fit)$coefficients["x", 3:4])
     fit_data <- data.frame(y = y, x = x, patient = d$patient)
     b <- withCallingHandlers(
       vcf_boot_lm(y ~ x, fit_data, cluster = "patient", B = boot$B, type = boot$type,
@@ -498,146 +506,4 @@ clopper_pearson <- function(k, n, level = 0.95) {
   alpha <- (1 - level) / 2
   c(if (k == 0) 0 else stats::qbeta(alpha, k, n - k + 1),
     if (k == n) 1 else stats::qbeta(1 - alpha, k + 1, n - k))
-}
-
-# Methods -----------------------------------------------------------------------
-
-#' @export
-print.vcf_analysis <- function(x, ...) {
-  cohort <- x$cohort
-  cat("<vcf_analysis> ", nrow(cohort$patients), " patients, ", nrow(cohort$fractures),
-      " fractures, visits: ", paste(cohort$visit_levels, collapse = ", "), "\n", sep = "")
-  if (!is.null(x$subgroup)) {
-    tab <- table(unclass_subgroup(x$subgroup))
-    cat("Subgroups: ", paste0(names(tab), " ", tab, collapse = ", "), "\n", sep = "")
-  }
-  cat("Table 1: ", nrow(x$table1), " rows\n", sep = "")
-  if (!is.null(x$followup$resolution)) {
-    res <- x$followup$resolution
-    res <- stats::aggregate(cbind(resolved, n) ~ visit, data = res, FUN = sum)
-    cat("BME resolved: ", paste0(res$visit, " ", round(100 * res$resolved / res$n), "%",
-                                 collapse = ", "), "\n", sep = "")
-  }
-  if (!is.null(x$relation)) {
-    cat("BME-pain relation (subgroup ", attr(x$relation, "group"), "): ",
-        nrow(x$relation), " regressions with classical and bootstrap intervals\n", sep = "")
-  }
-  if (!is.null(x$paired)) cat("Paired tables: ", paste(names(x$paired), collapse = "; "), "\n", sep = "")
-  if (!is.null(x$findings)) cat("Findings: ", length(unique(x$findings$variable)), " variables\n", sep = "")
-  if (nrow(x$skipped)) {
-    cat("Skipped:\n")
-    cat(paste0("  ", x$skipped$analysis, ": ", x$skipped$reason, "\n"), sep = "")
-  }
-  cat(sprintf("Time: %.2f s\n", x$timing))
-  invisible(x)
-}
-
-#' @export
-summary.vcf_analysis <- function(object, ...) {
-  structure(list(table1 = object$table1, relation = object$relation,
-                 paired = object$paired, findings = object$findings,
-                 skipped = object$skipped),
-            class = "summary.vcf_analysis")
-}
-
-#' @export
-print.summary.vcf_analysis <- function(x, ...) {
-  print(x$table1)
-  if (!is.null(x$relation)) {
-    cat("\nBME change vs pain change:\n")
-    rel <- x$relation
-    num <- vapply(rel, is.numeric, logical(1))
-    rel[num] <- lapply(rel[num], round, 2)
-    print(rel[, c("interval", "predictor", "outcome", "n", "mean_1", "mean_0", "coef",
-                  "ci_low", "ci_high", "boot_low", "boot_high")], row.names = FALSE)
-  }
-  for (name in names(x$paired)) {
-    cat("\n", name, "\n", sep = "")
-    print(x$paired[[name]])
-  }
-  if (!is.null(x$findings)) {
-    cat("\nFindings (exact 95% CI):\n")
-    f <- x$findings
-    f[c("percent", "ci_low", "ci_high")] <- lapply(f[c("percent", "ci_low", "ci_high")], round, 1)
-    print(f, row.names = FALSE)
-  }
-  invisible(x)
-}
-
-analysis_parts <- c("table1", "bme_classes", "resolution", "intervals", "transitions",
-                    "returned", "pain", "analgesics", "relation", "paired", "findings",
-                    "skipped")
-
-#' @export
-as.data.frame.vcf_analysis <- function(x, row.names = NULL, optional = FALSE,
-                                       which = "table1", ...) {
-  # as.data.frame(x, "relation"): the part may come as the second argument.
-  if (is.character(row.names) && length(row.names) == 1L && row.names %in% analysis_parts) {
-    which <- row.names
-  }
-  check_string(which, choices = analysis_parts)
-  part <- if (which %in% names(x$followup)) x$followup[[which]] else x[[which]]
-  if (is.null(part)) {
-    vcf_abort("The analysis has no {.field {which}}; see {.code x$skipped}.",
-              c("missing_part", "argument"))
-  }
-  if (which == "paired") {
-    part <- do.call(rbind, Map(function(name, tab) cbind(comparison = name, unclass_table(tab)),
-                               names(part), part))
-    rownames(part) <- NULL
-  }
-  if (inherits(part, "vcf_table")) part <- unclass_table(part)
-  as.data.frame(part, stringsAsFactors = FALSE)
-}
-
-#' Tidy the estimates of an analysis
-#'
-#' @param x A `vcf_analysis`.
-#' @param ... Unused.
-#' @return A data frame with one row per estimate: `analysis`, `term`,
-#'   `estimate`, `conf.low`, `conf.high`, `statistic`, `p.value`, `n`.
-#' @method tidy vcf_analysis
-#' @export
-tidy.vcf_analysis <- function(x, ...) {
-  rows <- list()
-  if (!is.null(x$relation)) {
-    r <- x$relation
-    rows$relation <- data.frame(analysis = "relation",
-                                term = paste(r$interval, r$predictor, r$outcome, sep = ": "),
-                                estimate = r$coef, conf.low = r$ci_low, conf.high = r$ci_high,
-                                statistic = NA_real_, p.value = NA_real_, n = r$n)
-    rows$relation_boot <- transform(rows$relation, analysis = "relation (bootstrap)",
-                                    conf.low = r$boot_low, conf.high = r$boot_high)
-  }
-  for (name in names(x$paired)) {
-    p <- x$paired[[name]]
-    rows[[name]] <- data.frame(analysis = "paired", term = paste(name, p$outcome, sep = ": "),
-                               estimate = p$mean_diff, conf.low = p$ci_low, conf.high = p$ci_high,
-                               statistic = p$statistic, p.value = p$p_value, n = p$n_pairs)
-  }
-  if (!is.null(x$findings)) {
-    f <- x$findings
-    rows$findings <- data.frame(analysis = "finding", term = paste(f$variable, f$level, sep = ": "),
-                                estimate = f$percent, conf.low = f$ci_low, conf.high = f$ci_high,
-                                statistic = NA_real_, p.value = NA_real_, n = f$n)
-  }
-  out <- do.call(rbind, rows)
-  rownames(out) <- NULL
-  out
-}
-
-#' @export
-plot.vcf_analysis <- function(x, which = c("bme", "vas", "analgesics", "outcomes"),
-                              group = NULL, ...) {
-  which <- match.arg(which)
-  switch(which,
-    bme = vcf_plot_bme(x$followup %||% stop_missing("follow-up"), group),
-    vas = vcf_plot_vas(x$followup %||% stop_missing("follow-up"), group),
-    analgesics = vcf_plot_analgesics(x$followup %||% stop_missing("follow-up"), group),
-    outcomes = vcf_plot_outcomes(x$cohort))
-}
-
-stop_missing <- function(what) {
-  vcf_abort("The analysis has no {what}.", c("missing_part", "argument"),
-            call = rlang::caller_env(2))
 }

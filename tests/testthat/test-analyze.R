@@ -9,7 +9,7 @@ test_that("vcf_analyze runs everything the PV cohort supports", {
   expect_null(fit$findings)
   expect_true("imaging findings" %in% fit$skipped$analysis)
   expect_output(print(fit), "BME resolved: 0 mo 0%, 3 mo 35%, 6 mo 54%, 12 mo 71%")
-  expect_output(print(summary(fit)), "BME change vs pain change")
+  expect_output(print(summary(fit)), "Change in BME extent and change in pain per follow-up interval")
 })
 
 test_that("the relation's classical fits equal lm() and its bootstrap resamples patients", {

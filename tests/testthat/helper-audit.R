@@ -1,0 +1,78 @@
+# Shared by the test-audit-*.R files: plain-R reference implementations and
+# small published tables.
+
+# GRIM by enumeration: does some integer sum S give S / N rounding to the
+# printed value (either way at a tie)?
+grim_ref <- function(mean, n, digits) {
+  vapply(seq_along(mean), function(i) {
+    N <- n[i]
+    s <- floor(mean[i] * N) + (-2:2)
+    any(abs(round(s / N * 10^digits[i], 9) - round(mean[i] * 10^digits[i])) <= 0.5)
+  }, logical(1))
+}
+
+# All (sum, sum of squares) pairs of n integers in [lo, hi], by DP.
+reachable <- function(n, lo, hi) {
+  sets <- list("0 0")
+  cur <- data.frame(s = 0, q = 0)
+  for (i in seq_len(n)) {
+    nxt <- do.call(rbind, lapply(lo:hi, function(v) data.frame(s = cur$s + v, q = cur$q + v^2)))
+    cur <- unique(nxt)
+  }
+  cur
+}
+
+perturb_digit <- function(text) {
+  # change the last printed digit by +1 or -1 (9 -> 8, 0 -> 1)
+  vapply(text, function(t) {
+    last <- as.integer(substring(t, nchar(t)))
+    new <- if (last == 9L) 8L else if (last == 0L) 1L else last + sample(c(-1L, 1L), 1L)
+    paste0(substring(t, 1L, nchar(t) - 1L), new)
+  }, "", USE.NAMES = FALSE)
+}
+
+# scrutiny is optional (it does not install on every R 4.2 machine); it is
+# looked up at run time so that R CMD check does not require it.
+scrutiny_fun <- function(name) getExportedValue("scrutiny", name)
+
+published <- function(...) {
+  x <- data.frame(..., stringsAsFactors = FALSE)
+  if (is.null(x$group)) x$group <- NA_character_
+  if (is.null(x$reported)) x$reported <- as.character(x$value)
+  if (is.null(x$n)) x$n <- NA_real_
+  x
+}
+
+# Miniature of the PV study's Table 1, with its known slip in women.
+pv_table1 <- function() {
+  published(
+    id = c("n_t", "n_a", "n_b", "w_t", "wp_t", "w_a", "wp_a", "w_b", "wp_b",
+           "age_t", "age_a", "age_b", "min_t", "min_a", "min_b", "max_t", "max_a", "max_b",
+           "vas_t", "vas_a", "vas_b", "p_w"),
+    source = "Table 1",
+    row = c(rep("Patients", 3), rep("Women (%)", 6), rep("Median age (y) (range)", 9),
+            rep("VAS score", 3), "Women (%)"),
+    column = c("Total Group", "Subgroup A", "Subgroup B", "Total Group", "Total Group",
+               "Subgroup A", "Subgroup A", "Subgroup B", "Subgroup B",
+               rep(c("Total Group", "Subgroup A", "Subgroup B"), 4), "P value"),
+    statistic = c("n", "n", "n", rep(c("count", "percent"), 3), rep("median", 3),
+                  rep("min", 3), rep("max", 3), rep("mean", 3), "p"),
+    value = c(64, 31, 33, 49, 77, 24, 77, 8, 24, 72, 70, 75, 55, 55, 60, 90, 88, 90,
+              7.6, 7.4, 7.8, 0.001),
+    reported = c("64", "31", "33", "49 (77)", "49 (77)", "24 (77)", "24 (77)", "8 (24)",
+                 "8 (24)", "72 (55-90)", "72 (55-90)", "70 (55-88)", "70 (55-88)",
+                 "75 (60-90)", "75 (60-90)", "72 (55-90)", "70 (55-88)", "75 (60-90)",
+                 "7.6", "7.4", "7.8", "<.001"),
+    digits = c(rep(0L, 18), 1L, 1L, 1L, 3L))
+}
+
+bkp_table2 <- function() {
+  published(
+    id = c("pre", "pre_sd", "post", "post_sd", "t", "p"), source = "Table 2",
+    row = "VAS", column = c("Pre-operative", "Pre-operative", "Post-operative",
+                            "Post-operative", "t", "P"),
+    statistic = c("mean", "sd", "mean", "sd", "t", "p"),
+    value = c(7.8, 1.1, 3.2, 1.4, 2.12, 0.0601),
+    reported = c("7.8 (1.1)", "7.8 (1.1)", "3.2 (1.4)", "3.2 (1.4)", "2.12", "0.0601"),
+    digits = c(1L, 1L, 1L, 1L, 2L, 4L), n = 61)
+}

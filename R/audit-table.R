@@ -1,6 +1,11 @@
 # vcf_audit(): every check that the structure of a table allows.
-
-# vcf_audit -----------------------------------------------------------------
+#
+# The input is one row per printed number (the format of vcf_published()).
+# audit_input() normalises it and gives every number its place: a block
+# (source and variable), a cell (block, column and group), the cell's role
+# (total, subgroup or test column) and its denominator. Each audit_*()
+# family below takes that data frame and returns a data frame of findings
+# (finding_rows()); vcf_audit() binds them.
 
 stat_aliases <- c(
   "%" = "percent", pct = "percent", proportion = "percent", percentage = "percent",
@@ -18,57 +23,89 @@ stat_aliases <- c(
 audit_integer_pattern <- "\\b(VAS|NRS|score|ODI|RMDQ|number|count|levels?|fractures)\\b"
 
 audit_columns <- c("id", "source", "row", "column", "group", "statistic",
-                       "value", "reported", "digits", "n")
+                   "value", "reported", "digits", "n")
+
+# A row label "Variable: Mean" or "Variable: 95% confidence interval" prints
+# another statistic of the same variable; "Variable: Level" a category.
+stat_suffix <- paste0(":\\s*(mean( age)?|median|range|sd|standard deviation|",
+                      "(regression )?coefficient|(95% )?confidence interval|ci)\\s*$")
+
+descriptive_stats <- c("n", "count", "percent", "mean", "sd", "median", "min", "max",
+                       "q1", "q3", "iqr")
+test_stats <- c("t", "f", "chisq", "z", "r")
+visit_pattern <- "pre|post|baseline|follow|month|week|day|year|visit|before|after|final|initial|\\bmo\\b"
+
+is_total_label <- function(x) grepl("^\\s*(total|overall|all\\b|whole|entire)", x, ignore.case = TRUE)
+is_p_label <- function(x) grepl("^\\s*p(\\s*[- ]?\\s*val(ue)?)?\\s*$|p[ -]?value", x, ignore.case = TRUE)
 
 #' Audit a table of published statistics
 #'
 #' Runs every consistency check that the structure of a table of reported
 #' statistics allows and returns one row per finding. The input is the
-#' format of [vcf_published()]: one row per printed number with columns
-#' `id`, `source` ("Table 1"), `row` (the variable), `column` ("Total",
-#' "Subgroup A", "P value"), `group` (subgroup or visit, or `NA`),
-#' `statistic` (`n`, `count`, `percent`, `mean`, `sd`, `median`, `min`,
-#' `max`, `t`, `f`, `chisq`, `z`, `r`, `df`, `p`, `coef`, `ci_low`,
-#' `ci_high`, ...), `value`, `reported` (the printed text), `digits` and
-#' `n` (the denominator, where known).
+#' format of [vcf_published()] (or of [vcf_parse_table()]): one row per
+#' printed number with columns `id`, `source` ("Table 1"), `row` (the
+#' variable), `column` ("Total", "Subgroup A", "P value"), `group`
+#' (subgroup or visit, or `NA`), `statistic` (`n`, `count`, `percent`,
+#' `mean`, `sd`, `median`, `min`, `max`, `t`, `f`, `chisq`, `z`, `r`, `df`,
+#' `p`, `coef`, `ci_low`, `ci_high`, ...), `value`, `reported` (the printed
+#' text), `digits`, `n` (the denominator, where known) and optionally
+#' `comparison` (`"<"`, `">"` for numbers printed with an inequality).
 #'
-#' Numbers are grouped into cells (source, row, column, group) and blocks
-#' (source, row). What is checked:
+#' Numbers are grouped into cells (source, variable, column, group) and
+#' blocks (source, variable); a row "Age: Mean" belongs to the variable
+#' "Age". What is checked, automatically:
 #' * in a cell: a count with its percentage and n ([vcf_check_percent()]); a
 #'   percentage with its n; a mean with its n (GRIM) or with SD and n
-#'   (GRIMMER), for rows whose label matches `integer_pattern` (measures
-#'   that are whole numbers per patient); the order of min, median, mean
-#'   and max; a confidence interval around its estimate;
-#' * in a block: a column named like "Total" against the other columns
-#'   (subgroups; p-value columns excluded): counts and n must add up, the
-#'   total mean or percentage must be the n-weighted mean of the subgroups',
-#'   subgroup ranges must lie in the total's, the total median between the
-#'   subgroup medians. When `group` carries the subgroups (and the columns
-#'   are visits), a group named like "Total" is compared with the other
-#'   groups of its column;
-#' * a test statistic with its p ([vcf_check_p()]); the df come from `df`
-#'   (`df1`, `df2`) numbers of the block, else from n: `n - 1` for one
-#'   sample or pairs, `n1 + n2 - 2` for two groups, accepting any df down to
-#'   `min(n1, n2) - 1` (Welch);
-#' * a regression coefficient in a block with two subgroup means
-#'   ([vcf_check_regression()], either coding), unless the labels say it is
-#'   adjusted;
-#' * the percentages of a categorical variable, when its levels are rows
-#'   named "variable: level" (or share a `variable` column), must add to 100.
+#'   (GRIMMER), for rows whose label matches `integer_pattern`; the order of
+#'   min, quartiles, median, mean and max; a confidence interval around its
+#'   estimate;
+#' * a total column (or group) against the subgroups beside it (p-value
+#'   columns excluded): subgroup counts and n add up to the total; the total
+#'   mean or percentage is the n-weighted mean of the subgroups' (when the
+#'   subgroups' n do not add up to the total n, the total must still lie
+#'   between the subgroup values); subgroup minima and maxima lie within the
+#'   total's range, whose ends are some subgroup's ends; the total median
+#'   lies between the subgroup medians;
+#' * a categorical variable (rows "Variable: level"): its percentages add to
+#'   100 and its counts to n;
+#' * a test statistic with its p ([vcf_check_p()]); df from `df` numbers,
+#'   else from n (`n - 1` for pairs or one sample, `n1 + n2 - 2` down to
+#'   `min(n) - 1` for Welch);
+#' * a p value without a statistic, recomputed from what the table prints:
+#'   from the counts (or the counts the percentages and n allow) of a
+#'   categorical variable or a yes/no row, by Pearson's chi-square with and
+#'   without Yates' correction and Fisher's exact test; from two groups'
+#'   means, SDs and n by the pooled and the Welch t test. The finding says
+#'   which test fits; a p that none fits, on the other side of `alpha`, is a
+#'   decision error;
+#' * a regression coefficient on a two-group predictor against the
+#'   difference of the two groups' printed means, in the same block or in
+#'   rows named by a coefficient row "A vs B" (unless labelled adjusted);
+#' * the relations a structure table lists ([vcf_published()] studies ship
+#'   one: `inst/extdata/published/<study>_structure.csv`): `between` (a
+#'   total lies between its parts), `sum`, `within` (a number inside a
+#'   printed range).
 #'
-#' Rows it cannot interpret are left out; checks it recognises but cannot do
-#' (a t without df or n) are reported as "not-checkable".
+#' A number printed as `"n"` in the same cell as a percentage (an "n (%)"
+#' column) is read as the percentage's count, never as its denominator; the
+#' denominator then comes from the `n` column or a row of n alone, and the
+#' finding says so. Rows it cannot interpret are left out; checks it
+#' recognises but cannot do (a t without df or n) are "not-checkable".
 #'
 #' @param x A data frame in the format of [vcf_published()].
 #' @param alpha Significance level for decision errors.
 #' @param integer_pattern Regular expression (case-insensitive) on `row`
 #'   selecting means of whole-number data for GRIM/GRIMMER; `NULL` for none.
 #'   A logical column `integer` in `x` overrides it.
+#' @param structure `NULL` (for a [vcf_published()] table, its study's
+#'   structure file if there is one), `FALSE` for none, or a data frame with
+#'   columns `relation` (`"between"`, `"sum"`, `"within"`), `total` (an id),
+#'   `parts` (ids separated by spaces) and `note`.
 #' @return A data frame of class `vcf_audit`, one row per finding: `check`,
 #'   `source`, `row`, `column`, `verdict`, `ids` (comma-separated ids of the
-#'   numbers involved), `reported`, `expected`, `detail`. Attributes
-#'   `n_numbers` and `n_checked` count the table's numbers and those that
-#'   entered a check.
+#'   numbers involved), `reported`, `expected`, `detail` (the arithmetic) and
+#'   `explanation` (one plain sentence). Attributes `n_numbers` and
+#'   `n_checked` count the table's numbers and those that entered a check.
 #' @examples
 #' x <- data.frame(
 #'   id = paste0("w", 1:6), source = "Table 1", row = "Women, n (%)",
@@ -79,36 +116,70 @@ audit_columns <- c("id", "source", "row", "column", "group", "statistic",
 #'   digits = 0L, n = rep(c(64, 31, 33), each = 2))
 #' vcf_audit(x)
 #' @export
-vcf_audit <- function(x, alpha = 0.05, integer_pattern = audit_integer_pattern) {
+vcf_audit <- function(x, alpha = 0.05, integer_pattern = audit_integer_pattern,
+                      structure = NULL) {
   check_number(alpha, min = 0, max = 1)
+  if (!is.null(integer_pattern)) check_string(integer_pattern)
+  relations <- audit_structure(structure, x)
   d <- audit_input(x)
-  n_numbers <- nrow(x)
-  is_integer <- if (!is.null(d$integer)) as.logical(d$integer) else
-    if (is.null(integer_pattern)) rep(FALSE, nrow(d)) else
-      grepl(integer_pattern, d$row, ignore.case = TRUE)
-  d$is_integer <- !is.na(is_integer) & is_integer
-  findings <- list()
-  add <- function(check, cells, res, ids, reported = res$reported) {
-    findings[[length(findings) + 1L]] <<- data.frame(
-      check = check, source = cells$source[1L], row = cells$row[1L],
-      column = paste(unique(cells$label), collapse = " | "),
-      verdict = res$verdict, ids = ids, reported = reported,
-      expected = as.character(res$expected), detail = res$detail,
-      stringsAsFactors = FALSE)
-  }
-  blocks <- split(d, factor(paste(d$source, d$row, sep = "\r"),
-                            levels = unique(paste(d$source, d$row, sep = "\r"))))
-  for (b in blocks) audit_block(b, add, alpha)
-  audit_categorical(d, add)
-  out <- if (length(findings)) do.call(rbind, findings) else
-    data.frame(check = character(), source = character(), row = character(),
-               column = character(), verdict = character(), ids = character(),
-               reported = character(), expected = character(), detail = character())
+  d$is_integer <- audit_integer_rows(d, integer_pattern)
+  found <- bind_findings(list(empty_findings(),
+                              audit_cells(d),
+                              audit_totals(d),
+                              audit_categorical(d),
+                              audit_tests(d, alpha),
+                              audit_coefficients(d),
+                              audit_listed(d, relations)))
+  out <- as.data.frame(found, stringsAsFactors = FALSE)
   rownames(out) <- NULL
+  out$explanation <- explain_findings(out)
   checked_ids <- unique(unlist(strsplit(out$ids[out$verdict != "not-checkable"], ", ")))
-  structure(out, class = c("vcf_audit", "data.frame"), n_numbers = n_numbers,
+  structure(out, class = c("vcf_audit", "data.frame"), n_numbers = nrow(x),
             n_checked = length(intersect(checked_ids, d$id)))
 }
+
+# Findings ------------------------------------------------------------------
+
+finding_fields <- c("check", "source", "row", "column", "verdict", "ids", "reported",
+                    "expected", "detail")
+
+# Findings travel as lists of equal-length character vectors (building a
+# data frame per finding costs more than the checks) and become one data
+# frame in vcf_audit().
+empty_findings <- function() {
+  stats::setNames(rep(list(character()), length(finding_fields)), finding_fields)
+}
+
+# One finding per row of `res` (a check result with verdict, expected and
+# detail), placed at the first number of `at` (a data frame of numbers or a
+# list of records).
+finding_rows <- function(check, at, res, ids, reported = res$reported) {
+  if (is.null(reported)) reported <- NA_character_
+  if (!is.data.frame(at)) {
+    at <- list(source = at[[1L]]$source, row = at[[1L]]$row, label = field(at, "label", ""))
+  }
+  k <- length(res$verdict)
+  list(check = rep(check, k), source = rep(at$source[1L], k), row = rep(at$row[1L], k),
+       column = rep(paste(unique(at$label), collapse = " | "), k),
+       verdict = as.character(res$verdict), ids = rep_len(as.character(ids), k),
+       reported = rep_len(as.character(reported), k),
+       expected = rep_len(as.character(res$expected), k),
+       detail = as.character(res$detail))
+}
+
+bind_findings <- function(parts) {
+  parts <- Filter(Negate(is.null), parts)
+  if (!length(parts)) return(empty_findings())
+  stats::setNames(lapply(finding_fields, function(f) unlist(lapply(parts, `[[`, f), use.names = FALSE)),
+                  finding_fields)
+}
+
+id_list <- function(...) {
+  ids <- unique(stats::na.omit(c(...)))
+  paste(ids, collapse = ", ")
+}
+
+# Input ---------------------------------------------------------------------
 
 audit_input <- function(x, call = rlang::caller_env()) {
   if (!is.data.frame(x)) {
@@ -123,7 +194,7 @@ audit_input <- function(x, call = rlang::caller_env()) {
                 i = "It needs {.field {audit_columns}} (as {.fn vcf_published} returns)."),
               c("columns", "input"), call = call)
   }
-  for (col in setdiff(audit_columns, names(x))) x[[col]] <- NA
+  for (col in setdiff(c(audit_columns, "comparison"), names(x))) x[[col]] <- NA
   x$id <- as.character(x$id)
   dup <- which(duplicated(x$id) | is.na(x$id))
   if (length(dup)) {
@@ -131,7 +202,7 @@ audit_input <- function(x, call = rlang::caller_env()) {
                 x = "Duplicated or missing at {describe_rows(dup, x$id[dup])}."),
               c("duplicate_key", "input"), call = call)
   }
-  for (col in c("source", "row", "column", "group", "reported")) {
+  for (col in c("source", "row", "column", "group", "reported", "comparison")) {
     x[[col]] <- as.character(x[[col]])
   }
   x$value <- suppressWarnings(as.numeric(x$value))
@@ -142,325 +213,740 @@ audit_input <- function(x, call = rlang::caller_env()) {
   x$digits <- suppressWarnings(as.integer(x$digits))
   miss <- is.na(x$digits) & !is.na(x$value)
   x$digits[miss] <- decimals_of(x$value[miss])
-  x$source[is.na(x$source)] <- ""
-  x$row[is.na(x$row)] <- ""
-  x$column[is.na(x$column)] <- ""
-  # p comparison from the printed text ("<.0001")
-  rep_text <- ifelse(is.na(x$reported), "", x$reported)
-  x$comparison <- ifelse(x$statistic == "p" & grepl("<", rep_text), "<",
-                         ifelse(x$statistic == "p" & grepl(">", rep_text), ">", "="))
-  x$n_id <- NA_character_
-  # Denominators from "n" numbers of the same source, column and group
-  nrows <- x[x$statistic == "n" & !is.na(x$value), ]
-  if (nrow(nrows)) {
-    key <- paste(x$source, x$column, x$group, sep = "\r")
-    nkey <- paste(nrows$source, nrows$column, nrows$group, sep = "\r")
-    single <- names(which(tapply(nrows$value, nkey, function(v) length(unique(v)) == 1L)))
-    fill <- is.na(x$n) & key %in% single & x$statistic != "n"
-    hit <- match(key[fill], nkey)
-    x$n[fill] <- nrows$value[hit]
-    x$n_id[fill] <- nrows$id[hit]
-  }
+  for (col in c("source", "row", "column")) x[[col]][is.na(x[[col]])] <- ""
+  x$comparison <- audit_comparison(x)
   x <- x[!is.na(x$value) & !is.na(x$statistic), , drop = FALSE]
+  x <- audit_places(x)
+  audit_denominators(x)
+}
+
+# "<" or ">" from the comparison column or, for p values and test
+# statistics, from the printed text ("<.0001", "t < 2.2").
+audit_comparison <- function(x) {
+  cmp <- ifelse(x$comparison %in% c("<", ">"), x$comparison, NA_character_)
+  text <- ifelse(is.na(x$reported), "", x$reported)
+  from_text <- ifelse(grepl("^\\s*[A-Za-z]*\\s*<", text), "<",
+                      ifelse(grepl("^\\s*[A-Za-z]*\\s*>", text), ">", NA_character_))
+  use_text <- is.na(cmp) & x$statistic %in% c("p", test_stats)
+  cmp[use_text] <- from_text[use_text]
+  ifelse(is.na(cmp), "=", cmp)
+}
+
+# Blocks, cells and roles. A cell's `arm` is the subgroup it describes and
+# its `slot` the other dimension (a visit): a total is compared with the
+# cells of its own slot.
+audit_places <- function(x) {
+  x$group_key <- ifelse(is.na(x$group), "", x$group)
+  x$variable <- sub(stat_suffix, "", x$row, ignore.case = TRUE)
+  x$block <- paste(x$source, x$variable, sep = "\r")
+  one_dim <- x$group_key == "" | x$group_key == x$column | x$column == ""
+  x$label <- ifelse(x$column == "", x$group_key,
+                    ifelse(one_dim, x$column, paste(x$column, x$group_key, sep = " / ")))
+  x$cell <- paste(x$block, x$column, x$group_key, sep = "\r")
+  x$p_col <- is_p_label(x$column) | (x$statistic %in% c("p", test_stats, "df", "df1", "df2") &
+                                        !x$statistic %in% descriptive_stats &
+                                        !is_total_label(x$column) & !one_dim)
+  total_col <- is_total_label(x$column)
+  total_grp <- is_total_label(x$group_key)
+  x$total <- total_col | total_grp
+  # Subgroups in `group` when some cell of the block has a total group but a
+  # non-total column; else in `column`.
+  by_group <- tapply(total_grp & !total_col & !one_dim, x$block, any)[x$block]
+  x$arm <- ifelse(one_dim, x$label, ifelse(by_group, x$group_key, x$column))
+  x$slot <- ifelse(one_dim, "", ifelse(by_group, x$column, x$group_key))
   x
 }
 
-is_total_label <- function(x) grepl("^\\s*(total|overall|all\\b|whole|entire)", x, ignore.case = TRUE)
-is_p_label <- function(x) grepl("^\\s*p(\\s*[- ]?\\s*val(ue)?)?\\s*$|p[ -]?value", x, ignore.case = TRUE)
-descriptive_stats <- c("n", "count", "percent", "mean", "sd", "median", "min", "max",
-                       "q1", "q3", "iqr")
-test_stats <- c("t", "f", "chisq", "z", "r")
-visit_pattern <- "pre|post|baseline|follow|month|week|day|year|visit|before|after|final|initial|\\bmo\\b"
-
-id_list <- function(...) {
-  ids <- unique(stats::na.omit(c(...)))
-  paste(ids, collapse = ", ")
+# Denominators. A cell's n is its own `n` number, else the `n` column, else
+# the n of a row that holds only n in the same source, column and group. An
+# `n` beside a percentage without a count is that percentage's count (an
+# "n (%)" cell), never its denominator.
+audit_denominators <- function(x) {
+  in_cell <- split(x$statistic, x$cell)
+  count_role <- vapply(in_cell, function(s) "percent" %in% s && "n" %in% s &&
+                         !"count" %in% s, NA)
+  relabel <- x$statistic == "n" & count_role[x$cell]
+  x$role_note <- ifelse(relabel, "the n beside a percentage is read as its count", NA_character_)
+  x$statistic[relabel] <- "count"
+  x$n_id <- NA_character_
+  # an explicit n number of the cell
+  own <- x[x$statistic == "n", , drop = FALSE]
+  hit <- match(x$cell, own$cell)
+  use <- !is.na(hit) & x$statistic != "n"
+  x$n[use] <- own$value[hit[use]]
+  x$n_id[use] <- own$id[hit[use]]
+  # n rows of the same source, column and group (unambiguous only)
+  key <- paste(x$source, x$column, x$group_key, sep = "\r")
+  header <- x[x$statistic == "n", , drop = FALSE]
+  hkey <- key[x$statistic == "n"]
+  if (nrow(header)) {
+    single <- names(which(tapply(header$value, hkey, function(v) length(unique(v)) == 1L)))
+    fill <- is.na(x$n) & key %in% single & x$statistic != "n"
+    hit <- match(key[fill], hkey)
+    x$n[fill] <- header$value[hit]
+    x$n_id[fill] <- header$id[hit]
+  }
+  x
 }
 
-# Per-block audit: cells, total vs subgroups, tests, regression.
-audit_block <- function(b, add, alpha) {
-  b$group_key <- ifelse(is.na(b$group), "", b$group)
-  b$label <- ifelse(b$group_key == "", b$column,
-                    ifelse(b$column == "", b$group_key, paste(b$column, b$group_key, sep = " / ")))
-  cell_key <- paste(b$column, b$group_key, sep = "\r")
-  cells <- split(b, factor(cell_key, levels = unique(cell_key)))
-  get <- function(cell, stat) {
-    r <- cell[cell$statistic == stat, , drop = FALSE]
-    if (nrow(r)) r[1L, , drop = FALSE] else NULL
-  }
-  cell_n <- function(cell) {
-    r <- get(cell, "n")
-    if (!is.null(r)) return(list(n = r$value, id = r$id))
-    nn <- cell$n[!is.na(cell$n)]
-    if (length(nn)) return(list(n = nn[1L], id = cell$n_id[!is.na(cell$n)][1L]))
-    list(n = NA_real_, id = NA_character_)
-  }
-  for (cell in cells) audit_cell(cell, get, cell_n(cell), add)
-
-  # Total vs subgroups
-  info <- data.frame(key = names(cells), column = vapply(cells, function(c) c$column[1L], ""),
-                     group = vapply(cells, function(c) c$group_key[1L], ""),
-                     descriptive = vapply(cells, function(c) any(c$statistic %in% descriptive_stats), NA),
-                     stringsAsFactors = FALSE)
-  info$p_col <- is_p_label(info$column)
-  info$total_col <- is_total_label(info$column)
-  info$total_grp <- is_total_label(info$group)
-  for (i in which((info$total_col | info$total_grp) & info$descriptive & !info$p_col)) {
-    subs <- if (info$total_col[i]) {
-      which(!info$total_col & !info$total_grp & !info$p_col & info$descriptive &
-              info$group == info$group[i])
-    } else {
-      which(!info$total_grp & !info$total_col & !info$p_col & info$descriptive &
-              info$column == info$column[i])
-    }
-    if (length(subs) >= 2L) audit_total(cells[[i]], cells[subs], get, cell_n, add)
-  }
-
-  # Tests: statistic with p (and df) per group within the block
-  tests <- b[b$statistic %in% test_stats, , drop = FALSE]
-  for (g in unique(tests$group_key)) {
-    bg <- b[b$group_key == g | (b$group_key == "" & !g %in% b$group_key[b$statistic == "p"]), ]
-    ts <- bg[bg$statistic %in% test_stats, , drop = FALSE]
-    ps <- bg[bg$statistic == "p", , drop = FALSE]
-    if (nrow(ts) != 1L || nrow(ps) != 1L) {
-      if (nrow(ts) >= 1L) {
-        add("p", ts, list(verdict = "not-checkable", expected = NA,
-                          detail = paste0("found ", nrow(ts), " test statistic(s) and ", nrow(ps),
-                                          " p value(s); cannot pair them")),
-            id_list(ts$id, ps$id), reported = paste(ts$reported, collapse = "; "))
-      }
-      next
-    }
-    audit_test(ts, ps, bg, info, cells, cell_n, add, alpha)
-  }
-
-  # Regression coefficient vs two subgroup means
-  co <- b[b$statistic == "coef", , drop = FALSE]
-  means <- b[b$statistic == "mean" & !is_total_label(b$column) & !is_total_label(b$group_key) &
-               !is_p_label(b$column), , drop = FALSE]
-  adjusted <- grepl("adjust|multivariabl|multivariat|multiple", paste(b$source[1L], b$row[1L],
-                                                                       co$column, co$group),
-                    ignore.case = TRUE)
-  if (nrow(co) == 1L && nrow(means) == 2L && !any(adjusted)) {
-    res <- vcf_check_regression(co$value, means$value[1L], means$value[2L],
-                                digits = max(means$digits), coef_digits = co$digits,
-                                sign_known = FALSE)
-    add("regression", rbind(co, means), res, id_list(co$id, means$id),
-        reported = paste0("coef ", co$value, "; means ", paste(means$value, collapse = ", ")))
-  }
+audit_integer_rows <- function(d, pattern) {
+  flag <- if (!is.null(d$integer)) as.logical(d$integer) else
+    if (is.null(pattern)) rep(FALSE, nrow(d)) else grepl(pattern, d$row, ignore.case = TRUE)
+  !is.na(flag) & flag
 }
 
-audit_cell <- function(cell, get, nn, add) {
-  count <- get(cell, "count"); pct <- get(cell, "percent")
-  n <- nn$n
-  if (!is.null(pct) && !is.na(n) && n >= 1 && n == round(n)) {
-    cnt <- if (!is.null(count) && count$value == round(count$value) && count$value >= 0) count$value else NULL
-    res <- vcf_check_percent(pct$value, n, cnt, digits = pct$digits, rounding = "up_or_down")
-    add("percent", cell, res, id_list(count$id, pct$id, nn$id),
-        reported = paste0(if (!is.null(cnt)) paste0(cnt, " "), "(", res$percent, "%) of ", n))
+# Numbers as records: a cell is a list of records (plain lists, one per
+# number) named by statistic, so that looking a statistic up is cheap.
+as_records <- function(d) {
+  fields <- c("id", "source", "row", "label", "statistic", "value", "digits", "n", "n_id",
+              "comparison", "role_note", "is_integer", "total", "slot", "cell")
+  cols <- lapply(fields, function(f) d[[f]])
+  recs <- lapply(seq_len(nrow(d)), function(i) {
+    r <- lapply(cols, `[[`, i)
+    names(r) <- fields
+    r
+  })
+  names(recs) <- d$statistic
+  recs
+}
+
+cell_list <- function(d) {
+  recs <- as_records(d)
+  split(recs, factor(d$cell, levels = unique(d$cell)))
+}
+
+# Cell accessors: pure functions of a cell (a named list of records).
+cell_stat <- function(cell, stat) cell[[stat]]
+
+cell_size <- function(cell) {
+  r <- cell[["n"]]
+  if (!is.null(r)) return(list(n = r$value, id = r$id))
+  for (r in cell) if (!is.na(r$n)) return(list(n = r$n, id = r$n_id))
+  list(n = NA_real_, id = NA_character_)
+}
+
+whole <- function(v) !is.na(v) && v >= 1 && v == round(v)
+
+field <- function(recs, name, type = 0) vapply(recs, `[[`, type, name)
+
+# Within cells --------------------------------------------------------------
+
+audit_cells <- function(d) {
+  bind_findings(lapply(cell_list(d), audit_cell))
+}
+
+audit_cell <- function(cell) {
+  bind_findings(list(cell_percent(cell), cell_grim(cell), cell_order(cell),
+                     cell_signs(cell), cell_ci(cell)))
+}
+
+cell_percent <- function(cell) {
+  pct <- cell_stat(cell, "percent")
+  if (is.null(pct) || pct$value < 0 || pct$value > 100) return(NULL)
+  count <- cell_stat(cell, "count")
+  nn <- cell_size(cell)
+  note <- if (!is.null(count) && !is.na(count$role_note)) paste0(" (", count$role_note, ")") else ""
+  if (!whole(nn$n)) {
+    if (note == "") return(NULL)
+    res <- list(verdict = "not-checkable", expected = NA,
+                detail = paste0("no denominator is given for ", pct$value, "%", note))
+    return(finding_rows("percent", cell, res, id_list(count$id, pct$id)))
   }
-  mean <- get(cell, "mean"); sd <- get(cell, "sd")
-  if (!is.null(mean) && isTRUE(mean$is_integer) && !is.na(n) && n >= 1 && n == round(n)) {
-    if (!is.null(sd) && n >= 2) {
-      res <- vcf_grimmer(mean$value, sd$value, n, digits = mean$digits, sd_digits = sd$digits)
-      add("grimmer", cell, res, id_list(mean$id, sd$id, nn$id),
-          reported = paste0(res$mean, " (", res$sd, "), n = ", n))
-    } else {
-      res <- vcf_grim(mean$value, n, digits = mean$digits)
-      # n >= 10^digits: GRIM has nothing to say, so no finding
-      if (res$verdict != "not-checkable") {
-        add("grim", cell, res, id_list(mean$id, nn$id), reported = paste0(res$mean, ", n = ", n))
-      }
-    }
+  cnt <- if (!is.null(count) && count$value == round(count$value) && count$value >= 0)
+    count$value else NULL
+  res <- vcf_check_percent(pct$value, nn$n, cnt, digits = pct$digits, rounding = "up_or_down")
+  res$detail <- paste0(res$detail, note)
+  finding_rows("percent", cell, res, id_list(count$id, pct$id, nn$id),
+               reported = paste0(if (!is.null(cnt)) paste0(cnt, " "), "(", res$percent,
+                                 "%) of ", nn$n))
+}
+
+cell_grim <- function(cell) {
+  mean <- cell_stat(cell, "mean"); sd <- cell_stat(cell, "sd")
+  nn <- cell_size(cell)
+  if (is.null(mean) || !isTRUE(mean$is_integer) || !whole(nn$n) ||
+      mean$comparison != "=") return(NULL)
+  if (!is.null(sd) && nn$n >= 2 && sd$value >= 0 && nn$n <= 1e6) {
+    res <- tryCatch(vcf_grimmer(mean$value, sd$value, nn$n, digits = mean$digits,
+                                sd_digits = sd$digits),
+                    vcf_error_work_limit = function(e) NULL)
+    if (is.null(res)) return(NULL)
+    return(finding_rows("grimmer", cell, res, id_list(mean$id, sd$id, nn$id),
+                        reported = paste0(res$mean, " (", res$sd, "), n = ", nn$n)))
   }
-  # Order of location statistics within the cell
+  res <- vcf_grim(mean$value, nn$n, digits = mean$digits)
+  # n >= 10^digits: GRIM has nothing to say, so no finding
+  if (res$verdict == "not-checkable") return(NULL)
+  finding_rows("grim", cell, res, id_list(mean$id, nn$id), reported = paste0(res$mean, ", n = ", nn$n))
+}
+
+# Order of location statistics: min <= q1 <= median <= q3 <= max, and the
+# mean within [min, max].
+cell_order <- function(cell) {
   ord <- c("min", "q1", "median", "q3", "max")
-  present <- lapply(ord, get, cell = cell)
-  names(present) <- ord
-  present <- Filter(Negate(is.null), present)
+  present <- cell[names(cell) %in% ord & !duplicated(names(cell))]
+  present <- present[order(match(names(present), ord))]
+  mean <- cell_stat(cell, "mean")
   if (!is.null(mean) && !is.null(present$min) && !is.null(present$max)) present$mean <- mean
-  if (length(present) >= 2L) {
-    v <- vapply(present, function(r) r$value, 0)
-    mm <- c(min = -Inf, max = Inf)
-    bad <- character()
-    core <- v[intersect(ord, names(v))]
-    if (is.unsorted(core)) bad <- c(bad, paste0(paste(names(core), collapse = " <= "), " fails"))
-    if ("mean" %in% names(v) && (v[["mean"]] < v[["min"]] || v[["mean"]] > v[["max"]])) {
-      bad <- c(bad, "the mean lies outside [min, max]")
-    }
-    res <- list(verdict = if (length(bad)) "inconsistent" else "consistent",
-                expected = paste(names(v), collapse = " <= "),
-                detail = if (length(bad)) paste(bad, collapse = "; ") else
-                  paste0(paste(names(v), v, sep = " ", collapse = ", "), " are in order"))
-    add("order", cell, res, id_list(vapply(present, function(r) r$id, "")),
-        reported = paste(v, collapse = ", "))
+  if (length(present) < 2L) return(NULL)
+  v <- field(present, "value")
+  core <- v[names(v) %in% ord]
+  bad <- character()
+  if (is.unsorted(core)) bad <- c(bad, paste0(paste(names(core), collapse = " <= "), " fails"))
+  if ("mean" %in% names(v) && (v[["mean"]] < v[["min"]] || v[["mean"]] > v[["max"]])) {
+    bad <- c(bad, "the mean lies outside [min, max]")
   }
-  if (!is.null(sd) && sd$value < 0) {
-    add("order", cell, list(verdict = "inconsistent", expected = ">= 0",
-                            detail = "a standard deviation is never negative"), sd$id,
-        reported = as.character(sd$value))
-  }
-  p <- get(cell, "p")
-  if (!is.null(p) && (p$value < 0 || p$value > 1)) {
-    add("order", cell, list(verdict = "inconsistent", expected = "in [0, 1]",
-                            detail = "a p value lies between 0 and 1"), p$id,
-        reported = as.character(p$value))
-  }
-  # Confidence interval around its estimate
-  lo <- get(cell, "ci_low"); hi <- get(cell, "ci_high")
-  est <- Filter(Negate(is.null), lapply(c("coef", "mean", "median", "or", "hr", "rr",
-                                          "difference"), get, cell = cell))
-  if (!is.null(lo) && !is.null(hi) && length(est)) {
-    e <- est[[1L]]
-    res <- vcf_check_ci(e$value, lo$value, hi$value)
-    add("ci", cell, res, id_list(e$id, lo$id, hi$id))
-  }
+  res <- list(verdict = if (length(bad)) "inconsistent" else "consistent",
+              expected = paste(names(v), collapse = " <= "),
+              detail = if (length(bad)) paste(bad, collapse = "; ") else
+                paste0(paste(names(v), v, sep = " ", collapse = ", "), " are in order"))
+  finding_rows("order", cell, res, id_list(field(present, "id", "")),
+               reported = paste(v, collapse = ", "))
 }
 
-audit_total <- function(total, subs, get, cell_n, add) {
-  all_cells <- do.call(rbind, c(list(total), subs))
-  tn <- cell_n(total); sn <- lapply(subs, cell_n)
+# Numbers that are never negative or above 1.
+cell_signs <- function(cell) {
+  sd <- cell_stat(cell, "sd"); p <- cell_stat(cell, "p")
+  bind_findings(list(
+    if (!is.null(sd) && sd$value < 0)
+      finding_rows("order", cell, list(verdict = "inconsistent", expected = ">= 0",
+                                       detail = "a standard deviation is never negative"),
+                   sd$id, reported = as.character(sd$value)),
+    if (!is.null(p) && (p$value < 0 || p$value > 1))
+      finding_rows("order", cell, list(verdict = "inconsistent", expected = "in [0, 1]",
+                                       detail = "a p value lies between 0 and 1"),
+                   p$id, reported = as.character(p$value))))
+}
+
+cell_ci <- function(cell) {
+  lo <- cell_stat(cell, "ci_low"); hi <- cell_stat(cell, "ci_high")
+  if (is.null(lo) || is.null(hi)) return(NULL)
+  est <- cell[names(cell) %in% c("coef", "mean", "median", "or", "hr", "rr", "difference")]
+  if (!length(est)) return(NULL)
+  e <- est[[1L]]
+  finding_rows("ci", cell, vcf_check_ci(e$value, lo$value, hi$value), id_list(e$id, lo$id, hi$id))
+}
+
+# Totals against subgroups --------------------------------------------------
+
+audit_totals <- function(d) {
+  desc <- d[!d$p_col & d$statistic %in% descriptive_stats, , drop = FALSE]
+  cells <- cell_list(desc)
+  block <- desc$block[match(names(cells), desc$cell)]
+  out <- list()
+  for (b in unique(block)) {
+    bc <- cells[block == b]
+    is_total <- vapply(bc, function(c) c[[1L]]$total, NA)
+    slot <- vapply(bc, function(c) c[[1L]]$slot, "")
+    for (i in which(is_total)) {
+      subs <- which(!is_total & slot == slot[i])
+      if (length(subs) >= 2L) out[[length(out) + 1L]] <- total_vs_parts(bc[[i]], bc[subs])
+    }
+  }
+  bind_findings(out)
+}
+
+# The record of one statistic in each cell, or NULL when a cell lacks it.
+stat_across <- function(cells, stat) {
+  rows <- lapply(cells, cell_stat, stat = stat)
+  if (any(vapply(rows, is.null, NA))) return(NULL)
+  list(value = field(rows, "value"), digits = field(rows, "digits", 0L),
+       id = field(rows, "id", ""))
+}
+
+total_vs_parts <- function(total, subs) {
+  at <- c(total, unlist(unname(subs), recursive = FALSE))
+  tn <- cell_size(total)
+  sn <- lapply(subs, cell_size)
   sub_n <- vapply(sn, `[[`, 0, "n")
   n_ids <- c(tn$id, vapply(sn, `[[`, "", "id"))
-  n_known <- !is.na(tn$n) && !anyNA(sub_n)
-  partition <- n_known && sum(sub_n) == tn$n
-  for (stat in c("n", "count")) {
-    tv <- get(total, stat); sv <- lapply(subs, get, stat = stat)
-    if (is.null(tv) || any(vapply(sv, is.null, NA))) next
-    parts <- vapply(sv, function(r) r$value, 0)
-    ids <- id_list(tv$id, vapply(sv, function(r) r$id, ""))
-    if (stat == "count" && n_known && !partition) {
-      add("sum", all_cells, list(verdict = "not-checkable", expected = NA,
-                                 detail = paste0("the subgroups' n (", paste(sub_n, collapse = " + "),
-                                                 ") do not make the total n ", tn$n)),
-          ids, reported = paste(parts, collapse = " + "))
-      next
-    }
-    res <- vcf_check_sum(parts, tv$value, n = if (stat == "count" && !anyNA(sub_n)) list(sub_n))
-    if (stat == "count" && !n_known) res$detail <- paste0(res$detail, " (assuming the subgroups make up the total)")
-    add(if (stat == "n") "sum-n" else "sum", all_cells, res,
-        if (stat == "count") id_list(ids, n_ids) else ids)
-  }
-  # n-weighted means and percentages
-  for (stat in c("mean", "percent")) {
-    tv <- get(total, stat); sv <- lapply(subs, get, stat = stat)
-    if (is.null(tv) || any(vapply(sv, is.null, NA))) next
-    if (stat == "percent" && !is.null(get(total, "count")) &&
-        !any(vapply(lapply(subs, get, stat = "count"), is.null, NA))) next
-    if (!partition) {
-      add("weighted-mean", all_cells,
-          list(verdict = "not-checkable", expected = NA,
-               detail = "needs the n of every subgroup, adding up to the total n"),
-          id_list(tv$id, vapply(sv, function(r) r$id, "")), reported = as.character(tv$value))
-      next
-    }
-    res <- vcf_check_weighted_mean(vapply(sv, function(r) r$value, 0), sub_n, tv$value,
-                                   digits = max(vapply(sv, function(r) r$digits, 0L)),
-                                   total_digits = tv$digits)
-    add("weighted-mean", all_cells, res, id_list(tv$id, vapply(sv, function(r) r$id, ""), n_ids))
-  }
-  # Ranges and medians
-  tmin <- get(total, "min"); tmax <- get(total, "max"); tmed <- get(total, "median")
-  smin <- lapply(subs, get, stat = "min"); smax <- lapply(subs, get, stat = "max")
-  smed <- lapply(subs, get, stat = "median")
-  have <- function(l) !any(vapply(l, is.null, NA))
-  vals <- function(l) vapply(l, function(r) r$value, 0)
-  ids <- function(l) vapply(l, function(r) r$id, "")
-  use_range <- !is.null(tmin) && !is.null(tmax) && have(smin) && have(smax)
-  use_med <- !is.null(tmed) && have(smed) && (partition || !n_known)
-  if (use_range || use_med) {
-    res <- vcf_check_range(if (use_range) vals(smin) else numeric(),
-                           if (use_range) vals(smax) else numeric(),
-                           if (use_range) tmin$value else NA, if (use_range) tmax$value else NA,
-                           median = if (use_med) vals(smed), total_median = if (use_med) tmed$value,
-                           partition = partition)
-    add("range", all_cells, res,
-        id_list(if (use_range) c(tmin$id, tmax$id, ids(smin), ids(smax)),
-                if (use_med) c(tmed$id, ids(smed))))
-  }
+  sizes <- list(total = tn$n, parts = unname(sub_n), ids = n_ids,
+                known = !is.na(tn$n) && !anyNA(sub_n),
+                partition = !is.na(tn$n) && !anyNA(sub_n) && sum(sub_n) == tn$n)
+  bind_findings(list(total_sums(total, subs, at, sizes),
+                     total_means(total, subs, at, sizes),
+                     total_ranges(total, subs, at, sizes)))
 }
 
-audit_test <- function(ts, ps, bg, info, cells, cell_n, add, alpha) {
-  test <- c(t = "t", f = "F", chisq = "chisq", z = "z", r = "r")[[ts$statistic]]
-  df1 <- bg[bg$statistic == "df1", , drop = FALSE]
-  df2 <- bg[bg$statistic == "df2", , drop = FALSE]
-  dfs <- bg[bg$statistic == "df", , drop = FALSE]
-  used <- c(ts$id, ps$id)
-  note <- ""
-  welch_lo <- NA
-  d1 <- NA; d2 <- NA
-  if (test == "F") {
-    if (nrow(df1) && nrow(df2)) {
-      d1 <- df1$value[1L]; d2 <- df2$value[1L]; used <- c(used, df1$id[1L], df2$id[1L])
-    } else if (nrow(dfs) == 2L) {
-      d1 <- dfs$value[1L]; d2 <- dfs$value[2L]; used <- c(used, dfs$id)
+total_sums <- function(total, subs, at, sizes) {
+  bind_findings(lapply(c("n", "count"), function(stat) {
+    tv <- cell_stat(total, stat); sv <- stat_across(subs, stat)
+    if (is.null(tv) || is.null(sv)) return(NULL)
+    ids <- id_list(tv$id, sv$id)
+    parts_text <- paste(sv$value, collapse = " + ")
+    if (stat == "count" && sizes$known && !sizes$partition) {
+      # The subgroups miss or share |difference| units of the total.
+      gap <- abs(sizes$total - sum(sizes$parts))
+      fits <- abs(sum(sv$value) - tv$value) <= gap
+      res <- list(verdict = if (fits) "consistent" else "inconsistent",
+                  expected = paste0(sum(sv$value) - gap, " to ", sum(sv$value) + gap),
+                  detail = paste0(parts_text, " = ", sum(sv$value), "; the subgroups' n (",
+                                  paste(sizes$parts, collapse = " + "), ") differ from the total n ",
+                                  sizes$total, " by ", gap, ", so the total count may differ by as much, and ",
+                                  tv$value, if (fits) " does" else " does not"))
+      return(finding_rows("sum", at, res, id_list(ids, sizes$ids), reported = parts_text))
     }
-  } else if (nrow(dfs)) {
-    d1 <- d2 <- dfs$value[1L]; used <- c(used, dfs$id[1L])
-  } else if (test %in% c("t", "r")) {
-    # Infer df from the sizes: two subgroup columns give n1 + n2 - 2 (down
-    # to min(n) - 1 for Welch); one n (pairs, one sample) gives n - 1.
-    subs <- which(!info$total_col & !info$total_grp & !info$p_col & info$descriptive)
-    sub_n <- vapply(cells[subs], function(c) cell_n(c)$n, 0)
-    own_n <- c(ts$n, ps$n)
-    own_n <- own_n[!is.na(own_n)]
-    visits <- grepl(visit_pattern, info$column[subs], ignore.case = TRUE)
-    if (test == "t" && length(subs) == 2L && !anyNA(sub_n) && all(visits) &&
-        sub_n[1L] == sub_n[2L]) {
-      d2 <- sub_n[1L] - 1
-      used <- c(used, stats::na.omit(vapply(cells[subs], function(c) cell_n(c)$id, "")))
-      note <- paste0(" (paired: df = n - 1 from n = ", sub_n[1L], " at both visits)")
-    } else if (test == "t" && length(subs) == 2L && !anyNA(sub_n)) {
-      d2 <- sum(sub_n) - 2; welch_lo <- min(sub_n) - 1
-      used <- c(used, stats::na.omit(vapply(cells[subs], function(c) cell_n(c)$id, "")))
-      note <- paste0(" (df from n = ", sub_n[1L], " + ", sub_n[2L], " - 2",
-                     "; Welch df down to ", welch_lo, " accepted)")
-    } else if (length(own_n)) {
-      d2 <- if (test == "r") own_n[1L] - 2 else own_n[1L] - 1
-      note <- paste0(" (df = n - ", if (test == "r") 2 else 1, " from n = ", own_n[1L], ")")
+    res <- vcf_check_sum(sv$value, tv$value,
+                         n = if (stat == "count" && !anyNA(sizes$parts)) list(sizes$parts))
+    if (stat == "count" && !sizes$known) {
+      res$detail <- paste0(res$detail, " (assuming the subgroups make up the total)")
     }
-  }
-  res <- vcf_check_p(ts$value, df = if (test == "F") cbind(d1, d2) else
-    if (test == "chisq") d1 else d2, p = ps$value, test = test,
-    comparison = ps$comparison, digits = ts$digits, p_digits = ps$digits, alpha = alpha)
-  if (!is.na(welch_lo) && res$verdict != "consistent" && !is.na(res$df_min) &&
-      res$df_min <= d2 && res$df_max >= welch_lo) {
-    res$verdict <- "consistent"
-    res$detail <- paste0(res$detail, "; a Welch test with df in [", welch_lo, ", ", d2,
-                         "] would fit")
-  }
-  res$detail <- paste0(res$detail, note)
-  add("p", rbind(ts[, names(ps)], ps), res, id_list(used),
-      reported = paste0(ts$statistic, " = ", ts$value, ", p ", ps$comparison, " ", ps$value))
+    finding_rows(if (stat == "n") "sum-n" else "sum", at, res,
+                 if (stat == "count") id_list(ids, sizes$ids) else ids)
+  }))
 }
 
-# Categorical variables: rows "variable: level" (or a `variable` column),
-# percentages in the same source, column and group must add to 100.
-audit_categorical <- function(d, add) {
-  pct <- d[d$statistic == "percent", , drop = FALSE]
-  if (!nrow(pct)) return(invisible())
-  variable <- if (!is.null(pct$variable)) as.character(pct$variable) else
-    ifelse(grepl(":", pct$row), sub("\\s*:.*$", "", pct$row), NA)
-  keep <- !is.na(variable) & variable != ""
-  pct <- pct[keep, , drop = FALSE]; variable <- variable[keep]
-  if (!nrow(pct)) return(invisible())
-  pct$label <- ifelse(is.na(pct$group), pct$column, paste(pct$column, pct$group, sep = " / "))
-  key <- paste(pct$source, variable, pct$column, pct$group, sep = "\r")
-  for (k in unique(key)) {
+# The total mean (or percentage) from the subgroups': n-weighted when the
+# subgroups make up the total, else it must lie between them.
+total_means <- function(total, subs, at, sizes) {
+  bind_findings(lapply(c("mean", "percent"), function(stat) {
+    tv <- cell_stat(total, stat); sv <- stat_across(subs, stat)
+    if (is.null(tv) || is.null(sv)) return(NULL)
+    if (stat == "percent" && !is.null(cell_stat(total, "count")) &&
+        !is.null(stat_across(subs, "count"))) return(NULL)
+    digits <- max(sv$digits)
+    if (sizes$partition) {
+      res <- vcf_check_weighted_mean(sv$value, sizes$parts, tv$value, digits = digits,
+                                     total_digits = tv$digits)
+      return(finding_rows("weighted-mean", at, res, id_list(tv$id, sv$id, sizes$ids)))
+    }
+    why <- if (sizes$known) {
+      paste0("the subgroups' n (", paste(sizes$parts, collapse = " + "),
+             ") do not make the total n ", sizes$total)
+    } else "the subgroups' n are not all given"
+    res <- check_between(tv$value, tv$digits, sv$value, digits, why = why)
+    finding_rows("between", at, res, id_list(tv$id, sv$id))
+  }))
+}
+
+# A total value between its parts' values, each within its rounding.
+check_between <- function(value, digits, parts, parts_digits, why = NULL) {
+  lo <- min(parts) - half_unit(parts_digits)
+  hi <- max(parts) + half_unit(parts_digits)
+  inside <- value + half_unit(digits) + 1e-9 >= lo && value - half_unit(digits) - 1e-9 <= hi
+  list(verdict = if (inside) "consistent" else "inconsistent",
+       expected = paste0("between ", min(parts), " and ", max(parts)),
+       detail = paste0("the total ", value, if (inside) " lies" else " does not lie",
+                       " between the parts (", paste(parts, collapse = ", "), ")",
+                       if (!is.null(why)) paste0("; only this is checked because ", why)))
+}
+
+total_ranges <- function(total, subs, at, sizes) {
+  tmin <- cell_stat(total, "min"); tmax <- cell_stat(total, "max"); tmed <- cell_stat(total, "median")
+  smin <- stat_across(subs, "min"); smax <- stat_across(subs, "max")
+  smed <- stat_across(subs, "median")
+  use_range <- !is.null(tmin) && !is.null(tmax) && !is.null(smin) && !is.null(smax)
+  use_med <- !is.null(tmed) && !is.null(smed) && (sizes$partition || !sizes$known)
+  if (!use_range && !use_med) return(NULL)
+  res <- vcf_check_range(if (use_range) smin$value else numeric(),
+                         if (use_range) smax$value else numeric(),
+                         if (use_range) tmin$value else NA, if (use_range) tmax$value else NA,
+                         median = if (use_med) smed$value,
+                         total_median = if (use_med) tmed$value,
+                         partition = sizes$partition || (use_range && !sizes$known))
+  finding_rows("range", at, res,
+               id_list(if (use_range) c(tmin$id, tmax$id, smin$id, smax$id),
+                       if (use_med) c(tmed$id, smed$id)))
+}
+
+# Categorical variables -----------------------------------------------------
+
+# Rows "variable: level" (or a `variable` column) of one source, column and
+# group: percentages add to 100, counts to n.
+categorical_levels <- function(d) {
+  pct <- d[d$statistic %in% c("percent", "count") & !d$p_col, , drop = FALSE]
+  variable <- if (!is.null(pct$categorical)) as.character(pct$categorical) else
+    ifelse(grepl(":", pct$row) & pct$variable == pct$row, sub("\\s*:.*$", "", pct$row), NA)
+  pct$categorical <- variable
+  pct[!is.na(variable) & variable != "", , drop = FALSE]
+}
+
+audit_categorical <- function(d) {
+  lev <- categorical_levels(d)
+  pct <- lev[lev$statistic == "percent", , drop = FALSE]
+  if (!nrow(pct)) return(NULL)
+  key <- paste(pct$source, pct$categorical, pct$column, pct$group_key, sep = "\r")
+  bind_findings(lapply(unique(key), function(k) {
     g <- pct[key == k, , drop = FALSE]
-    if (nrow(g) < 2L) next
-    cnt <- d[d$statistic == "count" & d$source == g$source[1L] & d$row %in% g$row &
-               d$column == g$column[1L] & (is.na(d$group) & is.na(g$group[1L]) |
-                                             d$group %in% g$group[1L]), , drop = FALSE]
+    if (nrow(g) < 2L) return(NULL)
+    cnt <- lev[lev$statistic == "count" & lev$source == g$source[1L] & lev$row %in% g$row &
+                 lev$column == g$column[1L] & lev$group_key == g$group_key[1L], , drop = FALSE]
     cnt <- cnt[match(g$row, cnt$row), , drop = FALSE]
     n <- unique(stats::na.omit(g$n))
     res <- vcf_check_percent_sum(g$value, digits = max(g$digits),
                                  counts = if (!anyNA(cnt$value)) list(cnt$value),
                                  n = if (length(n) == 1L) n else NA)
-    cells <- g
-    cells$row <- variable[key == k][1L]
-    add("percent-sum", cells, res, id_list(g$id, if (!anyNA(cnt$value)) cnt$id))
+    at <- g
+    at$row <- g$categorical[1L]
+    finding_rows("percent-sum", at, res, id_list(g$id, if (!anyNA(cnt$value)) cnt$id))
+  }))
+}
+
+# Tests ---------------------------------------------------------------------
+
+audit_tests <- function(d, alpha) {
+  blocks <- split(d, factor(d$block, levels = unique(d$block)))
+  bind_findings(c(lapply(blocks, block_statistic_tests, alpha = alpha),
+                  list(recomputed_tests(d, alpha))))
+}
+
+# A printed statistic with its p (and df) per group of the block.
+block_statistic_tests <- function(b, alpha) {
+  tests <- b[b$statistic %in% test_stats, , drop = FALSE]
+  bind_findings(lapply(unique(tests$group_key), function(g) {
+    bg <- b[b$group_key == g | (b$group_key == "" & !g %in% b$group_key[b$statistic == "p"]), ]
+    ts <- bg[bg$statistic %in% test_stats, , drop = FALSE]
+    ps <- bg[bg$statistic == "p", , drop = FALSE]
+    if (nrow(ts) != 1L || nrow(ps) != 1L) {
+      if (!nrow(ts)) return(NULL)
+      res <- list(verdict = "not-checkable", expected = NA,
+                  detail = paste0("found ", nrow(ts), " test statistic(s) and ", nrow(ps),
+                                  " p value(s); cannot pair them"))
+      return(finding_rows("p", ts, res, id_list(ts$id, ps$id),
+                          reported = paste(ts$reported, collapse = "; ")))
+    }
+    statistic_p(ts, ps, bg, b, alpha)
+  }))
+}
+
+# The df of a test: printed, else from the sizes of the compared cells.
+test_df <- function(test, ts, ps, bg, b) {
+  df1 <- bg[bg$statistic == "df1", , drop = FALSE]
+  df2 <- bg[bg$statistic == "df2", , drop = FALSE]
+  dfs <- bg[bg$statistic == "df", , drop = FALSE]
+  out <- list(d1 = NA, d2 = NA, ids = character(), note = "", welch_lo = NA)
+  if (test == "F") {
+    if (nrow(df1) && nrow(df2)) {
+      out[c("d1", "d2")] <- list(df1$value[1L], df2$value[1L]); out$ids <- c(df1$id[1L], df2$id[1L])
+    } else if (nrow(dfs) == 2L) {
+      out[c("d1", "d2")] <- list(dfs$value[1L], dfs$value[2L]); out$ids <- dfs$id
+    }
+    return(out)
   }
+  if (nrow(dfs)) {
+    out$d1 <- out$d2 <- dfs$value[1L]; out$ids <- dfs$id[1L]
+    return(out)
+  }
+  if (!test %in% c("t", "r")) return(out)
+  # Two compared cells give n1 + n2 - 2 (down to min(n) - 1 for Welch), or
+  # n - 1 for two visits of the same patients; one n gives n - 1.
+  desc <- b[!b$p_col & !b$total & b$statistic %in% descriptive_stats, , drop = FALSE]
+  cells <- cell_list(desc)
+  sizes <- lapply(cells, cell_size)
+  sub_n <- vapply(sizes, `[[`, 0, "n")
+  own_n <- stats::na.omit(c(ts$n, ps$n))
+  visits <- grepl(visit_pattern, vapply(cells, function(c) c[[1L]]$label, ""), ignore.case = TRUE)
+  if (test == "t" && length(cells) == 2L && !anyNA(sub_n) && all(visits) && sub_n[1L] == sub_n[2L]) {
+    out$d2 <- sub_n[1L] - 1
+    out$ids <- stats::na.omit(vapply(sizes, `[[`, "", "id"))
+    out$note <- paste0(" (paired: df = n - 1 from n = ", sub_n[1L], " at both visits)")
+  } else if (test == "t" && length(cells) == 2L && !anyNA(sub_n)) {
+    out$d2 <- sum(sub_n) - 2; out$welch_lo <- min(sub_n) - 1
+    out$ids <- stats::na.omit(vapply(sizes, `[[`, "", "id"))
+    out$note <- paste0(" (df from n = ", sub_n[1L], " + ", sub_n[2L], " - 2",
+                       "; Welch df down to ", out$welch_lo, " accepted)")
+  } else if (length(own_n)) {
+    out$d2 <- if (test == "r") own_n[1L] - 2 else own_n[1L] - 1
+    out$note <- paste0(" (df = n - ", if (test == "r") 2 else 1, " from n = ", own_n[1L], ")")
+  }
+  out
+}
+
+statistic_p <- function(ts, ps, bg, b, alpha) {
+  test <- c(t = "t", f = "F", chisq = "chisq", z = "z", r = "r")[[ts$statistic]]
+  df <- test_df(test, ts, ps, bg, b)
+  stat_text <- paste0(if (ts$comparison != "=") ts$comparison,
+                      format_fixed(ts$value, ts$digits))
+  res <- tryCatch(
+    vcf_check_p(stat_text, df = if (test == "F") cbind(df$d1, df$d2) else
+      if (test == "chisq") df$d1 else df$d2, p = ps$value, test = test,
+      comparison = ps$comparison, p_digits = ps$digits, alpha = alpha),
+    vcf_error = function(e) {
+      list(verdict = "not-checkable", expected = NA, df_min = NA,
+           detail = paste0("the p value cannot be checked: ", conditionMessage(e)))
+    })
+  if (!is.na(df$welch_lo) && res$verdict != "consistent" && !is.na(res$df_min) &&
+      res$df_min <= df$d2 && res$df_max >= df$welch_lo) {
+    res$verdict <- "consistent"
+    res$detail <- paste0(res$detail, "; a Welch test with df in [", df$welch_lo, ", ", df$d2,
+                         "] would fit")
+  }
+  res$detail <- paste0(res$detail, df$note)
+  finding_rows("p", rbind(ts[, names(ps)], ps), res, id_list(ts$id, ps$id, df$ids),
+               reported = paste0(ts$statistic, " ", ts$comparison, " ", ts$value, ", p ",
+                                 ps$comparison, " ", ps$value))
+}
+
+# p values printed without a statistic, recomputed from the counts or the
+# means the table prints for the groups it compares.
+recomputed_tests <- function(d, alpha) {
+  has_stat <- unique(d$block[d$statistic %in% test_stats])
+  ps <- d[d$statistic == "p" & d$p_col & !d$block %in% has_stat, , drop = FALSE]
+  bind_findings(lapply(seq_len(nrow(ps)), function(i) {
+    p <- ps[i, , drop = FALSE]
+    groups <- compared_cells(d, p)
+    if (is.null(groups)) return(NULL)
+    if (all(c("mean", "sd") %in% groups$statistic)) return(t_from_means(groups, p, alpha))
+    if (any(groups$statistic %in% c("count", "percent"))) return(chisq_from_counts(groups, p, alpha))
+    NULL
+  }))
+}
+
+# The subgroup numbers a p compares: those of its categorical variable
+# ("Variable: level" rows) or of its own block.
+compared_cells <- function(d, p) {
+  categorical <- if (grepl(":", p$row) && p$variable == p$row) sub("\\s*:.*$", "", p$row) else NA
+  rows <- if (!is.na(categorical)) {
+    d$source == p$source & d$variable == d$row &
+      startsWith(d$row, paste0(categorical, ":"))
+  } else d$block == p$block
+  g <- d[rows & !d$p_col & !d$total & d$statistic %in% descriptive_stats, , drop = FALSE]
+  g <- g[g$slot == g$slot[1L], , drop = FALSE]
+  if (length(unique(g$arm)) < 2L) return(NULL)
+  g$level <- if (!is.na(categorical)) g$row else "yes"
+  g
+}
+
+# Counts per level and group: printed, or every count the percentage and n
+# allow. NULL when some group lacks its n or a count.
+count_options <- function(g) {
+  arms <- unique(g$arm); levels <- unique(g$level)
+  n <- vapply(arms, function(a) { v <- stats::na.omit(g$n[g$arm == a]); if (length(v)) v[1L] else NA }, 0)
+  if (anyNA(n) || any(n < 1) || any(n != round(n))) return(NULL)
+  recs <- as_records(g)
+  opts <- vector("list", length(levels) * length(arms))
+  k <- 0L
+  for (lv in levels) for (j in seq_along(arms)) {
+    k <- k + 1L
+    cell <- recs[g$level == lv & g$arm == arms[j]]
+    count <- cell_stat(cell, "count"); pct <- cell_stat(cell, "percent")
+    opts[[k]] <- if (!is.null(count)) count$value else if (!is.null(pct)) {
+      r <- vcf_check_percent(pct$value, n[[j]], digits = pct$digits, rounding = "up_or_down")
+      if (is.na(r$k_min)) return(NULL) else seq(r$k_min, r$k_max)
+    } else return(NULL)
+  }
+  list(arms = arms, levels = levels, n = n, options = opts)
+}
+
+chisq_from_counts <- function(g, p, alpha) {
+  co <- count_options(g)
+  if (is.null(co)) return(NULL)
+  combos <- expand.grid(co$options, KEEP.OUT.ATTRS = FALSE)
+  if (nrow(combos) > 500L) return(NULL)
+  tables <- lapply(seq_len(nrow(combos)), function(r) {
+    m <- matrix(unlist(combos[r, ]), nrow = length(co$levels), byrow = TRUE)
+    rest <- co$n - colSums(m)
+    if (any(rest < 0)) return(NULL)
+    if (any(rest > 0)) m <- rbind(m, rest)        # the unprinted category
+    m[rowSums(m) > 0, , drop = FALSE]
+  })
+  tables <- Filter(function(m) !is.null(m) && nrow(m) >= 2L, tables)
+  if (!length(tables)) return(NULL)
+  two_by_two <- all(vapply(tables, function(m) all(dim(m) == 2L), NA))
+  tests <- list(
+    "Pearson chi-square" = function(m) suppressWarnings(stats::chisq.test(m, correct = FALSE)$p.value),
+    "chi-square with Yates' correction" = if (two_by_two)
+      function(m) suppressWarnings(stats::chisq.test(m, correct = TRUE)$p.value),
+    "Fisher's exact test" = function(m) tryCatch(stats::fisher.test(m)$p.value, error = function(e) NA))
+  tests <- Filter(Negate(is.null), tests)
+  ranges <- lapply(tests, function(f) range(vapply(tables, f, 0), na.rm = TRUE))
+  counts_text <- paste(vapply(seq_along(co$arms), function(j) {
+    paste0(co$arms[j], " ", paste(tables[[1L]][, j], collapse = "/"), " of ", co$n[[j]])
+  }, ""), collapse = " vs ")
+  judge_recomputed("chisq-p", g, p, ranges, alpha,
+                   paste0("counts ", counts_text,
+                          if (length(tables) > 1L) paste0(" (", length(tables), " count tables fit the percentages)")))
+}
+
+t_from_means <- function(g, p, alpha) {
+  arms <- unique(g$arm)
+  if (length(arms) != 2L) return(NULL)
+  recs <- as_records(g)
+  get <- function(a, stat) cell_stat(recs[g$arm == a], stat)
+  m <- lapply(arms, get, "mean"); s <- lapply(arms, get, "sd")
+  n <- vapply(arms, function(a) cell_size(recs[g$arm == a])$n, 0)
+  if (any(vapply(c(m, s), is.null, NA)) || anyNA(n) || any(n < 2)) return(NULL)
+  mv <- vapply(m, `[[`, 0, "value"); sv <- vapply(s, `[[`, 0, "value")
+  hm <- half_unit(vapply(m, `[[`, 0L, "digits")); hs <- half_unit(vapply(s, `[[`, 0L, "digits"))
+  diff_lo <- max(abs(mv[1] - mv[2]) - sum(hm), 0); diff_hi <- abs(mv[1] - mv[2]) + sum(hm)
+  s_lo <- pmax(sv - hs, 0); s_hi <- sv + hs
+  pooled_se <- function(s) sqrt(((n[1] - 1) * s[1]^2 + (n[2] - 1) * s[2]^2) / (sum(n) - 2) * sum(1 / n))
+  welch_se <- function(s) sqrt(sum(s^2 / n))
+  p_range <- function(se_fun, df_lo, df_hi) {
+    t_hi <- diff_hi / se_fun(s_lo); t_lo <- diff_lo / se_fun(s_hi)
+    sort(c(2 * stats::pt(-t_hi, df_hi), 2 * stats::pt(-t_lo, df_lo)))
+  }
+  ranges <- list("pooled t test" = p_range(pooled_se, sum(n) - 2, sum(n) - 2),
+                 "Welch t test" = p_range(welch_se, min(n) - 1, sum(n) - 2))
+  judge_recomputed("t-p", g, p, ranges, alpha,
+                   paste0("means ", mv[1], " (SD ", sv[1], ", n = ", n[1], ") and ", mv[2],
+                          " (SD ", sv[2], ", n = ", n[2], ")"))
+}
+
+# Which recomputed p ranges meet the printed p; a p none fits, printed on
+# the other side of alpha from every test, is a decision error.
+judge_recomputed <- function(check, g, p, ranges, alpha, what) {
+  hp <- half_unit(p$digits)
+  fits <- vapply(ranges, function(r) switch(p$comparison,
+    "=" = r[2] >= p$value - hp - 1e-12 && r[1] <= p$value + hp + 1e-12,
+    "<" = r[1] < p$value + 1e-12,
+    ">" = r[2] > p$value - 1e-12), NA)
+  fits[is.na(fits)] <- FALSE
+  reported_sig <- if (p$comparison == ">") FALSE else if (p$value <= alpha) TRUE else
+    if (p$comparison == "<") NA else FALSE
+  computed_sig <- vapply(ranges, function(r) if (r[2] <= alpha) TRUE else if (r[1] > alpha) FALSE else NA, NA)
+  decision <- !any(fits) && !is.na(reported_sig) && all(!is.na(computed_sig)) &&
+    all(computed_sig != reported_sig)
+  shown <- paste0(names(ranges), " p = ", vapply(ranges, function(r) {
+    if (abs(r[2] - r[1]) < 5e-5) format_p(r[1], 4) else paste0(format_p(r[1], 4), " to ", format_p(r[2], 4))
+  }, ""), collapse = "; ")
+  p_text <- paste0("p ", p$comparison, " ", format_fixed(p$value, p$digits))
+  res <- list(
+    verdict = if (any(fits)) "consistent" else if (decision) "decision-error" else "inconsistent",
+    expected = shown,
+    detail = paste0(what, " give ", shown, "; the reported ", p_text,
+                    if (any(fits)) paste0(" fits the ", paste(names(ranges)[fits], collapse = " and the "))
+                    else paste0(" fits none of them",
+                                if (decision) paste0(", and every one is on the other side of alpha = ", alpha))))
+  finding_rows(check, rbind(g[, names(p)], p), res, id_list(g$id, g$n_id, p$id),
+               reported = p_text)
+}
+
+# Regression coefficients ---------------------------------------------------
+
+audit_coefficients <- function(d) {
+  co <- d[d$statistic == "coef", , drop = FALSE]
+  bind_findings(lapply(seq_len(nrow(co)), function(i) {
+    cf <- co[i, , drop = FALSE]
+    if (grepl("adjust|multivariabl|multivariat|multiple", paste(cf$source, cf$row, cf$column),
+              ignore.case = TRUE)) return(NULL)
+    means <- coefficient_means(d, cf)
+    if (is.null(means)) return(NULL)
+    res <- vcf_check_regression(cf$value, means$value[1L], means$value[2L],
+                                digits = max(means$digits), coef_digits = cf$digits,
+                                sign_known = FALSE)
+    finding_rows("regression", rbind(cf, means), res, id_list(cf$id, means$id),
+                 reported = paste0("coef ", cf$value, "; means ", paste(means$value, collapse = ", ")))
+  }))
+}
+
+# The two group means a coefficient compares: the two subgroup means of its
+# block, or the means in the rows "A" and "B" of a coefficient row "A vs B",
+# in the same column.
+coefficient_means <- function(d, cf) {
+  pair <- regmatches(cf$variable, regexec("^(.+?)\\s+vs\\.?\\s+(.+)$", cf$variable))[[1L]]
+  if (length(pair) == 3L) {
+    pick <- function(r) d[d$source == cf$source & d$row == r & d$column == cf$column &
+                            d$group_key == cf$group_key & d$statistic == "mean", , drop = FALSE]
+    means <- rbind(pick(pair[2L]), pick(pair[3L]))
+    if (nrow(means) == 2L) return(means)
+    return(NULL)
+  }
+  means <- d[d$block == cf$block & d$statistic == "mean" & !d$total & !d$p_col, , drop = FALSE]
+  if (nrow(means) == 2L) means else NULL
+}
+
+# Relations listed in a structure table -------------------------------------
+
+audit_structure <- function(structure, x) {
+  if (isFALSE(structure)) return(NULL)
+  if (is.null(structure)) {
+    study <- attr(x, "study")
+    if (is.null(study)) return(NULL)
+    path <- system.file("extdata", "published", paste0(study, "_structure.csv"),
+                        package = "vcfoutcomes")
+    if (!nzchar(path)) return(NULL)
+    structure <- utils::read.csv(path, stringsAsFactors = FALSE)
+  }
+  if (!is.data.frame(structure) || !all(c("relation", "total", "parts") %in% names(structure))) {
+    vcf_abort("{.arg structure} must be a data frame with columns {.field relation}, {.field total} and {.field parts}.",
+              c("structure", "argument"))
+  }
+  bad <- which(!structure$relation %in% c("between", "sum", "within"))
+  if (length(bad)) {
+    vcf_abort(c("{.field relation} must be \"between\", \"sum\" or \"within\".",
+                x = "Not so at {describe_rows(bad, structure$relation[bad])}."),
+              c("structure", "argument"))
+  }
+  structure
+}
+
+audit_listed <- function(d, relations) {
+  if (is.null(relations) || !nrow(relations)) return(NULL)
+  bind_findings(lapply(seq_len(nrow(relations)), function(i) {
+    r <- relations[i, , drop = FALSE]
+    total <- d[d$id == r$total, , drop = FALSE]
+    part_ids <- strsplit(trimws(r$parts), "\\s+")[[1L]]
+    parts <- d[match(part_ids, d$id), , drop = FALSE]
+    if (nrow(total) != 1L || anyNA(parts$id)) return(NULL)
+    res <- switch(r$relation,
+      between = check_between(total$value, total$digits, parts$value, max(parts$digits)),
+      sum = vcf_check_sum(parts$value, total$value, digits = max(parts$digits),
+                          total_digits = total$digits),
+      within = {
+        inside <- total$value >= parts$value[1L] && total$value <= parts$value[2L]
+        list(verdict = if (inside) "consistent" else "inconsistent",
+             expected = paste0("within [", parts$value[1L], ", ", parts$value[2L], "]"),
+             detail = paste0(total$value, if (inside) " lies" else " does not lie",
+                             " within the printed range [", parts$value[1L], ", ",
+                             parts$value[2L], "]"))
+      })
+    note <- if (!is.null(r$note) && !is.na(r$note) && nzchar(r$note)) paste0(" (", r$note, ")") else ""
+    res$detail <- paste0(res$detail, note)
+    finding_rows(r$relation, rbind(total, parts), res, id_list(total$id, parts$id),
+                 reported = paste0(total$value, " vs ", paste(parts$value, collapse = ", ")))
+  }))
+}
+
+# Plain sentences -----------------------------------------------------------
+
+finding_sentences <- list(
+  percent = c("The percentage is a possible share of its denominator and matches its count.",
+              "The percentage cannot come from its count and denominator: no whole number of patients gives it."),
+  grim = c("The mean can come from whole-number scores of this many patients.",
+           "No set of whole-number scores from this many patients has this mean."),
+  grimmer = c("The mean and SD can both come from whole-number scores of this many patients.",
+              "No set of whole-number scores from this many patients has this mean and this SD together."),
+  order = c("The summary values are in a possible order.",
+            "These summary values are in an impossible order (for example a mean outside its range)."),
+  ci = c("The confidence interval contains its estimate.",
+         "The confidence interval does not contain its own estimate."),
+  `sum-n` = c("The subgroup sizes add up to the total size.",
+              "The subgroup sizes do not add up to the total size."),
+  sum = c("The parts add up to the total.",
+          "The parts do not add up to the total."),
+  `weighted-mean` = c("The total equals the size-weighted average of the subgroups, within rounding.",
+                      "The total is not the size-weighted average of the subgroups, even allowing for rounding."),
+  between = c("The total lies between its subgroups' values, as an average of them must.",
+              "The total lies outside its subgroups' values, which no average of them can."),
+  within = c("The value lies within its printed range.",
+             "The value lies outside its printed range."),
+  range = c("The subgroup ranges and medians fit the total's.",
+            "A subgroup's range or median does not fit the total's range or median."),
+  `percent-sum` = c("The category percentages add up to 100% within rounding.",
+                    "The category percentages (or counts) do not add up to 100% (or to n)."),
+  p = c("The p value agrees with its test statistic.",
+        "The p value does not agree with its test statistic."),
+  `chisq-p` = c("A standard test on the printed counts gives this p value.",
+                "No standard test on the printed counts gives this p value."),
+  `t-p` = c("A t test on the printed means, SDs and sizes gives this p value.",
+            "No t test on the printed means, SDs and sizes gives this p value."),
+  regression = c("The coefficient equals the difference between the two group means.",
+                 "The coefficient does not equal the difference between the two group means."))
+
+explain_findings <- function(out) {
+  if (!nrow(out)) return(character())
+  vapply(seq_len(nrow(out)), function(i) {
+    v <- out$verdict[i]
+    if (v == "not-checkable") return(paste0("This could not be checked: ", out$detail[i], "."))
+    s <- finding_sentences[[out$check[i]]]
+    if (is.null(s)) return(out$detail[i])
+    if (v == "consistent") return(s[1L])
+    if (v == "decision-error") {
+      return(sub("\\.$", ", and the correct p falls on the other side of the significance level, which changes the conclusion.", s[2L]))
+    }
+    s[2L]
+  }, "")
 }
 
 #' @export

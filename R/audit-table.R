@@ -84,7 +84,8 @@ is_p_label <- function(x) grepl("^\\s*p(\\s*[- ]?\\s*val(ue)?)?\\s*$|p[ -]?value
 #' * the relations a structure table lists ([vcf_published()] studies ship
 #'   one: `inst/extdata/published/<study>_structure.csv`): `between` (a
 #'   total lies between its parts), `sum`, `within` (a number inside a
-#'   printed range).
+#'   printed range), `equal` (a number printed twice) and `denominator` (a
+#'   count that is the n of percentages in other rows).
 #'
 #' A number printed as `"n"` in the same cell as a percentage (an "n (%)"
 #' column) is read as the percentage's count, never as its denominator; the
@@ -99,8 +100,10 @@ is_p_label <- function(x) grepl("^\\s*p(\\s*[- ]?\\s*val(ue)?)?\\s*$|p[ -]?value
 #'   A logical column `integer` in `x` overrides it.
 #' @param structure `NULL` (for a [vcf_published()] table, its study's
 #'   structure file if there is one), `FALSE` for none, or a data frame with
-#'   columns `relation` (`"between"`, `"sum"`, `"within"`), `total` (an id),
-#'   `parts` (ids separated by spaces) and `note`.
+#'   columns `relation` (`"between"`, `"sum"`, `"within"`, `"equal"`: the
+#'   same quantity printed twice, `"denominator"`: `total` is the n of the
+#'   percentages in `parts`), `total` (an id), `parts` (ids separated by
+#'   spaces) and `note`.
 #' @return A data frame of class `vcf_audit`, one row per finding: `check`,
 #'   `source`, `row`, `column`, `verdict`, `ids` (comma-separated ids of the
 #'   numbers involved), `reported`, `expected`, `detail` (the arithmetic) and
@@ -217,7 +220,12 @@ audit_input <- function(x, call = rlang::caller_env()) {
   x$comparison <- audit_comparison(x)
   x <- x[!is.na(x$value) & !is.na(x$statistic), , drop = FALSE]
   x <- audit_places(x)
-  audit_denominators(x)
+  x <- audit_denominators(x)
+  # Only what the checks use: data frame subsetting costs per column.
+  keep <- c("id", "source", "row", "column", "group_key", "statistic", "value", "reported",
+            "digits", "n", "n_id", "comparison", "role_note", "variable", "block", "label",
+            "cell", "p_col", "total", "arm", "slot", "integer", "categorical")
+  x[, intersect(keep, names(x)), drop = FALSE]
 }
 
 # "<" or ">" from the comparison column or, for p values and test
@@ -332,33 +340,58 @@ field <- function(recs, name, type = 0) vapply(recs, `[[`, type, name)
 # Within cells --------------------------------------------------------------
 
 audit_cells <- function(d) {
-  bind_findings(lapply(cell_list(d), audit_cell))
+  keep <- d$statistic %in% c("mean", "sd", "p", "min", "q1", "median", "q3", "max",
+                             "ci_low", "ci_high", "coef", "or", "hr", "rr", "difference", "n")
+  bind_findings(c(list(audit_percents(d)), lapply(cell_list(d[keep, , drop = FALSE]), audit_cell)))
 }
 
 audit_cell <- function(cell) {
-  bind_findings(list(cell_percent(cell), cell_grim(cell), cell_order(cell),
-                     cell_signs(cell), cell_ci(cell)))
+  bind_findings(list(cell_grim(cell), cell_order(cell), cell_signs(cell), cell_ci(cell)))
 }
 
-cell_percent <- function(cell) {
-  pct <- cell_stat(cell, "percent")
-  if (is.null(pct) || pct$value < 0 || pct$value > 100) return(NULL)
-  count <- cell_stat(cell, "count")
-  nn <- cell_size(cell)
-  note <- if (!is.null(count) && !is.na(count$role_note)) paste0(" (", count$role_note, ")") else ""
-  if (!whole(nn$n)) {
-    if (note == "") return(NULL)
-    res <- list(verdict = "not-checkable", expected = NA,
-                detail = paste0("no denominator is given for ", pct$value, "%", note))
-    return(finding_rows("percent", cell, res, id_list(count$id, pct$id)))
+# Every percentage with its n (and count, in the same cell) in one call.
+audit_percents <- function(d) {
+  pct <- d[d$statistic == "percent" & d$value >= 0 & d$value <= 100, , drop = FALSE]
+  pct <- pct[!duplicated(pct$cell), , drop = FALSE]
+  if (!nrow(pct)) return(NULL)
+  counts <- d[d$statistic == "count", , drop = FALSE]
+  hit <- match(pct$cell, counts$cell)
+  count <- counts$value[hit]
+  count[!is.na(count) & (count != round(count) | count < 0)] <- NA
+  count_id <- counts$id[hit]
+  note <- ifelse(is.na(counts$role_note[hit]), "", paste0(" (", counts$role_note[hit], ")"))
+  has_n <- !is.na(pct$n) & pct$n >= 1 & pct$n == round(pct$n)
+  # An "n (%)" cell without a denominator: say so rather than guess.
+  lone <- !has_n & note != ""
+  out <- list()
+  if (any(lone)) {
+    i <- which(lone)
+    res <- list(verdict = rep("not-checkable", length(i)), expected = rep(NA, length(i)),
+                detail = paste0("no denominator is given for ", pct$value[i], "%", note[i]))
+    out[[1L]] <- finding_rows_at(pct[i, , drop = FALSE], "percent", res,
+                                 paste(count_id[i], pct$id[i], sep = ", "))
   }
-  cnt <- if (!is.null(count) && count$value == round(count$value) && count$value >= 0)
-    count$value else NULL
-  res <- vcf_check_percent(pct$value, nn$n, cnt, digits = pct$digits, rounding = "up_or_down")
-  res$detail <- paste0(res$detail, note)
-  finding_rows("percent", cell, res, id_list(count$id, pct$id, nn$id),
-               reported = paste0(if (!is.null(cnt)) paste0(cnt, " "), "(", res$percent,
-                                 "%) of ", nn$n))
+  i <- which(has_n)
+  if (length(i)) {
+    res <- vcf_check_percent(pct$value[i], pct$n[i], count[i], digits = pct$digits[i],
+                             rounding = "up_or_down")
+    res$detail <- paste0(res$detail, note[i])
+    ids <- vapply(i, function(j) id_list(count_id[j], pct$id[j], pct$n_id[j]), "")
+    reported <- paste0(ifelse(is.na(count[i]), "", paste0(count[i], " ")), "(", res$percent,
+                       "%) of ", pct$n[i])
+    out[[2L]] <- finding_rows_at(pct[i, , drop = FALSE], "percent", res, ids, reported)
+  }
+  bind_findings(out)
+}
+
+# Findings of a vectorised check, one per row of `at`.
+finding_rows_at <- function(at, check, res, ids, reported = res$reported) {
+  k <- nrow(at)
+  if (is.null(reported)) reported <- NA_character_
+  list(check = rep(check, k), source = at$source, row = at$row, column = at$label,
+       verdict = as.character(res$verdict), ids = rep_len(as.character(ids), k),
+       reported = rep_len(as.character(reported), k),
+       expected = rep_len(as.character(res$expected), k), detail = as.character(res$detail))
 }
 
 cell_grim <- function(cell) {
@@ -510,6 +543,12 @@ total_means <- function(total, subs, at, sizes) {
                                      total_digits = tv$digits)
       return(finding_rows("weighted-mean", at, res, id_list(tv$id, sv$id, sizes$ids)))
     }
+    if (sizes$known) {
+      res <- if (stat == "percent") gap_percent(tv, sv, sizes) else gap_mean(total, tv, sv, sizes)
+      if (!is.null(res)) {
+        return(finding_rows("weighted-mean", at, res$res, id_list(tv$id, sv$id, sizes$ids, res$ids)))
+      }
+    }
     why <- if (sizes$known) {
       paste0("the subgroups' n (", paste(sizes$parts, collapse = " + "),
              ") do not make the total n ", sizes$total)
@@ -517,6 +556,55 @@ total_means <- function(total, subs, at, sizes) {
     res <- check_between(tv$value, tv$digits, sv$value, digits, why = why)
     finding_rows("between", at, res, id_list(tv$id, sv$id))
   }))
+}
+
+# When the subgroups' n miss (or exceed) the total n by `gap` units, the
+# total is still their sum give or take those units. For percentages: the
+# total count K and the subgroup counts k (each from its percentage and n)
+# satisfy K - sum(k) in [0, gap] (or [gap, 0]).
+gap_percent <- function(tv, sv, sizes) {
+  ks <- vcf_check_percent(c(tv$value, sv$value), c(sizes$total, sizes$parts),
+                          digits = c(tv$digits, sv$digits), rounding = "up_or_down")
+  if (anyNA(ks$k_min)) return(NULL)
+  gap <- sizes$total - sum(sizes$parts)
+  lo <- ks$k_min[1L] - sum(ks$k_max[-1L]); hi <- ks$k_max[1L] - sum(ks$k_min[-1L])
+  fits <- hi >= min(0, gap) && lo <= max(0, gap)
+  list(res = list(
+    verdict = if (fits) "consistent" else "inconsistent",
+    expected = paste0("total count minus subgroup counts in [", min(0, gap), ", ", max(0, gap), "]"),
+    detail = paste0("the percentages allow a total count of ", range_text(ks$k_min[1L], ks$k_max[1L]),
+                    " of ", sizes$total, " and subgroup counts of ",
+                    paste(mapply(range_text, ks$k_min[-1L], ks$k_max[-1L]), "of", sizes$parts, collapse = " and "),
+                    "; the subgroups' n differ from the total n by ", abs(gap), ", so the counts may differ by at most as much, and they ",
+                    if (fits) "do" else "do not")),
+    ids = character())
+}
+
+range_text <- function(lo, hi) if (lo == hi) as.character(lo) else paste0(lo, " to ", hi)
+
+# For means: the total sum minus the subgroup sums is the sum of the `gap`
+# units, each within the total's printed range.
+gap_mean <- function(total, tv, sv, sizes) {
+  tmin <- cell_stat(total, "min"); tmax <- cell_stat(total, "max")
+  if (is.null(tmin) || is.null(tmax)) return(NULL)
+  gap <- sizes$total - sum(sizes$parts)
+  t_lo <- (tv$value - half_unit(tv$digits)) * sizes$total
+  t_hi <- (tv$value + half_unit(tv$digits)) * sizes$total
+  s_lo <- sum((sv$value - half_unit(sv$digits)) * sizes$parts)
+  s_hi <- sum((sv$value + half_unit(sv$digits)) * sizes$parts)
+  units <- sort(gap * c(tmin$value, tmax$value))
+  fits <- t_hi - s_lo >= units[1L] - 1e-9 && t_lo - s_hi <= units[2L] + 1e-9
+  list(res = list(
+    verdict = if (fits) "consistent" else "inconsistent",
+    expected = paste0("total sum minus subgroup sums in [", units[1L], ", ", units[2L], "]"),
+    detail = paste0("the total mean ", tv$value, " of ", sizes$total, " gives a sum of ",
+                    format_fixed(t_lo, 1L), " to ", format_fixed(t_hi, 1L), ", the subgroup means ",
+                    paste(sv$value, collapse = ", "), " (n = ", paste(sizes$parts, collapse = ", "),
+                    ") ", format_fixed(s_lo, 1L), " to ", format_fixed(s_hi, 1L), "; the ", abs(gap),
+                    " unit", if (abs(gap) != 1) "s", " by which the n differ, each within [",
+                    tmin$value, ", ", tmax$value, "], ", if (fits) "can" else "cannot",
+                    " make up the difference")),
+    ids = c(tmin$id, tmax$id))
 }
 
 # A total value between its parts' values, each within its rounding.
@@ -576,16 +664,33 @@ audit_categorical <- function(d) {
     res <- vcf_check_percent_sum(g$value, digits = max(g$digits),
                                  counts = if (!anyNA(cnt$value)) list(cnt$value),
                                  n = if (length(n) == 1L) n else NA)
+    if (res$verdict == "consistent" && anyNA(cnt$value) && length(n) == 1L && whole(n)) {
+      res <- level_counts(res, g, n)
+    }
     at <- g
     at$row <- g$categorical[1L]
     finding_rows("percent-sum", at, res, id_list(g$id, if (!anyNA(cnt$value)) cnt$id))
   }))
 }
 
+# Percentages of one n that add to 100 are exhaustive categories: the counts
+# they allow must then add to n.
+level_counts <- function(res, g, n) {
+  ks <- vcf_check_percent(g$value, n, digits = g$digits, rounding = "up_or_down")
+  if (anyNA(ks$k_min)) return(res)
+  fits <- sum(ks$k_min) <= n && sum(ks$k_max) >= n
+  res$detail <- paste0(res$detail, "; as counts of ", n, " they are ",
+                       paste(mapply(range_text, ks$k_min, ks$k_max), collapse = ", "),
+                       ", which ", if (fits) "can" else "cannot", " add up to ", n)
+  if (!fits) res$verdict <- "inconsistent"
+  res
+}
+
 # Tests ---------------------------------------------------------------------
 
 audit_tests <- function(d, alpha) {
-  blocks <- split(d, factor(d$block, levels = unique(d$block)))
+  with_tests <- d[d$block %in% d$block[d$statistic %in% test_stats], , drop = FALSE]
+  blocks <- split(with_tests, factor(with_tests$block, levels = unique(with_tests$block)))
   bind_findings(c(lapply(blocks, block_statistic_tests, alpha = alpha),
                   list(recomputed_tests(d, alpha))))
 }
@@ -862,14 +967,16 @@ audit_structure <- function(structure, x) {
     vcf_abort("{.arg structure} must be a data frame with columns {.field relation}, {.field total} and {.field parts}.",
               c("structure", "argument"))
   }
-  bad <- which(!structure$relation %in% c("between", "sum", "within"))
+  bad <- which(!structure$relation %in% listed_relations)
   if (length(bad)) {
-    vcf_abort(c("{.field relation} must be \"between\", \"sum\" or \"within\".",
+    vcf_abort(c("{.field relation} must be one of {paste0('\"', listed_relations, '\"', collapse = ', ')}.",
                 x = "Not so at {describe_rows(bad, structure$relation[bad])}."),
               c("structure", "argument"))
   }
   structure
 }
+
+listed_relations <- c("between", "sum", "within", "equal", "denominator")
 
 audit_listed <- function(d, relations) {
   if (is.null(relations) || !nrow(relations)) return(NULL)
@@ -877,8 +984,13 @@ audit_listed <- function(d, relations) {
     r <- relations[i, , drop = FALSE]
     total <- d[d$id == r$total, , drop = FALSE]
     part_ids <- strsplit(trimws(r$parts), "\\s+")[[1L]]
-    parts <- d[match(part_ids, d$id), , drop = FALSE]
-    if (nrow(total) != 1L || anyNA(parts$id)) return(NULL)
+    parts <- d[d$id %in% part_ids, , drop = FALSE]
+    if (nrow(total) != 1L || !nrow(parts)) return(NULL)
+    note <- if (!is.null(r$note) && !is.na(r$note) && nzchar(r$note)) paste0(" (", r$note, ")") else ""
+    if (r$relation == "denominator") return(listed_denominator(total, parts, note))
+    if (r$relation == "equal") return(listed_equal(total, parts, note))
+    if (nrow(parts) != length(part_ids)) return(NULL)
+    parts <- parts[match(part_ids, parts$id), , drop = FALSE]
     res <- switch(r$relation,
       between = check_between(total$value, total$digits, parts$value, max(parts$digits)),
       sum = vcf_check_sum(parts$value, total$value, digits = max(parts$digits),
@@ -891,10 +1003,36 @@ audit_listed <- function(d, relations) {
                              " within the printed range [", parts$value[1L], ", ",
                              parts$value[2L], "]"))
       })
-    note <- if (!is.null(r$note) && !is.na(r$note) && nzchar(r$note)) paste0(" (", r$note, ")") else ""
     res$detail <- paste0(res$detail, note)
     finding_rows(r$relation, rbind(total, parts), res, id_list(total$id, parts$id),
                  reported = paste0(total$value, " vs ", paste(parts$value, collapse = ", ")))
+  }))
+}
+
+# A count printed in one row is the denominator of percentages in others.
+listed_denominator <- function(total, parts, note) {
+  pct <- parts[parts$statistic == "percent" & parts$value >= 0 & parts$value <= 100, , drop = FALSE]
+  if (!nrow(pct) || !whole(total$value)) return(NULL)
+  res <- vcf_check_percent(pct$value, total$value, digits = pct$digits, rounding = "up_or_down")
+  res$detail <- paste0(res$detail, "; the denominator is ", total$id, note)
+  finding_rows_at(pct, "denominator", res, paste(pct$id, total$id, sep = ", "),
+                  reported = paste0(pct$value, "% of ", total$value))
+}
+
+# The same quantity printed twice must be printed alike (within rounding).
+listed_equal <- function(total, parts, note) {
+  bind_findings(lapply(seq_len(nrow(parts)), function(j) {
+    tol <- half_unit(total$digits) + half_unit(parts$digits[j]) + 1e-9
+    if (total$digits == 0 && parts$digits[j] == 0) tol <- 1e-9
+    same <- abs(total$value - parts$value[j]) <= tol
+    res <- list(verdict = if (same) "consistent" else "inconsistent",
+                expected = as.character(total$value),
+                detail = paste0(parts$id[j], " = ", parts$value[j],
+                                if (same) " agrees with " else " differs from ",
+                                total$id, " = ", total$value, note))
+    finding_rows("equal", rbind(total, parts[j, , drop = FALSE]), res,
+                 id_list(total$id, parts$id[j]),
+                 reported = paste0(total$value, " vs ", parts$value[j]))
   }))
 }
 
@@ -921,6 +1059,10 @@ finding_sentences <- list(
               "The total lies outside its subgroups' values, which no average of them can."),
   within = c("The value lies within its printed range.",
              "The value lies outside its printed range."),
+  equal = c("The number printed twice is printed alike.",
+            "The same number is printed differently in two places."),
+  denominator = c("The percentage is a possible share of the count that is its denominator.",
+                  "No whole number out of its denominator, printed elsewhere, gives this percentage."),
   range = c("The subgroup ranges and medians fit the total's.",
             "A subgroup's range or median does not fit the total's range or median."),
   `percent-sum` = c("The category percentages add up to 100% within rounding.",

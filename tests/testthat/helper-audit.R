@@ -76,3 +76,76 @@ bkp_table2 <- function() {
     reported = c("7.8 (1.1)", "7.8 (1.1)", "3.2 (1.4)", "3.2 (1.4)", "2.12", "0.0601"),
     digits = c(1L, 1L, 1L, 1L, 2L, 4L), n = 61)
 }
+
+# Perturbation of published tables ------------------------------------------
+
+# The digit positions of a printed number ("0.95" -> the 9 and the 5; "70" ->
+# both digits) and the number with the digit at `pos` changed: d -> d + 1
+# (9 -> 0), except a leading 9 of a longer number, which becomes 8.
+printed_digits <- function(value, digits) {
+  text <- format_fixed_text(abs(value), digits)
+  pos <- gregexpr("[0-9]", text)[[1L]]
+  if (length(pos) > 1L && startsWith(text, "0.")) pos <- pos[-1L]
+  pos
+}
+
+format_fixed_text <- function(x, digits) sprintf("%.*f", as.integer(digits), x)
+
+change_digit <- function(value, digits, pos) {
+  text <- format_fixed_text(abs(value), digits)
+  d <- as.integer(substr(text, pos, pos))
+  first <- pos == regexpr("[1-9]", text) && nchar(gsub("[^0-9]", "", text)) > 1L
+  new <- if (first && d == 9L) 8L else (d + 1L) %% 10L
+  substr(text, pos, pos) <- as.character(new)
+  sign(value + (value == 0)) * as.numeric(text)
+}
+
+# Bad findings (inconsistent or decision error) naming each id, as text.
+bad_findings_by_id <- function(a) {
+  bad <- a[a$verdict %in% c("inconsistent", "decision-error"), , drop = FALSE]
+  key <- paste(bad$check, bad$verdict, bad$detail)
+  ids <- strsplit(bad$ids, ", ", fixed = TRUE)
+  split(rep(key, lengths(ids)), unlist(ids))
+}
+
+# Every printed digit of every table cell of a study changed in turn; the
+# audit (of the cell's table and the tables its structure links to, from the
+# published numbers alone) flags the change when a bad finding naming the
+# cell appears that the unchanged tables do not have. `sample_one` keeps
+# one digit per cell (chosen at random) for a quicker run.
+audit_perturbation <- function(study, sample_one = FALSE) {
+  pub <- vcf_published(study)
+  relations <- utils::read.csv(system.file("extdata", "published", paste0(study, "_structure.csv"),
+                                           package = "vcfoutcomes"), stringsAsFactors = FALSE)
+  linked <- lapply(seq_len(nrow(relations)), function(i)
+    c(relations$total[i], strsplit(relations$parts[i], " ")[[1L]]))
+  scope <- function(id) {
+    ids <- unique(c(id, unlist(linked[vapply(linked, function(l) id %in% l, NA)])))
+    pub[pub$source %in% pub$source[pub$id %in% ids], , drop = FALSE]
+  }
+  cells <- pub[grepl("^Table", pub$source) & !is.na(pub$value), , drop = FALSE]
+  clean <- list()
+  rows <- list()
+  for (i in seq_len(nrow(cells))) {
+    id <- cells$id[i]
+    x <- scope(id)
+    key <- paste(sort(unique(x$source)), collapse = "+")
+    if (is.null(clean[[key]])) clean[[key]] <- bad_findings_by_id(vcf_audit(x, structure = relations))
+    positions <- printed_digits(cells$value[i], cells$digits[i])
+    if (sample_one) positions <- positions[sample.int(length(positions), 1L)]
+    for (pos in positions) {
+      y <- x
+      at <- which(y$id == id)
+      y$value[at] <- change_digit(cells$value[i], cells$digits[i], pos)
+      a <- suppressWarnings(vcf_audit(y, structure = relations))
+      now <- bad_findings_by_id(a)[[id]]
+      flagged <- length(setdiff(now, clean[[key]][[id]])) > 0L
+      rows[[length(rows) + 1L]] <- data.frame(
+        study = study, source = cells$source[i], id = id, statistic = cells$statistic[i],
+        printed = format_fixed_text(cells$value[i], cells$digits[i]),
+        changed = format_fixed_text(y$value[at], cells$digits[i]), flagged = flagged,
+        stringsAsFactors = FALSE)
+    }
+  }
+  do.call(rbind, rows)
+}

@@ -149,3 +149,98 @@ audit_perturbation <- function(study, sample_one = FALSE) {
   }
   do.call(rbind, rows)
 }
+
+# Planted tables ----------------------------------------------------------------
+# Small printed tables (as a paper prints them), each with a clean version
+# and a copy with one deliberate error in one cell. `cell` names the row and
+# column of the planted error; the audit must flag a number of that cell and
+# nothing in the clean version.
+
+printed_table <- function(rows, ...) {
+  data.frame(row = rows, ..., check.names = FALSE, stringsAsFactors = FALSE)
+}
+
+plant <- function(name, clean, row, column, text, formats = NULL, kind) {
+  bad <- clean
+  bad[[column]][bad$row == row] <- text
+  list(name = name, kind = kind, clean = clean, planted = bad, row = row, column = column,
+       formats = formats)
+}
+
+fmt_p <- function(p, digits = 2) sub("^0", "", sprintf("%.*f", digits, p))
+
+planted_tables <- function() {
+  t1 <- printed_table(
+    c("Women, n (%)", "Age, median (range)", "Age, mean", "VAS, mean (SD)", "Smokers, %"),
+    "Total (n = 64)" = c("49 (77)", "70 (47-88)", "69", "8.7 (1.4)", "25"),
+    "Group A (n = 31)" = c("24 (77)", "70 (47-88)", "68", "8.2 (1.6)", "26"),
+    "Group B (n = 33)" = c("25 (76)", "70 (51-88)", "70", "9.1 (1.1)", "24"))
+  women_p <- stats::chisq.test(matrix(c(24, 7, 25, 8), 2), correct = FALSE)$p.value
+  vas_t <- (9.1 - 8.2) / sqrt((30 * 1.6^2 + 32 * 1.1^2) / 62 * (1 / 31 + 1 / 33))
+  t1_p <- cbind(t1, "P value" = c(fmt_p(women_p), ".5", ".4", fmt_p(2 * stats::pt(-vas_t, 62)), ".9"))
+  # three categories of 59 fractures: 17 + 18 + 24 (28.8%, 30.5%, 40.7%)
+  grade <- printed_table(c("Grade: mild, %", "Grade: moderate, %", "Grade: severe, %"),
+                         "Group B (n = 59)" = c("29", "31", "41"))
+  # a 3 x 2 table: mild 5/12, moderate 9/10, severe 17/10
+  g_counts <- matrix(c(5, 9, 17, 12, 10, 10), 3)
+  g_p <- stats::chisq.test(g_counts, correct = FALSE)$p.value
+  grade2 <- printed_table(c("Grade: mild, n (%)", "Grade: moderate, n (%)", "Grade: severe, n (%)"),
+                          "A (n = 31)" = c("5 (16)", "9 (29)", "17 (55)"),
+                          "B (n = 32)" = c("12 (38)", "10 (31)", "10 (31)"),
+                          "P value" = c(fmt_p(g_p, 3), "", ""))
+  # 2 x 2 with small counts: Yates' correction and Fisher
+  y_counts <- matrix(c(3, 17, 11, 9), 2)
+  y_p <- stats::chisq.test(y_counts, correct = TRUE)$p.value
+  f_p <- stats::fisher.test(y_counts)$p.value
+  yates <- printed_table("Fracture, n (%)", "A (n = 20)" = "3 (15)", "B (n = 20)" = "11 (55)",
+                         "P value" = fmt_p(y_p, 3))
+  fisher <- printed_table("Fracture, n (%)", "A (n = 20)" = "3 (15)", "B (n = 20)" = "11 (55)",
+                          "P value" = fmt_p(f_p, 3))
+  # two groups' means and SDs
+  t_stat <- (50.2 - 45.3) / sqrt((39 * 10.1^2 + 41 * 9.8^2) / 80 * (1 / 40 + 1 / 42))
+  odi <- printed_table("ODI, mean (SD)", "A (n = 40)" = "50.2 (10.1)", "B (n = 42)" = "45.3 (9.8)",
+                       "P value" = fmt_p(2 * stats::pt(-t_stat, 80), 3))
+  # paired: t and p for 61 pairs
+  paired <- printed_table("Height, mean", "Pre-operative (n = 61)" = "54.7", "Final (n = 61)" = "53.1",
+                          t = "2.12", p = fmt_p(2 * stats::pt(-2.12, 60), 3))
+  # regression on a 0/1 predictor: coefficient = difference of the means
+  coef <- printed_table(c("Decrease", "Similar", "Decrease vs Similar: Regression coefficient"),
+                        VAS = c("6.3", "6.0", "0.3"), Analgesic = c("2.1", "1.4", "0.7"))
+  coef_fmt <- c(Decrease = "mean", Similar = "mean",
+                "Decrease vs Similar: Regression coefficient" = "coef")
+  ci <- printed_table(c("Decrease", "Similar", "Decrease vs Similar: coefficient (95% CI)"),
+                      VAS = c("6.3", "6.0", "0.3 (-0.2 to 0.8)"))
+  ci_fmt <- c(Decrease = "mean", Similar = "mean",
+              "Decrease vs Similar: coefficient (95% CI)" = "coef (95% CI)")
+  grim <- printed_table("VAS, mean", "Total (n = 28)" = "5.18")
+  n_pct <- printed_table("Women, n (%)", "Total (n = 40)" = "31 (78)")
+  list(
+    plant("count sum", t1, "Women, n (%)", "Total (n = 64)", "50 (78)", kind = "sum"),
+    plant("subgroup max above total", t1, "Age, median (range)", "Group B (n = 33)", "70 (51-89)", kind = "range"),
+    plant("total min no subgroup's", t1, "Age, median (range)", "Total (n = 64)", "70 (45-88)", kind = "range"),
+    plant("total median outside", t1, "Age, median (range)", "Total (n = 64)", "72 (47-88)", kind = "range"),
+    plant("weighted mean of means", t1, "VAS, mean (SD)", "Total (n = 64)", "8.9 (1.4)", kind = "weighted mean"),
+    plant("weighted mean, whole numbers", t1, "Age, mean", "Total (n = 64)", "67", kind = "weighted mean"),
+    plant("weighted mean of percentages", t1, "Smokers, %", "Total (n = 64)", "28", kind = "weighted mean"),
+    plant("subgroup mean", t1, "VAS, mean (SD)", "Group A (n = 31)", "7.2 (1.6)", kind = "weighted mean"),
+    plant("percentage of n", t1, "Women, n (%)", "Group A (n = 31)", "24 (74)", kind = "percentage"),
+    plant("chi-square p, 2 x 2", t1_p, "Women, n (%)", "P value", ".09", kind = "chi-square p"),
+    plant("chi-square p, 3 x 2", grade2, "Grade: mild, n (%)", "P value", ".300", kind = "chi-square p"),
+    plant("chi-square p, counts changed", grade2, "Grade: moderate, n (%)", "A (n = 31)", "7 (23)", kind = "chi-square p"),
+    plant("Yates p", yates, "Fracture, n (%)", "P value", ".05", kind = "chi-square p"),
+    plant("Fisher p", fisher, "Fracture, n (%)", "P value", ".200", kind = "chi-square p"),
+    plant("t p from means", t1_p, "VAS, mean (SD)", "P value", ".10", kind = "t p"),
+    plant("t p, larger groups", odi, "ODI, mean (SD)", "P value", ".300", kind = "t p"),
+    plant("t p, SD changed", odi, "ODI, mean (SD)", "A (n = 40)", "50.2 (1.1)", kind = "t p"),
+    plant("paired t p", paired, "Height, mean", "p", ".058", kind = "t p"),
+    plant("coefficient", coef, "Decrease vs Similar: Regression coefficient", "VAS", "1.3",
+          coef_fmt, kind = "coefficient"),
+    plant("coefficient, second column", coef, "Similar", "Analgesic", "1.9", coef_fmt, kind = "coefficient"),
+    plant("CI around its estimate", ci, "Decrease vs Similar: coefficient (95% CI)", "VAS",
+          "0.3 (0.4 to 0.8)", ci_fmt, kind = "coefficient"),
+    plant("category counts", grade, "Grade: moderate, %", "Group B (n = 59)", "29", kind = "percentage"),
+    plant("GRIM", grim, "VAS, mean", "Total (n = 28)", "5.19", kind = "mean"),
+    plant("n (%) count against its n", n_pct, "Women, n (%)", "Total (n = 40)", "31 (81)", kind = "percentage"))
+}
+
+bad_findings <- function(a) a[a$verdict %in% c("inconsistent", "decision-error"), , drop = FALSE]

@@ -90,3 +90,109 @@ test_that("print lists inconsistencies first", {
   expect_match(out[1], "^<vcf_audit> 28 reported numbers")
   expect_lt(grep("Decision errors", out), grep("^Consistent", out))
 })
+
+# Structure-aware audit ---------------------------------------------------------
+
+test_that("planted errors in small printed tables are all flagged, clean tables never", {
+  tables <- planted_tables()
+  expect_gte(length(tables), 20L)
+  kinds <- vapply(tables, `[[`, "", "kind")
+  expect_true(all(c("sum", "range", "weighted mean", "coefficient", "chi-square p", "t p") %in% kinds))
+  for (p in tables) {
+    clean <- vcf_audit(vcf_parse_table(p$clean, formats = p$formats))
+    expect_equal(nrow(bad_findings(clean)), 0L, info = p$name)
+    planted <- vcf_parse_table(p$planted, formats = p$formats)
+    found <- bad_findings(vcf_audit(planted))
+    ids <- planted$id[planted$row == p$row & planted$column == p$column]
+    named <- vapply(strsplit(found$ids, ", "), function(x) any(x %in% ids), NA)
+    expect_true(any(named), info = p$name)
+    # every finding explains itself in one sentence and names its numbers
+    expect_true(all(grepl("^[A-Z].*\\.$", found$explanation)), info = p$name)
+  }
+})
+
+test_that("the audit of the published PV tables finds the contradictions a reader finds", {
+  a <- vcf_audit(vcf_published("pv_edema"))
+  bad <- bad_findings(a)
+  has <- function(check, id) any(bad$check == check & grepl(id, bad$ids, fixed = TRUE))
+  # 24 + 8 women do not make 49; the printed p = .9 fits 25 of 33, not 8
+  expect_true(has("sum", "pv.t1.women_count.b"))
+  women <- bad[bad$check == "chisq-p", ]
+  expect_equal(women$verdict, "decision-error")
+  expect_match(women$detail, "8/25 of 33")
+  # 31 + 59 treated VCF are 90, not 89
+  expect_true(has("sum-n", "pv.t1.vcf_treated_n.b"))
+  # grade in subgroup B: 29%, 29% and 41% of 59 are 17 + 17 + 24 = 58 fractures
+  expect_true(has("percent-sum", "pv.t1.grade_moderate_percent.b"))
+  # cement: subgroup B's minimum 0.8 mL is below the total minimum 1.0 mL
+  expect_true(has("range", "pv.t1.cement_ml_min.b"))
+  # Table 3: coefficient 1.3 but the group means 6.3 and 6.0 differ by 0.3
+  expect_true(has("regression", "pv.t3.decrease_vs_similar_coef.vas.0_3"))
+  # relations from the structure file are applied, and hold where they should
+  expect_true(all(a$verdict[a$check %in% c("equal", "between", "within")] == "consistent"))
+  expect_gt(sum(a$check == "between"), 10L)
+  expect_false(any(vcf_audit(vcf_published("pv_edema"), structure = FALSE)$check == "equal"))
+})
+
+test_that("the BKP tables: the three Table 2 p values contradict their t for 61 pairs", {
+  a <- vcf_audit(vcf_published("bkp_osteonecrosis"))
+  p <- a[a$check == "p" & grepl("bkp.t2", a$ids), ]
+  expect_equal(sort(p$verdict), c("decision-error", "decision-error", "inconsistent"))
+  # Table 1 and Table 2 print the post-operative values alike
+  expect_equal(unique(a$verdict[a$check == "equal"]), "consistent")
+  expect_equal(sum(a$check == "equal"), 10L)
+})
+
+test_that("an n beside a percentage is its count, never its denominator", {
+  x <- published(id = c("n", "w_n", "w_pct"), source = "Table 1",
+                 row = c("Patients", "Women, n (%)", "Women, n (%)"), column = "Total",
+                 statistic = c("n", "n", "percent"), value = c(40, 31, 81), digits = 0L)
+  a <- vcf_audit(x)
+  pct <- a[a$check == "percent", ]
+  expect_equal(pct$verdict, "inconsistent")
+  expect_equal(pct$ids, "w_n, w_pct, n")
+  expect_match(pct$detail, "read as its count")
+  # without a denominator the percentage is not checked, and says why
+  a <- vcf_audit(x[-1, ])
+  expect_equal(a$verdict[a$check == "percent"], "not-checkable")
+  expect_match(a$detail[a$check == "percent"], "no denominator")
+})
+
+test_that("a statistic printed with an inequality is checked as an interval", {
+  x <- published(id = c("m1", "m2", "t", "p"), source = "Table 2", row = "VAS",
+                 column = c("Pre-operative", "Post-operative", "t", "p"),
+                 statistic = c("mean", "mean", "t", "p"), value = c(7.8, 3.2, 2.2, 0.2),
+                 reported = c("7.8", "3.2", "<2.2", ".20"), digits = c(1L, 1L, 1L, 2L), n = 61)
+  expect_equal(vcf_audit(x)$verdict[vcf_audit(x)$check == "p"], "consistent")
+  # read as t = 2.2 (p = .03 with df 60) the same p would not fit
+  y <- x; y$reported[3] <- "2.2"
+  expect_equal(vcf_audit(y)$verdict[vcf_audit(y)$check == "p"], "decision-error")
+  # t < 2.2 allows p down to .03: p = .01 fits no t below 2.2
+  x$value[4] <- 0.01; x$reported[4] <- ".01"
+  expect_equal(vcf_audit(x)$verdict[vcf_audit(x)$check == "p"], "inconsistent")
+})
+
+test_that("structure tables are validated", {
+  x <- pv_table1()
+  expect_error(vcf_audit(x, structure = data.frame(a = 1)), class = "vcf_error_structure")
+  expect_error(vcf_audit(x, structure = data.frame(relation = "bigger", total = "n_t", parts = "n_a")),
+               class = "vcf_error_structure")
+  s <- data.frame(relation = c("equal", "between"), total = c("n_a", "age_t"),
+                  parts = c("n_b", "age_a age_b"), note = "")
+  a <- vcf_audit(x, structure = s)
+  expect_equal(a$verdict[a$check == "equal"], "inconsistent")
+  expect_equal(a$verdict[a$check == "between"], "consistent")
+  expect_error(vcf_audit(x, integer_pattern = 3), class = "vcf_error_argument")
+})
+
+test_that("one printed digit changed in the published tables: the audit alone flags >= 60%", {
+  skip_on_cran()
+  set.seed(16)
+  res <- rbind(audit_perturbation("pv_edema", sample_one = TRUE),
+               audit_perturbation("bkp_osteonecrosis", sample_one = TRUE))
+  cells <- vcf_published("pv_edema")
+  expect_equal(sum(res$study == "pv_edema"),
+               sum(grepl("^Table", cells$source) & !is.na(cells$value)))
+  expect_true(all(res$printed != res$changed))
+  expect_gte(mean(res$flagged), 0.6)
+})

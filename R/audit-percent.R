@@ -66,7 +66,8 @@ vcf_check_percent <- function(percent, n, count = NULL, digits = 0,
   detail <- ifelse(
     verdict == "not-checkable", "missing percentage or denominator",
     ifelse(!possible,
-           paste0("no count out of ", args$n, " gives ", printed, "%"),
+           paste0("no count out of ", args$n, " gives ", printed, "%",
+                  ifelse(has_count, paste0(" (the printed count is ", args$count, ")"), "")),
            ifelse(has_count & !count_ok,
                   paste0(args$count, "/", args$n, " = ", format_fixed(actual, args$digits + 1L),
                          "%, not ", printed, "% (", counts_text, " would give it)",
@@ -83,3 +84,22 @@ vcf_check_percent <- function(percent, n, count = NULL, digits = 0,
           "expected", "detail")]
 }
 
+
+# The counts k of n whose percentage rounds (either way at a tie) to the
+# printed one: k_min, k_max (NA when none). Internal, unvalidated: for the
+# table audit, which calls it many times with numbers it has checked.
+percent_counts <- function(percent, n, digits) {
+  len <- length(percent)
+  n <- rep_len(as.numeric(n), len)
+  digits <- rep_len(as.integer(digits), len)
+  res <- .Call(C_audit_grim, round(as.numeric(percent) * 10^digits),
+               digits + 2L, n, 0L)
+  sums <- res[[1L]]
+  none <- is.na(sums) | sums == 0
+  k_min <- pmax(ifelse(none, NA_real_, res[[2L]] + 1), 0)
+  k_max <- pmin(ifelse(none, NA_real_, res[[3L]] - 1), n)
+  bad <- is.na(k_min) | is.na(k_max) | k_min > k_max
+  k_min[bad] <- NA
+  k_max[bad] <- NA
+  list(k_min = k_min, k_max = k_max)
+}

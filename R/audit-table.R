@@ -342,11 +342,27 @@ field <- function(recs, name, type = 0) vapply(recs, `[[`, type, name)
 audit_cells <- function(d) {
   keep <- d$statistic %in% c("mean", "sd", "p", "min", "q1", "median", "q3", "max",
                              "ci_low", "ci_high", "coef", "or", "hr", "rr", "difference", "n")
-  bind_findings(c(list(audit_percents(d)), lapply(cell_list(d[keep, , drop = FALSE]), audit_cell)))
+  bind_findings(c(list(audit_percents(d), audit_bounds(d)),
+                  lapply(cell_list(d[keep, , drop = FALSE]), audit_cell)))
 }
 
 audit_cell <- function(cell) {
   bind_findings(list(cell_grim(cell), cell_order(cell), cell_signs(cell), cell_ci(cell)))
+}
+
+# Counts above their n and percentages outside [0, 100].
+audit_bounds <- function(d) {
+  cnt <- d[d$statistic == "count" & !is.na(d$n) & (d$value > d$n | d$value < 0), , drop = FALSE]
+  pct <- d[d$statistic == "percent" & (d$value > 100 | d$value < 0), , drop = FALSE]
+  bind_findings(list(
+    if (nrow(cnt)) finding_rows_at(cnt, "order", list(
+      verdict = rep("inconsistent", nrow(cnt)), expected = paste0("0 to ", cnt$n),
+      detail = paste0("a count of ", cnt$value, " cannot exceed its n of ", cnt$n)),
+      paste(cnt$id, cnt$n_id, sep = ", "), reported = as.character(cnt$value)),
+    if (nrow(pct)) finding_rows_at(pct, "order", list(
+      verdict = rep("inconsistent", nrow(pct)), expected = rep("0 to 100", nrow(pct)),
+      detail = paste0("a percentage of ", pct$value, " lies outside 0 to 100")),
+      pct$id, reported = as.character(pct$value))))
 }
 
 # Every percentage with its n (and count, in the same cell) in one call.
@@ -563,8 +579,8 @@ total_means <- function(total, subs, at, sizes) {
 # total count K and the subgroup counts k (each from its percentage and n)
 # satisfy K - sum(k) in [0, gap] (or [gap, 0]).
 gap_percent <- function(tv, sv, sizes) {
-  ks <- vcf_check_percent(c(tv$value, sv$value), c(sizes$total, sizes$parts),
-                          digits = c(tv$digits, sv$digits), rounding = "up_or_down")
+  ks <- percent_counts(c(tv$value, sv$value), c(sizes$total, sizes$parts),
+                       c(tv$digits, sv$digits))
   if (anyNA(ks$k_min)) return(NULL)
   gap <- sizes$total - sum(sizes$parts)
   lo <- ks$k_min[1L] - sum(ks$k_max[-1L]); hi <- ks$k_max[1L] - sum(ks$k_min[-1L])
@@ -676,7 +692,7 @@ audit_categorical <- function(d) {
 # Percentages of one n that add to 100 are exhaustive categories: the counts
 # they allow must then add to n.
 level_counts <- function(res, g, n) {
-  ks <- vcf_check_percent(g$value, n, digits = g$digits, rounding = "up_or_down")
+  ks <- percent_counts(g$value, n, g$digits)
   if (anyNA(ks$k_min)) return(res)
   fits <- sum(ks$k_min) <= n && sum(ks$k_max) >= n
   res$detail <- paste0(res$detail, "; as counts of ", n, " they are ",
@@ -826,7 +842,7 @@ count_options <- function(g) {
     cell <- recs[g$level == lv & g$arm == arms[j]]
     count <- cell_stat(cell, "count"); pct <- cell_stat(cell, "percent")
     opts[[k]] <- if (!is.null(count)) count$value else if (!is.null(pct)) {
-      r <- vcf_check_percent(pct$value, n[[j]], digits = pct$digits, rounding = "up_or_down")
+      r <- percent_counts(pct$value, n[[j]], pct$digits)
       if (is.na(r$k_min)) return(NULL) else seq(r$k_min, r$k_max)
     } else return(NULL)
   }
@@ -1022,8 +1038,10 @@ listed_denominator <- function(total, parts, note) {
 # The same quantity printed twice must be printed alike (within rounding).
 listed_equal <- function(total, parts, note) {
   bind_findings(lapply(seq_len(nrow(parts)), function(j) {
-    tol <- half_unit(total$digits) + half_unit(parts$digits[j]) + 1e-9
-    if (total$digits == 0 && parts$digits[j] == 0) tol <- 1e-9
+    # Printed with the same decimals, the same number prints alike; else
+    # the finer one must round to the coarser.
+    tol <- if (total$digits == parts$digits[j]) 1e-9 else
+      half_unit(min(total$digits, parts$digits[j])) + 1e-9
     same <- abs(total$value - parts$value[j]) <= tol
     res <- list(verdict = if (same) "consistent" else "inconsistent",
                 expected = as.character(total$value),

@@ -119,9 +119,20 @@ audit_perturbation <- function(study, sample_one = FALSE) {
                                            package = "vcfoutcomes"), stringsAsFactors = FALSE)
   linked <- lapply(seq_len(nrow(relations)), function(i)
     c(relations$total[i], strsplit(relations$parts[i], " ")[[1L]]))
+  # The rows a cell's findings can depend on: rows of the same variable
+  # ("Grade: mild" and "Grade: severe"; "A vs B: coefficient" and the rows
+  # "A" and "B"), the n rows, and whatever the structure table links to them.
+  keys <- lapply(sub("\\s*:.*$", "", pub$row), function(k) c(k, strsplit(k, " vs ")[[1L]]))
   scope <- function(id) {
-    ids <- unique(c(id, unlist(linked[vapply(linked, function(l) id %in% l, NA)])))
-    pub[pub$source %in% pub$source[pub$id %in% ids], , drop = FALSE]
+    near <- function(ids) {
+      mine <- unique(unlist(keys[pub$id %in% ids]))
+      src <- unique(pub$source[pub$id %in% ids])
+      pub$id[pub$source %in% src & (vapply(keys, function(k) any(k %in% mine), NA) |
+                                       pub$statistic == "n")]
+    }
+    ids <- near(id)
+    ids <- unique(c(ids, unlist(linked[vapply(linked, function(l) any(ids %in% l), NA)])))
+    pub[pub$id %in% near(ids), , drop = FALSE]
   }
   cells <- pub[grepl("^Table", pub$source) & !is.na(pub$value), , drop = FALSE]
   clean <- list()
@@ -129,7 +140,7 @@ audit_perturbation <- function(study, sample_one = FALSE) {
   for (i in seq_len(nrow(cells))) {
     id <- cells$id[i]
     x <- scope(id)
-    key <- paste(sort(unique(x$source)), collapse = "+")
+    key <- paste(sort(x$id), collapse = "+")
     if (is.null(clean[[key]])) clean[[key]] <- bad_findings_by_id(vcf_audit(x, structure = relations))
     positions <- printed_digits(cells$value[i], cells$digits[i])
     if (sample_one) positions <- positions[sample.int(length(positions), 1L)]

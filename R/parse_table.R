@@ -36,7 +36,8 @@ label_formats <- c(
 #'
 #' Turns a data frame shaped like a table in a paper (one column of row
 #' labels, one column per printed column, cells as printed: `"49 (77)"`,
-#' `"70 (47\u201388)"`, `"3.0 (1.0-4.5)"`, `"6.3"`, `"<.001"`, `".95"`) into
+#' `"70 (47-88)"` with a hyphen or an en dash, `"3.0 (1.0-4.5)"`, `"6.3"`,
+#' `"<.001"`, `".95"`) into
 #' the format of [vcf_published()], ready for [vcf_audit()].
 #'
 #' Every number gets an explicit role. The role of a row's numbers comes from

@@ -398,3 +398,236 @@ bisect <- function(pred, idx, max_df, first) {
   out
 }
 
+
+# p values in a table (used by vcf_audit() in audit-table.R): a printed
+# statistic with its p, and p values recomputed from printed counts or means.
+
+audit_tests <- function(d, alpha) {
+  with_tests <- d[d$block %in% d$block[d$statistic %in% test_stats], , drop = FALSE]
+  blocks <- split(with_tests, factor(with_tests$block, levels = unique(with_tests$block)))
+  bind_findings(c(lapply(blocks, block_statistic_tests, alpha = alpha),
+                  list(recomputed_tests(d, alpha))))
+}
+
+# A printed statistic with its p (and df) per group of the block.
+block_statistic_tests <- function(b, alpha) {
+  tests <- b[b$statistic %in% test_stats, , drop = FALSE]
+  bind_findings(lapply(unique(tests$group_key), function(g) {
+    bg <- b[b$group_key == g | (b$group_key == "" & !g %in% b$group_key[b$statistic == "p"]), ]
+    ts <- bg[bg$statistic %in% test_stats, , drop = FALSE]
+    ps <- bg[bg$statistic == "p", , drop = FALSE]
+    if (nrow(ts) != 1L || nrow(ps) != 1L) {
+      if (!nrow(ts)) return(NULL)
+      res <- list(verdict = "not-checkable", expected = NA,
+                  detail = paste0("found ", nrow(ts), " test statistic(s) and ", nrow(ps),
+                                  " p value(s); cannot pair them"))
+      return(finding_rows("p", ts, res, id_list(ts$id, ps$id),
+                          reported = paste(ts$reported, collapse = "; ")))
+    }
+    statistic_p(ts, ps, bg, b, alpha)
+  }))
+}
+
+# The df of a test: printed, else from the sizes of the compared cells.
+test_df <- function(test, ts, ps, bg, b) {
+  df1 <- bg[bg$statistic == "df1", , drop = FALSE]
+  df2 <- bg[bg$statistic == "df2", , drop = FALSE]
+  dfs <- bg[bg$statistic == "df", , drop = FALSE]
+  out <- list(d1 = NA, d2 = NA, ids = character(), note = "", welch_lo = NA)
+  if (test == "F") {
+    if (nrow(df1) && nrow(df2)) {
+      out[c("d1", "d2")] <- list(df1$value[1L], df2$value[1L]); out$ids <- c(df1$id[1L], df2$id[1L])
+    } else if (nrow(dfs) == 2L) {
+      out[c("d1", "d2")] <- list(dfs$value[1L], dfs$value[2L]); out$ids <- dfs$id
+    }
+    return(out)
+  }
+  if (nrow(dfs)) {
+    out$d1 <- out$d2 <- dfs$value[1L]; out$ids <- dfs$id[1L]
+    return(out)
+  }
+  if (!test %in% c("t", "r")) return(out)
+  # Two compared cells give n1 + n2 - 2 (down to min(n) - 1 for Welch), or
+  # n - 1 for two visits of the same patients; one n gives n - 1.
+  desc <- b[!b$p_col & !b$total & b$statistic %in% descriptive_stats, , drop = FALSE]
+  cells <- cell_list(desc)
+  sizes <- lapply(cells, cell_size)
+  sub_n <- vapply(sizes, `[[`, 0, "n")
+  own_n <- stats::na.omit(c(ts$n, ps$n))
+  visits <- grepl(visit_pattern, vapply(cells, function(c) c[[1L]]$label, ""), ignore.case = TRUE)
+  if (test == "t" && length(cells) == 2L && !anyNA(sub_n) && all(visits) && sub_n[1L] == sub_n[2L]) {
+    out$d2 <- sub_n[1L] - 1
+    out$ids <- stats::na.omit(vapply(sizes, `[[`, "", "id"))
+    out$note <- paste0(" (paired: df = n - 1 from n = ", sub_n[1L], " at both visits)")
+  } else if (test == "t" && length(cells) == 2L && !anyNA(sub_n)) {
+    out$d2 <- sum(sub_n) - 2; out$welch_lo <- min(sub_n) - 1
+    out$ids <- stats::na.omit(vapply(sizes, `[[`, "", "id"))
+    out$note <- paste0(" (df from n = ", sub_n[1L], " + ", sub_n[2L], " - 2",
+                       "; Welch df down to ", out$welch_lo, " accepted)")
+  } else if (length(own_n)) {
+    out$d2 <- if (test == "r") own_n[1L] - 2 else own_n[1L] - 1
+    out$note <- paste0(" (df = n - ", if (test == "r") 2 else 1, " from n = ", own_n[1L], ")")
+  }
+  out
+}
+
+statistic_p <- function(ts, ps, bg, b, alpha) {
+  test <- c(t = "t", f = "F", chisq = "chisq", z = "z", r = "r")[[ts$statistic]]
+  df <- test_df(test, ts, ps, bg, b)
+  stat_text <- paste0(if (ts$comparison != "=") ts$comparison,
+                      format_fixed(ts$value, ts$digits))
+  res <- tryCatch(
+    vcf_check_p(stat_text, df = if (test == "F") cbind(df$d1, df$d2) else
+      if (test == "chisq") df$d1 else df$d2, p = ps$value, test = test,
+      comparison = ps$comparison, p_digits = ps$digits, alpha = alpha),
+    vcf_error = function(e) {
+      list(verdict = "not-checkable", expected = NA, df_min = NA,
+           detail = paste0("the p value cannot be checked: ", conditionMessage(e)))
+    })
+  if (!is.na(df$welch_lo) && res$verdict != "consistent" && !is.na(res$df_min) &&
+      res$df_min <= df$d2 && res$df_max >= df$welch_lo) {
+    res$verdict <- "consistent"
+    res$detail <- paste0(res$detail, "; a Welch test with df in [", df$welch_lo, ", ", df$d2,
+                         "] would fit")
+  }
+  res$detail <- paste0(res$detail, df$note)
+  finding_rows("p", rbind(ts[, names(ps)], ps), res, id_list(ts$id, ps$id, df$ids),
+               reported = paste0(ts$statistic, " ", ts$comparison, " ", ts$value, ", p ",
+                                 ps$comparison, " ", ps$value))
+}
+
+# p values printed without a statistic, recomputed from the counts or the
+# means the table prints for the groups it compares.
+recomputed_tests <- function(d, alpha) {
+  has_stat <- unique(d$block[d$statistic %in% test_stats])
+  ps <- d[d$statistic == "p" & d$p_col & !d$block %in% has_stat, , drop = FALSE]
+  bind_findings(lapply(seq_len(nrow(ps)), function(i) {
+    p <- ps[i, , drop = FALSE]
+    groups <- compared_cells(d, p)
+    if (is.null(groups)) return(NULL)
+    if (all(c("mean", "sd") %in% groups$statistic)) return(t_from_means(groups, p, alpha))
+    if (any(groups$statistic %in% c("count", "percent"))) return(chisq_from_counts(groups, p, alpha))
+    NULL
+  }))
+}
+
+# The subgroup numbers a p compares: those of its categorical variable
+# ("Variable: level" rows) or of its own block.
+compared_cells <- function(d, p) {
+  categorical <- if (grepl(":", p$row) && p$variable == p$row) sub("\\s*:.*$", "", p$row) else NA
+  rows <- if (!is.na(categorical)) {
+    d$source == p$source & d$variable == d$row &
+      startsWith(d$row, paste0(categorical, ":"))
+  } else d$block == p$block
+  g <- d[rows & !d$p_col & !d$total & d$statistic %in% descriptive_stats, , drop = FALSE]
+  g <- g[g$slot == g$slot[1L], , drop = FALSE]
+  if (length(unique(g$arm)) < 2L) return(NULL)
+  g$level <- if (!is.na(categorical)) g$row else "yes"
+  g
+}
+
+# Counts per level and group: printed, or every count the percentage and n
+# allow. NULL when some group lacks its n or a count.
+count_options <- function(g) {
+  arms <- unique(g$arm); levels <- unique(g$level)
+  n <- vapply(arms, function(a) { v <- stats::na.omit(g$n[g$arm == a]); if (length(v)) v[1L] else NA }, 0)
+  if (anyNA(n) || any(n < 1) || any(n != round(n))) return(NULL)
+  recs <- as_records(g)
+  opts <- vector("list", length(levels) * length(arms))
+  k <- 0L
+  for (lv in levels) for (j in seq_along(arms)) {
+    k <- k + 1L
+    cell <- recs[g$level == lv & g$arm == arms[j]]
+    count <- cell_stat(cell, "count"); pct <- cell_stat(cell, "percent")
+    opts[[k]] <- if (!is.null(count)) count$value else if (!is.null(pct)) {
+      r <- percent_counts(pct$value, n[[j]], pct$digits)
+      if (is.na(r$k_min)) return(NULL) else seq(r$k_min, r$k_max)
+    } else return(NULL)
+  }
+  list(arms = arms, levels = levels, n = n, options = opts)
+}
+
+chisq_from_counts <- function(g, p, alpha) {
+  co <- count_options(g)
+  if (is.null(co)) return(NULL)
+  combos <- expand.grid(co$options, KEEP.OUT.ATTRS = FALSE)
+  if (nrow(combos) > 500L) return(NULL)
+  tables <- lapply(seq_len(nrow(combos)), function(r) {
+    m <- matrix(unlist(combos[r, ]), nrow = length(co$levels), byrow = TRUE)
+    rest <- co$n - colSums(m)
+    if (any(rest < 0)) return(NULL)
+    if (any(rest > 0)) m <- rbind(m, rest)        # the unprinted category
+    m[rowSums(m) > 0, , drop = FALSE]
+  })
+  tables <- Filter(function(m) !is.null(m) && nrow(m) >= 2L, tables)
+  if (!length(tables)) return(NULL)
+  two_by_two <- all(vapply(tables, function(m) all(dim(m) == 2L), NA))
+  tests <- list(
+    "Pearson chi-square" = function(m) suppressWarnings(stats::chisq.test(m, correct = FALSE)$p.value),
+    "chi-square with Yates' correction" = if (two_by_two)
+      function(m) suppressWarnings(stats::chisq.test(m, correct = TRUE)$p.value),
+    "Fisher's exact test" = function(m) tryCatch(stats::fisher.test(m)$p.value, error = function(e) NA))
+  tests <- Filter(Negate(is.null), tests)
+  ranges <- lapply(tests, function(f) range(vapply(tables, f, 0), na.rm = TRUE))
+  counts_text <- paste(vapply(seq_along(co$arms), function(j) {
+    paste0(co$arms[j], " ", paste(tables[[1L]][, j], collapse = "/"), " of ", co$n[[j]])
+  }, ""), collapse = " vs ")
+  judge_recomputed("chisq-p", g, p, ranges, alpha,
+                   paste0("counts ", counts_text,
+                          if (length(tables) > 1L) paste0(" (", length(tables), " count tables fit the percentages)")))
+}
+
+t_from_means <- function(g, p, alpha) {
+  arms <- unique(g$arm)
+  if (length(arms) != 2L) return(NULL)
+  recs <- as_records(g)
+  get <- function(a, stat) cell_stat(recs[g$arm == a], stat)
+  m <- lapply(arms, get, "mean"); s <- lapply(arms, get, "sd")
+  n <- vapply(arms, function(a) cell_size(recs[g$arm == a])$n, 0)
+  if (any(vapply(c(m, s), is.null, NA)) || anyNA(n) || any(n < 2)) return(NULL)
+  mv <- vapply(m, `[[`, 0, "value"); sv <- vapply(s, `[[`, 0, "value")
+  hm <- half_unit(vapply(m, `[[`, 0L, "digits")); hs <- half_unit(vapply(s, `[[`, 0L, "digits"))
+  diff_lo <- max(abs(mv[1] - mv[2]) - sum(hm), 0); diff_hi <- abs(mv[1] - mv[2]) + sum(hm)
+  s_lo <- pmax(sv - hs, 0); s_hi <- sv + hs
+  pooled_se <- function(s) sqrt(((n[1] - 1) * s[1]^2 + (n[2] - 1) * s[2]^2) / (sum(n) - 2) * sum(1 / n))
+  welch_se <- function(s) sqrt(sum(s^2 / n))
+  p_range <- function(se_fun, df_lo, df_hi) {
+    t_hi <- diff_hi / se_fun(s_lo); t_lo <- diff_lo / se_fun(s_hi)
+    sort(c(2 * stats::pt(-t_hi, df_hi), 2 * stats::pt(-t_lo, df_lo)))
+  }
+  ranges <- list("pooled t test" = p_range(pooled_se, sum(n) - 2, sum(n) - 2),
+                 "Welch t test" = p_range(welch_se, min(n) - 1, sum(n) - 2))
+  judge_recomputed("t-p", g, p, ranges, alpha,
+                   paste0("means ", mv[1], " (SD ", sv[1], ", n = ", n[1], ") and ", mv[2],
+                          " (SD ", sv[2], ", n = ", n[2], ")"))
+}
+
+# Which recomputed p ranges meet the printed p; a p none fits, printed on
+# the other side of alpha from every test, is a decision error.
+judge_recomputed <- function(check, g, p, ranges, alpha, what) {
+  hp <- half_unit(p$digits)
+  fits <- vapply(ranges, function(r) switch(p$comparison,
+    "=" = r[2] >= p$value - hp - 1e-12 && r[1] <= p$value + hp + 1e-12,
+    "<" = r[1] < p$value + 1e-12,
+    ">" = r[2] > p$value - 1e-12), NA)
+  fits[is.na(fits)] <- FALSE
+  reported_sig <- if (p$comparison == ">") FALSE else if (p$value <= alpha) TRUE else
+    if (p$comparison == "<") NA else FALSE
+  computed_sig <- vapply(ranges, function(r) if (r[2] <= alpha) TRUE else if (r[1] > alpha) FALSE else NA, NA)
+  decision <- !any(fits) && !is.na(reported_sig) && all(!is.na(computed_sig)) &&
+    all(computed_sig != reported_sig)
+  shown <- paste0(names(ranges), " p = ", vapply(ranges, function(r) {
+    if (abs(r[2] - r[1]) < 5e-5) format_p(r[1], 4) else paste0(format_p(r[1], 4), " to ", format_p(r[2], 4))
+  }, ""), collapse = "; ")
+  p_text <- paste0("p ", p$comparison, " ", format_fixed(p$value, p$digits))
+  res <- list(
+    verdict = if (any(fits)) "consistent" else if (decision) "decision-error" else "inconsistent",
+    expected = shown,
+    detail = paste0(what, " give ", shown, "; the reported ", p_text,
+                    if (any(fits)) paste0(" fits the ", paste(names(ranges)[fits], collapse = " and the "))
+                    else paste0(" fits none of them",
+                                if (decision) paste0(", and every one is on the other side of alpha = ", alpha))))
+  finding_rows(check, rbind(g[, names(p)], p), res, id_list(g$id, g$n_id, p$id),
+               reported = p_text)
+}
+

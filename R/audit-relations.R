@@ -299,3 +299,127 @@ vcf_check_regression <- function(coef, mean1, mean0, digits, coef_digits = digit
             detail = detail)
 }
 
+
+# Relations in a table (used by vcf_audit() in audit-table.R) ----------------
+
+# Regression coefficients ---------------------------------------------------
+
+audit_coefficients <- function(d) {
+  co <- d[d$statistic == "coef", , drop = FALSE]
+  bind_findings(lapply(seq_len(nrow(co)), function(i) {
+    cf <- co[i, , drop = FALSE]
+    if (grepl("adjust|multivariabl|multivariat|multiple", paste(cf$source, cf$row, cf$column),
+              ignore.case = TRUE)) return(NULL)
+    means <- coefficient_means(d, cf)
+    if (is.null(means)) return(NULL)
+    res <- vcf_check_regression(cf$value, means$value[1L], means$value[2L],
+                                digits = max(means$digits), coef_digits = cf$digits,
+                                sign_known = FALSE)
+    finding_rows("regression", rbind(cf, means), res, id_list(cf$id, means$id),
+                 reported = paste0("coef ", cf$value, "; means ", paste(means$value, collapse = ", ")))
+  }))
+}
+
+# The two group means a coefficient compares: the two subgroup means of its
+# block, or the means in the rows "A" and "B" of a coefficient row "A vs B",
+# in the same column.
+coefficient_means <- function(d, cf) {
+  pair <- regmatches(cf$variable, regexec("^(.+?)\\s+vs\\.?\\s+(.+)$", cf$variable))[[1L]]
+  if (length(pair) == 3L) {
+    pick <- function(r) d[d$source == cf$source & d$row == r & d$column == cf$column &
+                            d$group_key == cf$group_key & d$statistic == "mean", , drop = FALSE]
+    means <- rbind(pick(pair[2L]), pick(pair[3L]))
+    if (nrow(means) == 2L) return(means)
+    return(NULL)
+  }
+  means <- d[d$block == cf$block & d$statistic == "mean" & !d$total & !d$p_col, , drop = FALSE]
+  if (nrow(means) == 2L) means else NULL
+}
+
+# Relations listed in a structure table -------------------------------------
+
+audit_structure <- function(structure, x) {
+  if (isFALSE(structure)) return(NULL)
+  if (is.null(structure)) {
+    study <- attr(x, "study")
+    if (is.null(study)) return(NULL)
+    path <- system.file("extdata", "published", paste0(study, "_structure.csv"),
+                        package = "vcfoutcomes")
+    if (!nzchar(path)) return(NULL)
+    structure <- utils::read.csv(path, stringsAsFactors = FALSE)
+  }
+  if (!is.data.frame(structure) || !all(c("relation", "total", "parts") %in% names(structure))) {
+    vcf_abort("{.arg structure} must be a data frame with columns {.field relation}, {.field total} and {.field parts}.",
+              c("structure", "argument"))
+  }
+  bad <- which(!structure$relation %in% listed_relations)
+  if (length(bad)) {
+    vcf_abort(c("{.field relation} must be one of {paste0('\"', listed_relations, '\"', collapse = ', ')}.",
+                x = "Not so at {describe_rows(bad, structure$relation[bad])}."),
+              c("structure", "argument"))
+  }
+  structure
+}
+
+listed_relations <- c("between", "sum", "within", "equal", "denominator")
+
+audit_listed <- function(d, relations) {
+  if (is.null(relations) || !nrow(relations)) return(NULL)
+  bind_findings(lapply(seq_len(nrow(relations)), function(i) {
+    r <- relations[i, , drop = FALSE]
+    total <- d[d$id == r$total, , drop = FALSE]
+    part_ids <- strsplit(trimws(r$parts), "\\s+")[[1L]]
+    parts <- d[d$id %in% part_ids, , drop = FALSE]
+    if (nrow(total) != 1L || !nrow(parts)) return(NULL)
+    note <- if (!is.null(r$note) && !is.na(r$note) && nzchar(r$note)) paste0(" (", r$note, ")") else ""
+    if (r$relation == "denominator") return(listed_denominator(total, parts, note))
+    if (r$relation == "equal") return(listed_equal(total, parts, note))
+    if (nrow(parts) != length(part_ids)) return(NULL)
+    parts <- parts[match(part_ids, parts$id), , drop = FALSE]
+    res <- switch(r$relation,
+      between = check_between(total$value, total$digits, parts$value, max(parts$digits)),
+      sum = vcf_check_sum(parts$value, total$value, digits = max(parts$digits),
+                          total_digits = total$digits),
+      within = {
+        inside <- total$value >= parts$value[1L] && total$value <= parts$value[2L]
+        list(verdict = if (inside) "consistent" else "inconsistent",
+             expected = paste0("within [", parts$value[1L], ", ", parts$value[2L], "]"),
+             detail = paste0(total$value, if (inside) " lies" else " does not lie",
+                             " within the printed range [", parts$value[1L], ", ",
+                             parts$value[2L], "]"))
+      })
+    res$detail <- paste0(res$detail, note)
+    finding_rows(r$relation, rbind(total, parts), res, id_list(total$id, parts$id),
+                 reported = paste0(total$value, " vs ", paste(parts$value, collapse = ", ")))
+  }))
+}
+
+# A count printed in one row is the denominator of percentages in others.
+listed_denominator <- function(total, parts, note) {
+  pct <- parts[parts$statistic == "percent" & parts$value >= 0 & parts$value <= 100, , drop = FALSE]
+  if (!nrow(pct) || !whole(total$value)) return(NULL)
+  res <- vcf_check_percent(pct$value, total$value, digits = pct$digits, rounding = "up_or_down")
+  res$detail <- paste0(res$detail, "; the denominator is ", total$id, note)
+  finding_rows_at(pct, "denominator", res, paste(pct$id, total$id, sep = ", "),
+                  reported = paste0(pct$value, "% of ", total$value))
+}
+
+# The same quantity printed twice must be printed alike (within rounding).
+listed_equal <- function(total, parts, note) {
+  bind_findings(lapply(seq_len(nrow(parts)), function(j) {
+    # Printed with the same decimals, the same number prints alike; else
+    # the finer one must round to the coarser.
+    tol <- if (total$digits == parts$digits[j]) 1e-9 else
+      half_unit(min(total$digits, parts$digits[j])) + 1e-9
+    same <- abs(total$value - parts$value[j]) <= tol
+    res <- list(verdict = if (same) "consistent" else "inconsistent",
+                expected = as.character(total$value),
+                detail = paste0(parts$id[j], " = ", parts$value[j],
+                                if (same) " agrees with " else " differs from ",
+                                total$id, " = ", total$value, note))
+    finding_rows("equal", rbind(total, parts[j, , drop = FALSE]), res,
+                 id_list(total$id, parts$id[j]),
+                 reported = paste0(total$value, " vs ", parts$value[j]))
+  }))
+}
+

@@ -51,7 +51,7 @@ BENCH_LIB := $(CURDIR)/.bench-lib
 
 bench-deps: deps
 	mkdir -p $(BENCH_LIB)
-	R_LIBS=$(BENCH_LIB) $(RSCRIPT) tools/install-cran.R tableone rsprite2
+	R_LIBS=$(BENCH_LIB) $(RSCRIPT) tools/install-cran.R tableone rsprite2 scrutiny
 
 bench: install bench-deps
 	for f in bench/*.R; do echo "== $$f"; R_LIBS=$(BENCH_LIB) $(RSCRIPT) $$f || exit 1; done

@@ -31,10 +31,6 @@ perturb_digit <- function(text) {
   }, "", USE.NAMES = FALSE)
 }
 
-# scrutiny is optional (it does not install on every R 4.2 machine); it is
-# looked up at run time so that R CMD check does not require it.
-scrutiny_fun <- function(name) getExportedValue("scrutiny", name)
-
 published <- function(...) {
   x <- data.frame(..., stringsAsFactors = FALSE)
   if (is.null(x$group)) x$group <- NA_character_

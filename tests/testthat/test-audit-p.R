@@ -76,7 +76,6 @@ test_that("p values of simulated t tests pass; perturbed ones are mostly caught"
   # a last-digit change of p is invisible when p's range over the t interval
   # spans several units of the last digit; most are caught
   expect_gt(rate, 0.3)
-  message(sprintf("detection: p values with one digit perturbed %.1f%%", 100 * rate))
 })
 
 

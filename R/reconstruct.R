@@ -21,8 +21,8 @@
 #' as the table may have rounded half up or half to even. The SD is the
 #' sample SD (denominator `n - 1`).
 #'
-#' The work is bounded up front: `n` and `k` at most 1e6 (and `k * n` below
-#' 2^31), `max_iter` a finite number in \[1, 1e10\]; larger or non-finite
+#' The work is bounded up front: `n` and `k` at most 1e6 (and `k * n` at
+#' most 1e8 values), `max_iter` a finite number in \[1, 1e10\]; larger or non-finite
 #' values are refused with class `vcf_error_limit`. The search checks for
 #' interrupts, so a long one can be stopped.
 #'
@@ -129,7 +129,7 @@ vcf_sprite <- function(n, mean, sd = NULL, min, max, digits = 1, k = 1,
 #'   variable (1: integers, 0.1: one decimal).
 #' @param attain_range If `TRUE` (default), each visit's min and max occur.
 #' @param k Number of reconstructions, a whole number in \[1, 1e6\] (and
-#'   `n` x visits x `k` below 2^31).
+#'   `n` x visits x `k` at most 1e8 values).
 #' @param max_iter Budget of search steps per reconstruction, a finite
 #'   number in \[1, 1e10\] (as for [vcf_sprite()], larger or non-finite
 #'   values are refused with class `vcf_error_limit`).
@@ -288,6 +288,7 @@ vcf_counts <- function(percent, n, digits = 0,
 # memory and the time a call may take before it is interrupted.
 max_samples <- 1e6
 max_iterations <- 1e10
+max_values <- 1e8
 
 # check_number() for finite values: Inf is never a valid size, bound or
 # reported statistic here.
@@ -316,8 +317,8 @@ check_max_iter <- function(max_iter, call = rlang::caller_env()) {
 }
 
 check_result_size <- function(size, what, call = rlang::caller_env()) {
-  if (size > .Machine$integer.max) {
-    vcf_abort(c(paste0(what, " must stay below 2^31 values."),
+  if (size > max_values) {
+    vcf_abort(c(paste0(what, " must be at most 1e8 values."),
                 x = "It is {format(size, big.mark = ',', scientific = FALSE)}."),
               c("limit", "argument"), call = call)
   }

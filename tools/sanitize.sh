@@ -26,9 +26,13 @@ asan=$(gcc -print-file-name=libasan.so)
 export LD_PRELOAD="$asan"
 export ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:max_allocation_size_mb=4096
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# both parts run; either failing fails the target
 start=$(date +%s)
-VCF_TEST_LIB="$lib" Rscript tools/run-tests.R
+suite=0
+VCF_TEST_LIB="$lib" Rscript tools/run-tests.R || suite=$?
 middle=$(date +%s)
-echo "sanitize: test suite took $((middle - start)) s"
-Rscript tools/fuzz/fuzz.R --quick --lib "$lib" --timeout 60
-echo "sanitize: quick fuzz took $(( $(date +%s) - middle )) s"
+echo "sanitize: test suite took $((middle - start)) s (status $suite)"
+fuzz=0
+Rscript tools/fuzz/fuzz.R --quick --lib "$lib" --timeout 60 || fuzz=$?
+echo "sanitize: quick fuzz took $(( $(date +%s) - middle )) s (status $fuzz)"
+[ "$suite" -eq 0 ] && [ "$fuzz" -eq 0 ]

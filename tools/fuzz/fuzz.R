@@ -5,6 +5,7 @@
 #   Rscript tools/fuzz/fuzz.R [--quick | --full] [--calls N] [--seed S]
 #                             [--lib DIR] [--timeout SEC] [--workers W]
 #                             [--batch N] [--out DIR] [--vmem MB]
+#                             [--only REGEX]   (targets whose name matches)
 #
 # Quick mode (the default, ~2,000 calls) exits with status 1 on any crash,
 # hang, or unclassed error from an export or method; routines may raise plain
@@ -18,17 +19,18 @@ options(warn = 1)
 
 parse_args <- function(argv) {
   opts <- list(mode = "quick", calls = NA_integer_, seed = 20261201L, lib = NA_character_,
-               timeout = 20, workers = 2L, batch = 100L, out = NA_character_, vmem = 6000)
+               timeout = 20, workers = 2L, batch = 100L, out = NA_character_, vmem = 6000,
+               only = NA_character_)
   i <- 1L
   while (i <= length(argv)) {
     a <- argv[i]
     if (a == "--quick") opts$mode <- "quick"
     else if (a == "--full") opts$mode <- "full"
     else if (a %in% c("--calls", "--seed", "--lib", "--timeout", "--workers", "--batch",
-                      "--out", "--vmem")) {
+                      "--out", "--vmem", "--only")) {
       key <- sub("^--", "", a)
       value <- argv[i + 1L]
-      opts[[key]] <- if (key %in% c("lib", "out")) value else as.numeric(value)
+      opts[[key]] <- if (key %in% c("lib", "out", "only")) value else as.numeric(value)
       i <- i + 1L
     } else {
       stop("unknown argument ", a, call. = FALSE)
@@ -304,6 +306,7 @@ main <- function() {
   message(sprintf("  valid calls run and routine arguments harvested in %.0f s",
                   as.numeric(difftime(Sys.time(), started, units = "secs"))))
   targets <- fuzz_targets(harvest$routines)
+  if (!is.na(opts$only)) targets <- targets[grepl(opts$only, names(targets))]
   catalogue <- fuzz_catalogue()
   specs <- plan_calls(targets, catalogue, opts$calls, opts$seed,
                       pairs_share = if (opts$mode == "full") 0.3 else 0.1)

@@ -75,8 +75,11 @@ skipped_result <- function() {
   list(outcome = "skipped", class = "", message = "", invalid = FALSE, warnings = "")
 }
 
+# The registered routine itself (R_forceSymbols: no lookup by name), as the
+# namespace's own .Call() sites use it.
 call_routine <- function(name, args) {
-  symbol <- getNativeSymbolInfo(name, "vcfoutcomes")
+  symbol <- getDLLRegisteredRoutines("vcfoutcomes")$.Call[[name]]
+  if (is.null(symbol)) stop("routine ", name, " is not registered")
   do.call(.Call, c(list(symbol), args), quote = TRUE)
 }
 

@@ -13,7 +13,7 @@ CHECK_ENV := _R_CHECK_CRAN_INCOMING_REMOTE_=false \
   _R_CHECK_FUTURE_FILE_TIMESTAMPS_=false _R_CHECK_SYSTEM_CLOCK_=0 \
   _R_CHECK_RD_VALIDATE_RD2HTML_=false _R_CHECK_RD_MATH_RENDERING_=false
 
-.PHONY: deps document install demo test check sanitize bench bench-deps data clean screenshots
+.PHONY: deps document install demo test check sanitize valgrind fuzz fuzz-quick bench bench-deps data clean screenshots
 
 deps:
 	sh tools/install-deps.sh
@@ -40,9 +40,23 @@ check: deps
 	$(CHECK_ENV) $(R) CMD check --as-cran --no-manual $(TARBALL) || true
 	$(RSCRIPT) tools/check-log.R $(PKG).Rcheck/00check.log
 
-# The test suite on a build with address and undefined-behaviour sanitizers.
+# The test suite and the quick fuzz corpus on a build with address and
+# undefined-behaviour sanitizers.
 sanitize: deps
 	sh tools/sanitize.sh
+
+# valgrind memcheck over the test files that exercise the C core.
+valgrind: install
+	sh tools/valgrind.sh
+
+# The fuzz harness (tools/fuzz): full mode (>= 20,000 calls) and the quick,
+# seeded mode that CI runs (~2,000 calls). Both fail on any crash, hang or
+# unclassed error from an export.
+fuzz: install
+	$(RSCRIPT) tools/fuzz/fuzz.R --full
+
+fuzz-quick: install
+	$(RSCRIPT) tools/fuzz/fuzz.R --quick
 
 # Bench-only CRAN packages (and the newer versions of Debian's packages they
 # pull in) go to a project-local library, so they never shadow Debian's

@@ -1,7 +1,7 @@
 # BME and pain over follow-up (vcf_followup): BME class distribution and
 # resolution per visit, change per interval, class transitions, median VAS
 # and analgesic use per visit. Change classes and counts come from
-# src/summary.c.
+# src/followup.c and src/tables.c.
 
 #' BME and pain evolution over follow-up visits
 #'
@@ -165,7 +165,7 @@ bme_change <- function(fractures, from, to, change_on = "pct", tolerance = 0) {
 }
 
 change_class <- function(before, after, tolerance = 0) {
-  code <- .Call(C_summary_change, as.double(before), as.double(after), as.double(tolerance))
+  code <- .Call(C_followup_change, as.double(before), as.double(after), as.double(tolerance))
   factor(code, levels = c(-1L, 0L, 1L), labels = c("decrease", "similar", "increase"))
 }
 

@@ -21,6 +21,11 @@
 #' as the table may have rounded half up or half to even. The SD is the
 #' sample SD (denominator `n - 1`).
 #'
+#' The work is bounded up front: `n` and `k` at most 1e6 (and `k * n` at
+#' most 1e8 values), `max_iter` a finite number in \[1, 1e10\]; larger or non-finite
+#' values are refused with class `vcf_error_limit`. The search checks for
+#' interrupts, so a long one can be stopped.
+#'
 #' When no sample can exist, the error says why, with class
 #' `vcf_error_infeasible` and one of `vcf_error_bounds` (`min > max`, or a
 #' mean outside the range), `vcf_error_grim` (no total of `n` grid values has
@@ -28,18 +33,20 @@
 #' what the mean and range allow). When a sample may exist but the search did
 #' not find one within `max_iter` steps, the class is `vcf_error_not_found`.
 #'
-#' @param n Sample size, a whole number >= 1.
-#' @param mean Reported mean.
-#' @param sd Reported SD, or `NULL` to leave the spread free.
-#' @param min,max Reported (or scale) bounds; on the grid of `granularity`.
+#' @param n Sample size, a whole number in \[1, 1e6\].
+#' @param mean Reported mean (finite).
+#' @param sd Reported SD (finite, >= 0), or `NULL` to leave the spread free.
+#' @param min,max Reported (or scale) bounds (finite); on the grid of
+#'   `granularity`.
 #' @param digits Digits to which the mean (and SD) were printed: one number
 #'   for both, or `c(mean, sd)`.
-#' @param k Number of samples.
+#' @param k Number of samples, a whole number in \[1, 1e6\].
 #' @param granularity Step of the values: 1 for integers, 0.1 for one
 #'   decimal, 0.5 for halves (any 1/m with m a whole number).
 #' @param attain_range If `TRUE`, every sample contains `min` and `max`, as a
 #'   published range is made of observed values.
-#' @param max_iter Budget of search steps per sample.
+#' @param max_iter Budget of search steps per sample, a finite number in
+#'   \[1, 1e10\].
 #' @return A `k` x `n` numeric matrix, one sample per row, values sorted
 #'   ascending. Samples are drawn independently and may repeat when few
 #'   exist.
@@ -58,14 +65,15 @@
 #' @export
 vcf_sprite <- function(n, mean, sd = NULL, min, max, digits = 1, k = 1,
                        granularity = 1, attain_range = FALSE, max_iter = 1e7) {
-  check_number(n, min = 1, integer = TRUE)
-  check_number(mean)
-  if (!is.null(sd)) check_number(sd, min = 0)
-  check_number(min)
-  check_number(max)
-  check_number(k, min = 1, integer = TRUE)
+  check_finite(n, min = 1, max = max_samples, integer = TRUE)
+  check_finite(mean)
+  if (!is.null(sd)) check_finite(sd, min = 0)
+  check_finite(min)
+  check_finite(max)
+  check_finite(k, min = 1, max = max_samples, integer = TRUE)
   check_flag(attain_range)
-  check_number(max_iter, min = 1)
+  check_max_iter(max_iter)
+  check_result_size(n * k, "{.arg k} x {.arg n}")
   digits <- check_digits(digits, 2L)
   n <- as.integer(n)
   m <- grid_units(granularity)
@@ -106,9 +114,9 @@ vcf_sprite <- function(n, mean, sd = NULL, min, max, digits = 1, k = 1,
 #' take values from whole sums of squared differences, so a t printed to 2
 #' decimals is often unreachable for small `n`.
 #'
-#' @param n Number of patients (>= 2).
+#' @param n Number of patients, a whole number in \[2, 1e6\].
 #' @param means,mins,maxs Reported mean, minimum and maximum per visit (2 to
-#'   8 visits); names of `means` name the result's columns.
+#'   8 visits, finite); names of `means` name the result's columns.
 #' @param digits Digits of the printed means (and SDs), recycled per visit.
 #' @param t Reported paired t statistics, one per pair, `NA` for a pair
 #'   without one; `NULL` for none.
@@ -120,8 +128,11 @@ vcf_sprite <- function(n, mean, sd = NULL, min, max, digits = 1, k = 1,
 #' @param granularity Step of the values, shared by all visits of the
 #'   variable (1: integers, 0.1: one decimal).
 #' @param attain_range If `TRUE` (default), each visit's min and max occur.
-#' @param k Number of reconstructions.
-#' @param max_iter Budget of search steps per reconstruction.
+#' @param k Number of reconstructions, a whole number in \[1, 1e6\] (and
+#'   `n` x visits x `k` at most 1e8 values).
+#' @param max_iter Budget of search steps per reconstruction, a finite
+#'   number in \[1, 1e10\] (as for [vcf_sprite()], larger or non-finite
+#'   values are refused with class `vcf_error_limit`).
 #' @return For `k = 1` an `n` x visits matrix (patients in rows); otherwise
 #'   an `n` x visits x `k` array.
 #' @examples
@@ -136,26 +147,31 @@ vcf_sprite_paired <- function(n, means, mins, maxs, digits = 1, t = NULL,
                               t_digits = 2, pairs = NULL, sds = NULL,
                               granularity = 1, attain_range = TRUE, k = 1,
                               max_iter = 1e8) {
-  check_number(n, min = 2, integer = TRUE)
+  check_finite(n, min = 2, max = max_samples, integer = TRUE)
   n <- as.integer(n)
   nv <- length(means)
-  if (!is.numeric(means) || nv < 2L || nv > 8L || anyNA(means)) {
-    vcf_abort(c("{.arg means} must be 2 to 8 numbers, one per visit.",
+  if (!is.numeric(means) || nv < 2L || nv > 8L || !all(is.finite(means))) {
+    vcf_abort(c("{.arg means} must be 2 to 8 finite numbers, one per visit.",
                 x = "It is {.val {format_arg(means)}}."), "argument")
   }
   check_visit_vector(mins, nv)
   check_visit_vector(maxs, nv)
   if (!is.null(sds)) check_visit_vector(sds, nv, allow_na = TRUE)
-  check_number(k, min = 1, integer = TRUE)
-  check_number(max_iter, min = 1)
+  if (!is.null(sds) && any(sds < 0, na.rm = TRUE)) {
+    vcf_abort(c("{.arg sds} must not be negative.",
+                x = "It is {.val {format_arg(sds)}}."), "argument")
+  }
+  check_finite(k, min = 1, max = max_samples, integer = TRUE)
+  check_max_iter(max_iter)
+  check_result_size(n * nv * k, "{.arg n} x visits x {.arg k}")
   check_flag(attain_range)
   digits <- rep_len(check_digits(digits, nv), nv)
   m <- grid_units(granularity)
   pairs <- check_pairs(pairs, nv)
   if (is.null(t)) t <- rep(NA_real_, nrow(pairs))
-  if (!is.numeric(t) || length(t) != nrow(pairs)) {
-    vcf_abort(c("{.arg t} must have one value per pair ({nrow(pairs)}).",
-                x = "It has length {length(t)}."), "argument")
+  if (!is.numeric(t) || length(t) != nrow(pairs) || any(is.infinite(t))) {
+    vcf_abort(c("{.arg t} must have one finite value (or NA) per pair ({nrow(pairs)}).",
+                x = "It is {.val {format_arg(t)}}."), "argument")
   }
   t_digits <- rep_len(check_digits(t_digits, length(t)), length(t))
   keep <- !is.na(t)
@@ -208,9 +224,14 @@ vcf_sprite_paired <- function(n, means, mins, maxs, digits = 1, t = NULL,
 #' off). Integer arithmetic, so 1/3 and 2/3 are never misjudged.
 #'
 #' @param percent Reported percentage(s), 0-100.
-#' @param n Denominator(s), recycled with `percent`.
-#' @param digits Digits of the printed percentage.
-#' @param rounding The rounding rule.
+#' @param n Denominator(s), whole numbers in \[1, 2^31), recycled with
+#'   `percent`. So that every product stays exact, `n * 100 * 10^digits`
+#'   must also be below 2^52 (n below about 4.5e7 for 6 digits); larger
+#'   values are refused with class `vcf_error_limit`.
+#' @param digits Digits of the printed percentage, a whole number in
+#'   \[0, 6\].
+#' @param rounding The rounding rule, one of `"round"` (the default),
+#'   `"up_or_down"`, `"truncate"`.
 #' @return For a single percentage, an integer vector of counts (empty when
 #'   none fits). For several, a list of such vectors.
 #' @examples
@@ -220,25 +241,35 @@ vcf_sprite_paired <- function(n, means, mins, maxs, digits = 1, t = NULL,
 #' @export
 vcf_counts <- function(percent, n, digits = 0,
                        rounding = c("round", "up_or_down", "truncate")) {
-  rounding <- match.arg(rounding)
+  rounding <- check_rounding(rounding)
   if (!is.numeric(percent) || !length(percent) || anyNA(percent) ||
       any(percent < 0 | percent > 100)) {
     vcf_abort(c("{.arg percent} must be numbers in [0, 100].",
                 x = "It is {.val {format_arg(percent)}}."), "argument")
   }
-  if (!is.numeric(n) || !length(n) || anyNA(n) || any(n < 1 | n != round(n)) ||
-      any(n > 1e9)) {
+  if (!is.numeric(n) || !length(n) || anyNA(n) || any(!is.finite(n)) ||
+      any(n < 1 | n != round(n))) {
     vcf_abort(c("{.arg n} must be whole numbers >= 1.",
                 x = "It is {.val {format_arg(n)}}."), "argument")
   }
   check_number(digits, min = 0, max = 6, integer = TRUE)
+  scale <- 10^digits
+  if (any(n * 100 * scale >= 2^52) || any(n > .Machine$integer.max)) {
+    vcf_abort(c("{.arg n} is too large for exact counts at {digits} digit{?s}.",
+                x = "{.arg n} must be below 2^31 and {.arg n} * 100 * 10^{.arg digits} below 2^52; the largest {.arg n} is {format(max(n), scientific = FALSE)}."),
+              c("limit", "argument"))
+  }
   len <- max(length(percent), length(n))
   percent <- rep_len(percent, len)
   n <- rep_len(n, len)
-  scale <- 10^digits
   out <- lapply(seq_len(len), function(i) {
     p <- round(percent[i] * scale)
-    k <- 0:n[i]
+    # only counts near n * p / (100 * scale) can print as p: every rule
+    # keeps k within n / (100 * scale) of it (one more each side for the
+    # rounding of this division), and the exact test below decides
+    centre <- n[i] * p / (100 * scale)
+    reach <- n[i] / (100 * scale) + 1
+    k <- seq(max(0, floor(centre - reach)), min(n[i], ceiling(centre + reach)))
     # 100 * k / n printed as p / scale, compared exactly on integers
     a <- k * 100 * scale
     ok <- switch(rounding,
@@ -252,6 +283,59 @@ vcf_counts <- function(percent, n, digits = 0,
 }
 
 # Helpers ---------------------------------------------------------------------
+
+# Largest n and k (samples, reconstructions) and max_iter: they bound the
+# memory and the time a call may take before it is interrupted.
+max_samples <- 1e6
+max_iterations <- 1e10
+max_values <- 1e8
+
+# check_number() for finite values: Inf is never a valid size, bound or
+# reported statistic here.
+check_finite <- function(x, arg = rlang::caller_arg(x), min = -Inf, max = Inf,
+                         integer = FALSE, call = rlang::caller_env()) {
+  scalar <- is.numeric(x) && length(x) == 1L && !is.na(x)
+  if (scalar && (is.infinite(x) || x > max || x < min)) {
+    # a size beyond its bound is a limit; any other non-finite value is
+    # simply not a valid number
+    class <- if (is.finite(max) && x > max) c("limit", "argument") else "argument"
+    vcf_abort(c("{.arg {arg}} must be a finite {if (integer) 'whole ' else ''}number in [{min}, {format(max, scientific = max >= 1e5)}].",
+                x = "It is {format(x, digits = 15)}."), class, call = call)
+  }
+  check_number(x, arg = arg, min = min, max = max, integer = integer, call = call)
+}
+
+check_max_iter <- function(max_iter, call = rlang::caller_env()) {
+  if (!is.numeric(max_iter) || length(max_iter) != 1L || is.na(max_iter) ||
+      max_iter < 1 || max_iter > max_iterations) {
+    vcf_abort(c("{.arg max_iter} must be a finite number of steps in [1, 1e10].",
+                x = "It is {.val {format_arg(max_iter)}}.",
+                i = "The search checks for interrupts; a budget beyond 1e10 steps would run for hours."),
+              c("limit", "argument"), call = call)
+  }
+  invisible(max_iter)
+}
+
+check_result_size <- function(size, what, call = rlang::caller_env()) {
+  if (size > max_values) {
+    vcf_abort(c(paste0(what, " must be at most 1e8 values."),
+                x = "It is {format(size, big.mark = ',', scientific = FALSE)}."),
+              c("limit", "argument"), call = call)
+  }
+  invisible(size)
+}
+
+check_rounding <- function(rounding, call = rlang::caller_env()) {
+  choices <- c("round", "up_or_down", "truncate")
+  if (identical(rounding, choices)) return("round")
+  if (!is.character(rounding) || length(rounding) != 1L || is.na(rounding) ||
+      !rounding %in% choices) {
+    vcf_abort(c("{.arg rounding} must be one of {.val {choices}}.",
+                x = "It is {.val {format_arg(rounding)}}."), c("rounding", "argument"),
+              call = call)
+  }
+  rounding
+}
 
 # Two numbers from R's RNG that seed the C generator.
 rng_seed_pair <- function() floor(stats::runif(2L) * 2^31)
@@ -278,8 +362,9 @@ check_digits <- function(digits, max_len, call = rlang::caller_env()) {
 
 check_visit_vector <- function(x, nv, allow_na = FALSE, arg = rlang::caller_arg(x),
                                call = rlang::caller_env()) {
-  if (!is.numeric(x) || length(x) != nv || (!allow_na && anyNA(x))) {
-    vcf_abort(c("{.arg {arg}} must be {nv} number{?s}, one per visit.",
+  if (!is.numeric(x) || length(x) != nv || (!allow_na && anyNA(x)) ||
+      any(is.infinite(x))) {
+    vcf_abort(c("{.arg {arg}} must be {nv} finite number{?s}, one per visit.",
                 x = "It is {.val {format_arg(x)}}."), "argument", call = call)
   }
   invisible(x)
@@ -287,7 +372,9 @@ check_visit_vector <- function(x, nv, allow_na = FALSE, arg = rlang::caller_arg(
 
 check_pairs <- function(pairs, nv, call = rlang::caller_env()) {
   if (is.null(pairs)) return(cbind(seq_len(nv - 1L), seq_len(nv - 1L) + 1L))
-  if (is.list(pairs)) pairs <- do.call(rbind, pairs)
+  if (is.list(pairs) && !is.data.frame(pairs)) {
+    pairs <- tryCatch(do.call(rbind, pairs), error = function(e) NULL)
+  }
   if (!is.numeric(pairs) || !is.matrix(pairs) || ncol(pairs) != 2L ||
       anyNA(pairs) || any(pairs < 1 | pairs > nv | pairs != round(pairs)) ||
       any(pairs[, 1L] == pairs[, 2L]) || nrow(pairs) > 28L) {
@@ -302,6 +389,10 @@ check_pairs <- function(pairs, nv, call = rlang::caller_env()) {
 # number has more digits than stated.
 printed_integer <- function(x, digits, arg, call) {
   v <- round(x * 10^digits)
+  if (!is.finite(v) || abs(v) > 2^50) {
+    vcf_abort(c("{.arg {arg}} = {x} is too large to be a reported value.",
+                i = "Its printed digits must fit 2^50."), c("limit", "argument"), call = call)
+  }
   if (abs(x * 10^digits - v) > 1e-6 * max(1, abs(v))) {
     vcf_abort(c("{.arg {arg}} = {x} has more than {digits} decimal{?s}.",
                 i = "Give the value as printed and its {.arg digits}."),
@@ -357,6 +448,11 @@ visit_spec <- function(n, mean, sd, min, max, digits, sd_digits, m, attain,
   }
   smin <- max(smin, range_lo)
   smax <- min(smax, range_hi)
+  if (smax - smin + 1 > max_totals) {
+    vcf_abort(c("The mean of {mean}{where} leaves {format(smax - smin + 1, big.mark = ',')} possible totals on a grid of step {1 / m}.",
+                i = "At most {format(max_totals, big.mark = ',', scientific = FALSE)} are searched: use a coarser {.arg granularity} or the printed {.arg digits}."),
+              c("limit", "argument"), call = call)
+  }
   dlo <- 0
   dhi <- -1
   if (!is.null(sd)) {
@@ -382,6 +478,9 @@ visit_spec <- function(n, mean, sd, min, max, digits, sd_digits, m, attain,
   list(lo = lo, hi = hi, smin = smin, smax = smax, dlo = dlo, dhi = dhi,
        n = n, m = m)
 }
+
+# Most totals whose SD range is examined (one double each, in R).
+max_totals <- 1e7
 
 # Smallest and largest n * sum(x^2) - s^2 for totals s (vectorised), as in C.
 d_range <- function(n, s, lo, hi, attain) {
@@ -413,8 +512,9 @@ check_t_windows <- function(n, specs, pairs, t_text, tlo, thi, visit_names,
   for (p in seq_len(nrow(pairs))) {
     a <- specs[[pairs[p, 1L]]]
     b <- specs[[pairs[p, 2L]]]
-    sd <- outer(seq(a$smin, a$smax), seq(b$smin, b$smax), "-")
-    if (!any(qd_window_ok(n, as.vector(sd), tlo[p], thi[p]))) {
+    # every difference of a total of a and a total of b, each once
+    sd <- seq(a$smin - b$smax, a$smax - b$smin)
+    if (!any(qd_window_ok(n, sd, tlo[p], thi[p]))) {
       sign_ok <- (sd > 0 & thi[p] > 0) | (sd < 0 & tlo[p] < 0) |
         (sd == 0 & tlo[p] <= 0 & thi[p] >= 0)
       why <- if (!any(sign_ok)) {

@@ -1,5 +1,5 @@
 # Study tables: Table 1 by subgroup (vcf_table1) and paired comparisons
-# between two visits (vcf_paired). Summaries come from src/summary.c, tests
+# between two visits (vcf_paired). Summaries come from src/tables.c, tests
 # from vcf_compare() (src/htest.c); this file only shapes and formats.
 
 # Grouped summaries (C) ---------------------------------------------------------
@@ -15,7 +15,7 @@ group_codes <- function(group, groups) {
 
 # One row per group: n, mean, sd, median, min, max, missing.
 summarise_numeric <- function(x, group, groups) {
-  out <- .Call(C_summary_numeric, as.double(x), as.integer(group_codes(group, groups)),
+  out <- .Call(C_tables_numeric, as.double(x), as.integer(group_codes(group, groups)),
                as.integer(length(groups)))
   colnames(out) <- c("n", "mean", "sd", "median", "min", "max", "missing")
   out <- as.data.frame(out)
@@ -26,7 +26,7 @@ summarise_numeric <- function(x, group, groups) {
 # Counts of each level (rows, last row = missing) per group (columns).
 count_levels <- function(x, group, groups) {
   x <- as.factor(x)
-  out <- .Call(C_summary_counts, as.integer(x), as.integer(group_codes(group, groups)),
+  out <- .Call(C_tables_counts, as.integer(x), as.integer(group_codes(group, groups)),
                as.integer(max(nlevels(x), 1L)), as.integer(length(groups)))
   dimnames(out) <- list(c(levels(x), "<missing>")[seq_len(nrow(out))], groups)
   if (nlevels(x) == 0L) out <- out[-1L, , drop = FALSE]

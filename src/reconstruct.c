@@ -10,11 +10,24 @@
  * Randomness comes from a xoshiro256** generator seeded (through splitmix64)
  * from two numbers that the R layer draws with R's RNG: results follow
  * set.seed() and never touch R's RNG inside the search.
+ *
+ * Limits, checked at entry so that no arithmetic below can overflow: values
+ * (lo, hi) within +-MAX_UNIT, so every value, hi - lo and a value +- 1 fit an
+ * int; n <= MAX_N, so totals stay within +-2^60 in int64_t; totals smin,
+ * smax within the range n values can reach; max_iter finite and at most
+ * MAX_ITER (the R layer documents the same bound). Every long loop checks
+ * for an interrupt every INTERRUPT_EVERY steps.
  */
 #include "vcf.h"
 #include "rng.h"
+#include <limits.h>
 #include <math.h>
 #include <string.h>
+
+#define MAX_UNIT 1073741824.0 /* 2^30 */
+#define MAX_N 1073741824      /* 2^30 */
+#define MAX_ITER 1e15
+#define INTERRUPT_EVERY 0xFFFFF /* a mask: every 2^20 steps */
 
 /* RNG ----------------------------------------------------------------------*/
 
@@ -52,10 +65,11 @@ static void random_fill(rng_t *r, int *x, int from, int n, int lo, int hi,
   int c = n - from;
   int64_t sum = 0;
   for (int i = from; i < n; i++) {
-    x[i] = lo + (int) rng_int(r, (int64_t) hi - lo + 1);
+    x[i] = (int) (lo + rng_int(r, (int64_t) hi - lo + 1));
     sum += x[i];
   }
-  while (sum != total) {
+  for (uint64_t step = 0; sum != total; step++) {
+    if ((step & INTERRUPT_EVERY) == INTERRUPT_EVERY) R_CheckUserInterrupt();
     int i = from + (int) rng_int(r, c);
     if (sum < total && x[i] < hi) {
       x[i]++;
@@ -82,9 +96,10 @@ static double sumsq_min(int c, int64_t t) {
 static double sumsq_max(int c, int64_t t, int lo, int hi) {
   if (c == 0) return 0;
   if (hi == lo) return (double) c * lo * lo;
+  int64_t width = (int64_t) hi - lo;
   int64_t above = t - (int64_t) c * lo;
-  int64_t at_hi = above / (hi - lo);
-  int64_t mid = lo + above % (hi - lo);
+  int64_t at_hi = above / width;
+  int64_t mid = lo + above % width;
   int64_t at_lo = c - at_hi - 1;
   if (at_lo < 0) return (double) c * hi * hi;
   return (double) at_hi * hi * hi + (double) mid * mid + (double) at_lo * lo * lo;
@@ -140,7 +155,9 @@ static int sprite_sd(rng_t *r, const sprite_spec *sp, int *x, int64_t s,
   double dist = window_dist(q, qlo, qhi);
   if (c < 2) return dist == 0;
   double stale = 0, stale_max = 200.0 * n + 2000;
+  uint64_t step = 0;
   for (double it = 0; it < budget && dist > 0; it++) {
+    if ((++step & INTERRUPT_EVERY) == 0) R_CheckUserInterrupt();
     int i = f + (int) rng_int(r, c), j = f + (int) rng_int(r, c);
     if (i == j) continue;
     if (x[i] > x[j]) {
@@ -195,7 +212,11 @@ static int sprite_one(rng_t *r, const sprite_spec *sp, int *x) {
       found = sum_feasible(sp, s);
     }
     if (!found) {
-      for (s = sp->smin; s <= sp->smax && !found; s++) found = sum_feasible(sp, s);
+      uint64_t step = 0;
+      for (s = sp->smin; s <= sp->smax && !found; s++) {
+        if ((++step & INTERRUPT_EVERY) == 0) R_CheckUserInterrupt();
+        found = sum_feasible(sp, s);
+      }
       if (!found) return 0;
       s--;
     }
@@ -214,6 +235,39 @@ static int sprite_one(rng_t *r, const sprite_spec *sp, int *x) {
   return 0;
 }
 
+/* Entry checks (see the limits at the top) ---------------------------------*/
+
+static void check_size(int value, int min, const char *arg) {
+  if (value < min || value > MAX_N)
+    Rf_error("`%s` must be in [%d, %d], not %d.", arg, min, MAX_N, value);
+}
+
+static void check_bounds(int lo, int hi, const char *where) {
+  if (lo < -MAX_UNIT || hi > MAX_UNIT || lo > hi)
+    Rf_error("`lo` and `hi`%s must satisfy -2^30 <= lo <= hi <= 2^30, not %d and %d.",
+             where, lo, hi);
+}
+
+static void check_max_iter(double max_iter) {
+  if (!(max_iter >= 1 && max_iter <= MAX_ITER))
+    Rf_error("`max_iter` must be a finite number in [1, 1e15], not %g.", max_iter);
+}
+
+static void check_window(double lo, double hi, const char *lo_arg, const char *hi_arg) {
+  if (ISNAN(lo) || ISNAN(hi))
+    Rf_error("`%s` and `%s` must not be NA or NaN.", lo_arg, hi_arg);
+}
+
+/* A total of n values in [lo, hi], as an exact int64_t (converted only once
+ * it is known to be a whole number in that range). */
+static int64_t checked_total(double total, int n, int lo, int hi, const char *arg) {
+  double smallest = (double) n * lo, largest = (double) n * hi;
+  if (!(total >= smallest && total <= largest) || total != floor(total))
+    Rf_error("`%s` must be a whole number in [%.0f, %.0f] (n values in [lo, hi]), not %g.",
+             arg, smallest, largest, total);
+  return (int64_t) total;
+}
+
 /* .Call(C_reconstruct_sprite, n, lo, hi, smin, smax, dlo, dhi, attain, k,
  *       max_iter, seed): a k x n integer matrix of units, rows sorted, or
  * NULL when the search failed. */
@@ -230,15 +284,21 @@ static SEXP C_reconstruct_sprite(SEXP n, SEXP lo, SEXP hi, SEXP smin, SEXP smax,
   vcf_arg_scalar(attain, LGLSXP, "attain");
   vcf_arg_scalar(k, INTSXP, "k");
   vcf_arg_scalar(max_iter, REALSXP, "max_iter");
-  sprite_spec sp = {INTEGER(n)[0], INTEGER(lo)[0], INTEGER(hi)[0],
-                    LOGICAL(attain)[0], (int64_t) REAL(smin)[0],
-                    (int64_t) REAL(smax)[0], REAL(dlo)[0], REAL(dhi)[0],
-                    REAL(max_iter)[0]};
-  int kk = INTEGER(k)[0];
-  if (sp.n < 1 || kk < 1 || sp.lo > sp.hi || sp.smin > sp.smax)
-    Rf_error("invalid reconstruction specification");
+  int nn = INTEGER(n)[0], kk = INTEGER(k)[0];
+  check_size(nn, 1, "n");
+  check_size(kk, 1, "k");
+  check_bounds(INTEGER(lo)[0], INTEGER(hi)[0], "");
+  check_max_iter(REAL(max_iter)[0]);
+  check_window(REAL(dlo)[0], REAL(dhi)[0], "dlo", "dhi");
+  sprite_spec sp = {nn, INTEGER(lo)[0], INTEGER(hi)[0], LOGICAL(attain)[0],
+                    checked_total(REAL(smin)[0], nn, INTEGER(lo)[0], INTEGER(hi)[0], "smin"),
+                    checked_total(REAL(smax)[0], nn, INTEGER(lo)[0], INTEGER(hi)[0], "smax"),
+                    REAL(dlo)[0], REAL(dhi)[0], REAL(max_iter)[0]};
+  if (sp.smin > sp.smax) Rf_error("`smin` must not exceed `smax`.");
   rng_t r;
   rng_seed(&r, vcf_seed_from(seed));
+  if ((double) kk * sp.n > INT_MAX)
+    Rf_error("`k` x `n` (%d x %d) exceeds the largest matrix (2^31 - 1 values).", kk, sp.n);
   SEXP out = PROTECT(Rf_allocMatrix(INTSXP, kk, sp.n));
   int *x = (int *) R_alloc(sp.n, sizeof(int));
   int *res = INTEGER(out);
@@ -318,6 +378,7 @@ static int qd_window(int n, int64_t sd, double tlo, double thi, double *qlo,
 
 static int pick_sums(rng_t *r, const paired_spec *sp, paired_state *st) {
   for (int tries = 0; tries < 100000; tries++) {
+    if ((tries & 0x3FF) == 0x3FF) R_CheckUserInterrupt();
     for (int v = 0; v < sp->nv; v++)
       st->s[v] = sp->smin[v] + rng_int(r, sp->smax[v] - sp->smin[v] + 1);
     int ok = 1;
@@ -333,7 +394,10 @@ static int pick_sums(rng_t *r, const paired_spec *sp, paired_state *st) {
 static double pair_qd(const paired_spec *sp, const paired_state *st, int p) {
   const int *a = st->x[sp->pa[p]], *b = st->x[sp->pb[p]];
   double q = 0;
-  for (int i = 0; i < sp->n; i++) q += (double) (a[i] - b[i]) * (a[i] - b[i]);
+  for (int i = 0; i < sp->n; i++) {
+    double d = (double) a[i] - b[i]; /* in double: a - b may not fit an int */
+    q += d * d;
+  }
   return q;
 }
 
@@ -383,10 +447,9 @@ static double qd_after(const paired_spec *sp, const paired_state *st, int p,
     bi = xi;
     bj = xj;
   }
-  double old = (double) (a[i] - b[i]) * (a[i] - b[i]) +
-               (double) (a[j] - b[j]) * (a[j] - b[j]);
-  double neu = (double) (ai - bi) * (ai - bi) + (double) (aj - bj) * (aj - bj);
-  return st->qd[p] - old + neu;
+  double di = (double) a[i] - b[i], dj = (double) a[j] - b[j];
+  double ni = (double) ai - bi, nj = (double) aj - bj;
+  return st->qd[p] - (di * di + dj * dj) + (ni * ni + nj * nj);
 }
 
 /* Local search over swaps of one visit's values between two patients (all
@@ -399,7 +462,9 @@ static int paired_search(rng_t *r, const paired_spec *sp, paired_state *st,
   for (int p = 0; p < sp->np; p++) st->qd[p] = pair_qd(sp, st, p);
   double f = objective(sp, st, st->qd);
   double stale = 0, stale_max = 500.0 * n + 5000;
+  uint64_t step = 0;
   for (double it = 0; it < budget && f > 0; it++) {
+    if ((++step & INTERRUPT_EVERY) == 0) R_CheckUserInterrupt();
     int v = (int) rng_int(r, sp->nv);
     int i = (int) rng_int(r, n), j = (int) rng_int(r, n);
     if (i == j) continue;
@@ -500,32 +565,44 @@ static SEXP C_reconstruct_paired(SEXP n, SEXP lo, SEXP hi, SEXP smin, SEXP smax,
   vcf_arg_scalar(max_iter, REALSXP, "max_iter");
   vcf_arg_type(lo, INTSXP, "lo");
   vcf_arg_type(pa, INTSXP, "pa");
+  if (XLENGTH(lo) < 1 || XLENGTH(lo) > MAX_VISITS)
+    Rf_error("`lo` must have 1 to %d elements (one per visit).", MAX_VISITS);
+  if (XLENGTH(pa) > MAX_PAIRS) Rf_error("`pa` must have at most %d elements.", MAX_PAIRS);
   sp.n = INTEGER(n)[0];
   sp.nv = (int) XLENGTH(lo);
   sp.np = (int) XLENGTH(pa);
   sp.max_iter = REAL(max_iter)[0];
   int kk = INTEGER(k)[0];
-  if (sp.n < 2 || kk < 1 || sp.nv < 1 || sp.nv > MAX_VISITS || sp.np > MAX_PAIRS)
-    Rf_error("invalid paired reconstruction specification");
+  check_size(sp.n, 2, "n");
+  check_size(kk, 1, "k");
+  check_max_iter(sp.max_iter);
   double tmp[MAX_VISITS];
   read_int_vec(lo, sp.nv, sp.lo, "lo");
   read_int_vec(hi, sp.nv, sp.hi, "hi");
+  for (int v = 0; v < sp.nv; v++) check_bounds(sp.lo[v], sp.hi[v], " of a visit");
   read_dbl_vec(smin, sp.nv, tmp, "smin");
-  for (int v = 0; v < sp.nv; v++) sp.smin[v] = (int64_t) tmp[v];
+  for (int v = 0; v < sp.nv; v++)
+    sp.smin[v] = checked_total(tmp[v], sp.n, sp.lo[v], sp.hi[v], "smin");
   read_dbl_vec(smax, sp.nv, tmp, "smax");
-  for (int v = 0; v < sp.nv; v++) sp.smax[v] = (int64_t) tmp[v];
+  for (int v = 0; v < sp.nv; v++)
+    sp.smax[v] = checked_total(tmp[v], sp.n, sp.lo[v], sp.hi[v], "smax");
   read_dbl_vec(dlo, sp.nv, sp.dlo, "dlo");
   read_dbl_vec(dhi, sp.nv, sp.dhi, "dhi");
+  for (int v = 0; v < sp.nv; v++) check_window(sp.dlo[v], sp.dhi[v], "dlo", "dhi");
   vcf_arg_type(attain, LGLSXP, "attain");
   vcf_arg_length(attain, sp.nv, "attain");
-  for (int v = 0; v < sp.nv; v++) sp.attain[v] = LOGICAL(attain)[v];
+  for (int v = 0; v < sp.nv; v++) {
+    if (LOGICAL(attain)[v] == NA_LOGICAL) Rf_error("`attain` must not be NA.");
+    sp.attain[v] = LOGICAL(attain)[v];
+  }
   read_int_vec(pa, sp.np, sp.pa, "pa");
   read_int_vec(pb, sp.np, sp.pb, "pb");
   read_dbl_vec(tlo, sp.np, sp.tlo, "tlo");
   read_dbl_vec(thi, sp.np, sp.thi, "thi");
+  for (int p = 0; p < sp.np; p++) check_window(sp.tlo[p], sp.thi[p], "tlo", "thi");
   for (int v = 0; v < sp.nv; v++)
-    if (sp.lo[v] > sp.hi[v] || sp.smin[v] > sp.smax[v])
-      Rf_error("invalid bounds for visit %d", v + 1);
+    if (sp.smin[v] > sp.smax[v])
+      Rf_error("`smin` must not exceed `smax` for visit %d.", v + 1);
   for (int p = 0; p < sp.np; p++)
     if (sp.pa[p] < 0 || sp.pa[p] >= sp.nv || sp.pb[p] < 0 || sp.pb[p] >= sp.nv ||
         sp.pa[p] == sp.pb[p])
@@ -537,6 +614,8 @@ static SEXP C_reconstruct_paired(SEXP n, SEXP lo, SEXP hi, SEXP smin, SEXP smax,
   memset(&st, 0, sizeof st);
   for (int v = 0; v < sp.nv; v++) st.x[v] = (int *) R_alloc(sp.n, sizeof(int));
   R_xlen_t block = (R_xlen_t) sp.n * sp.nv;
+  if ((double) block * kk > (double) R_XLEN_T_MAX)
+    Rf_error("`n` x visits x `k` exceeds the longest vector R can hold.");
   SEXP out = PROTECT(Rf_allocVector(INTSXP, block * kk));
   for (int s = 0; s < kk; s++) {
     int status = paired_one(&r, &sp, &st);

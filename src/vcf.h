@@ -25,7 +25,8 @@
 
 extern const R_CallMethodDef vcf_init_calls[];
 extern const R_CallMethodDef vcf_htest_calls[];
-extern const R_CallMethodDef vcf_summary_calls[];
+extern const R_CallMethodDef vcf_tables_calls[];
+extern const R_CallMethodDef vcf_followup_calls[];
 extern const R_CallMethodDef vcf_boot_calls[];
 extern const R_CallMethodDef vcf_wild_calls[];
 extern const R_CallMethodDef vcf_volumetrics_calls[];

@@ -1,8 +1,14 @@
 #!/bin/sh
 # Builds vcfoutcomes with AddressSanitizer and UndefinedBehaviorSanitizer
-# into a private library and runs the whole test suite with the ASan runtime
-# preloaded (R itself is not instrumented, so leak checks are off). Any
-# sanitizer report fails the run: UBSan aborts, ASan halts.
+# into a private library, runs the whole test suite with the ASan runtime
+# preloaded (R itself is not instrumented, so leak checks are off), then the
+# quick fuzz corpus (tools/fuzz) against the same build. Any sanitizer report
+# fails the run: UBSan aborts, ASan halts; in the fuzz run such an abort is a
+# crash (its report is printed with the call that caused it), which fails it.
+#
+# Huge allocations the fuzzer asks for return NULL (R then raises "cannot
+# allocate") instead of ASan aborting: allocator_may_return_null, and no
+# single allocation above 4 GB.
 set -e
 lib="${TMPDIR:-/tmp}/vcfoutcomes-sanitize"
 rm -rf "$lib" && mkdir -p "$lib"
@@ -11,6 +17,22 @@ cat > "$makevars" <<MK
 CFLAGS = -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS = -fsanitize=address,undefined
 MK
-R_MAKEVARS_USER="$makevars" R CMD INSTALL --preclean --no-test-load --no-multiarch --library="$lib" .
+# built from a copy, so that no instrumented object file is left in src/
+src="$lib/source"
+mkdir -p "$src"
+tar --exclude=.git --exclude='src/*.o' --exclude='src/*.so' -cf - . | tar -xf - -C "$src"
+R_MAKEVARS_USER="$makevars" R CMD INSTALL --preclean --no-test-load --no-multiarch --library="$lib" "$src"
 asan=$(gcc -print-file-name=libasan.so)
-LD_PRELOAD="$asan" ASAN_OPTIONS=detect_leaks=0 VCF_TEST_LIB="$lib" Rscript tools/run-tests.R
+export LD_PRELOAD="$asan"
+export ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:max_allocation_size_mb=4096
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# both parts run; either failing fails the target
+start=$(date +%s)
+suite=0
+VCF_TEST_LIB="$lib" Rscript tools/run-tests.R || suite=$?
+middle=$(date +%s)
+echo "sanitize: test suite took $((middle - start)) s (status $suite)"
+fuzz=0
+Rscript tools/fuzz/fuzz.R --quick --lib "$lib" --timeout 60 || fuzz=$?
+echo "sanitize: quick fuzz took $(( $(date +%s) - middle )) s (status $fuzz)"
+[ "$suite" -eq 0 ] && [ "$fuzz" -eq 0 ]

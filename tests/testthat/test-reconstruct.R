@@ -299,3 +299,89 @@ test_that("vcf_counts matches a brute-force reference for every rule", {
   expect_error(vcf_counts(50, 0), class = "vcf_error_argument")
   expect_error(vcf_counts(50, 10, rounding = "ceiling"))
 })
+
+test_that("sizes, bounds and budgets are refused up front when infinite or absurd", {
+  # non-finite budgets and sizes: classed, before any search starts
+  expect_error(vcf_sprite(10, 5, min = 0, max = 10, max_iter = Inf), class = "vcf_error_limit")
+  expect_error(vcf_sprite(10, 5, min = 0, max = 10, max_iter = 1e11), class = "vcf_error_limit")
+  expect_error(vcf_sprite(10, 5, min = 0, max = 10, max_iter = NaN), class = "vcf_error_limit")
+  expect_error(vcf_sprite_paired(10, c(5, 4), c(0, 0), c(10, 10), max_iter = Inf),
+               class = "vcf_error_limit")
+  expect_error(vcf_sprite(1e7, 5, min = 0, max = 10), class = "vcf_error_limit")
+  expect_error(vcf_sprite(2000, 5, min = 0, max = 10, k = 1e6), class = "vcf_error_limit")
+  expect_error(vcf_sprite_paired(2e5, c(5, 4), c(0, 0), c(10, 10), k = 1e4),
+               class = "vcf_error_limit")
+  # infinite or astronomically large bounds and statistics
+  expect_error(vcf_sprite(10, 5, min = -Inf, max = 10), class = "vcf_error_argument")
+  expect_error(vcf_sprite(10, 5, min = 0, max = Inf), class = "vcf_error_argument")
+  expect_error(vcf_sprite(10, Inf, min = 0, max = 10), class = "vcf_error_argument")
+  expect_error(vcf_sprite(10, 5, sd = Inf, min = 0, max = 10), class = "vcf_error_argument")
+  expect_error(vcf_sprite(10, 5, min = -1e300, max = 1e300), class = "vcf_error_bounds")
+  expect_error(vcf_sprite(10, 1e300, min = 0, max = 10), class = "vcf_error_limit")
+  expect_error(vcf_sprite_paired(10, c(5, Inf), c(0, 0), c(10, 10)), class = "vcf_error_argument")
+  expect_error(vcf_sprite_paired(10, c(5, 4), c(0, -Inf), c(10, 10)), class = "vcf_error_argument")
+  expect_error(vcf_sprite_paired(10, c(5, 4), c(0, 0), c(10, 10), t = Inf),
+               class = "vcf_error_argument")
+  expect_error(vcf_sprite_paired(10, c(5, 4), c(0, 0), c(10, 10), sds = c(-1, NA)),
+               class = "vcf_error_argument")
+  expect_error(vcf_sprite_paired(10, c(5, 4), c(0, 0), c(10, 10), pairs = list(mean, 1)),
+               class = "vcf_error_argument")
+  # a grid so fine that the totals could not be listed
+  expect_error(vcf_sprite(2000, 1, min = 0, max = 1, digits = 0, granularity = 1e-6),
+               class = "vcf_error_limit")
+  expect_snapshot(vcf_sprite(10, 5, min = 0, max = 10, max_iter = Inf), error = TRUE)
+  expect_snapshot(vcf_sprite(1e7, 5, min = 0, max = 10), error = TRUE)
+})
+
+test_that("the C entry points check their arguments before converting them", {
+  sprite <- function(n = 10L, lo = 0L, hi = 10L, smin = 50, smax = 50, dlo = 0, dhi = -1,
+                     attain = FALSE, k = 1L, max_iter = 1e5, seed = c(1, 2)) {
+    .Call(vcfoutcomes:::C_reconstruct_sprite, n, lo, hi, smin, smax, dlo, dhi, attain, k,
+          max_iter, seed)
+  }
+  expect_equal(dim(sprite()), c(1L, 10L))
+  expect_equal(sum(sprite()), 50)
+  expect_error(sprite(max_iter = Inf), "max_iter")
+  expect_error(sprite(max_iter = 0), "max_iter")
+  expect_error(sprite(smin = -Inf), "smin")
+  expect_error(sprite(smax = 2^62), "smax")
+  expect_error(sprite(smin = 50.5, smax = 60), "whole number")
+  expect_error(sprite(smin = 60, smax = 50), "must not exceed")
+  expect_error(sprite(lo = -.Machine$integer.max, hi = .Machine$integer.max), "2\\^30")
+  expect_error(sprite(n = 0L), "`n`")
+  expect_error(sprite(k = 2147483647L, n = 2L), "`k` must be in")
+  expect_error(sprite(k = 1073741824L, n = 4L, lo = 0L, hi = 0L, smin = 0, smax = 0), "matrix")
+  paired <- function(n = 10L, lo = c(0L, 0L), hi = c(10L, 10L), smin = c(50, 40),
+                     smax = c(50, 40), attain = c(FALSE, FALSE), pa = 0L, pb = 1L,
+                     tlo = -100, thi = 100, k = 1L, max_iter = 1e5) {
+    .Call(vcfoutcomes:::C_reconstruct_paired, n, lo, hi, smin, smax, c(0, 0), c(-1, -1),
+          attain, pa, pb, tlo, thi, k, max_iter, c(3, 4))
+  }
+  expect_length(paired(), 20L)
+  expect_error(paired(max_iter = Inf), "max_iter")
+  expect_error(paired(smin = c(50, -2^62)), "smin")
+  expect_error(paired(smax = c(50, NaN)), "smax")
+  expect_error(paired(tlo = NaN), "tlo")
+  expect_error(paired(attain = c(NA, FALSE)), "attain")
+  expect_error(paired(lo = rep(0L, 9), hi = rep(10L, 9)), "1 to 8")
+  expect_error(paired(k = .Machine$integer.max, n = 2L^30), "longest vector|`n`")
+})
+
+test_that("vcf_counts refuses bad rules and huge n with classed errors, and stays exact", {
+  expect_error(vcf_counts(50, 10, rounding = 0), class = "vcf_error_rounding")
+  expect_error(vcf_counts(50, 10, rounding = c("round", "truncate")), class = "vcf_error_argument")
+  expect_error(vcf_counts(50, 10, rounding = NA_character_), class = "vcf_error_argument")
+  expect_snapshot(vcf_counts(50, 10, rounding = 0), error = TRUE)
+  expect_error(vcf_counts(50, Inf), class = "vcf_error_argument")
+  expect_error(vcf_counts(50, 3e9), class = "vcf_error_limit")
+  expect_error(vcf_counts(50, 1e8, digits = 6), class = "vcf_error_limit")
+  # a large n is answered from the window around n * p / 100, without
+  # listing 0:n; checked against the exact rule on that window
+  got <- vcf_counts(33.3333333, 3e7, digits = 6)
+  k <- 9999990:10000010
+  expect_equal(got, as.integer(k[abs(2 * k * 1e8 - 2 * 33333333 * 3e7) <= 3e7]))
+  expect_equal(vcf_counts(50, 4e7, digits = 6), 20000000L)
+  expect_equal(vcf_counts(50, 4e7), as.integer(19800000:20200000))
+  expect_equal(vcf_counts(50, 4e7, rounding = "truncate"), as.integer(2e7:20399999))
+  expect_equal(vcf_counts(50, 4e7, rounding = "up_or_down"), as.integer(19600001:20399999))
+})

@@ -1,4 +1,4 @@
-# Grouped summaries (src/summary.c) against R -----------------------------------
+# Grouped summaries (src/tables.c) against R ------------------------------------
 
 r_summary <- function(x, g, groups) {
   t(vapply(groups, function(k) {
@@ -63,11 +63,11 @@ test_that("change_class classes decrease, similar and increase", {
 })
 
 test_that("the C entry points reject bad arguments instead of crashing", {
-  expect_error(.Call(vcfoutcomes:::C_summary_numeric, "a", 1L, 1L), "must be of type double")
-  expect_error(.Call(vcfoutcomes:::C_summary_numeric, 1, 1:2, 1L), "length")
-  expect_error(.Call(vcfoutcomes:::C_summary_numeric, 1, 1L, 0L), "at least 1")
-  expect_error(.Call(vcfoutcomes:::C_summary_counts, 1L, 1L, NA_integer_, 1L), "NA")
-  expect_error(.Call(vcfoutcomes:::C_summary_change, 1, 1, -1), "negative")
+  expect_error(.Call(vcfoutcomes:::C_tables_numeric, "a", 1L, 1L), "must be of type double")
+  expect_error(.Call(vcfoutcomes:::C_tables_numeric, 1, 1:2, 1L), "length")
+  expect_error(.Call(vcfoutcomes:::C_tables_numeric, 1, 1L, 0L), "at least 1")
+  expect_error(.Call(vcfoutcomes:::C_tables_counts, 1L, 1L, NA_integer_, 1L), "NA")
+  expect_error(.Call(vcfoutcomes:::C_followup_change, 1, 1, -1), "negative")
 })
 
 # P-value styles ------------------------------------------------------------------

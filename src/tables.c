@@ -1,14 +1,20 @@
-/* Grouped summaries for the study tables (Table 1, paired and follow-up
- * tables): n, mean, SD, median, min and max of a numeric variable per group
- * in one pass, category counts per group, and the change class of paired
- * measurements.
+/* tables: the grouped summaries of the study tables (Table 1, the paired
+ * and follow-up tables): n, mean, SD, median, min and max of a numeric
+ * variable per group in one pass, and category counts per group.
  *
  * Groups arrive as integer codes 1..G (NA or out of range: row ignored).
  * Medians come from selection (quickselect) on each group's values, which a
  * counting sort has laid out contiguously, so no group is fully sorted.
+ * Sizes are computed in size_t / R_xlen_t: G + 1 and K + 1 are never formed
+ * in int, and a result larger than an R matrix holds is refused.
  */
 #include "vcf.h"
+#include <limits.h>
 #include <math.h>
+
+/* Most groups (and category levels) a table may have: far above any study,
+ * low enough that the per-group work arrays stay small. */
+#define MAX_GROUPS 16777216 /* 2^24 */
 
 enum { COL_N, COL_MEAN, COL_SD, COL_MEDIAN, COL_MIN, COL_MAX, COL_MISSING,
        N_COLS };
@@ -56,6 +62,7 @@ static int checked_groups(SEXP g, R_xlen_t n, SEXP n_groups) {
   vcf_arg_scalar(n_groups, INTSXP, "n_groups");
   int G = INTEGER(n_groups)[0];
   if (G < 1) Rf_error("`n_groups` must be at least 1.");
+  if (G > MAX_GROUPS) Rf_error("`n_groups` must be at most %d, not %d.", MAX_GROUPS, G);
   return G;
 }
 
@@ -82,7 +89,7 @@ static void moments(const double *values, R_xlen_t n, double *mean, double *sd) 
 
 /* x: double; g: integer codes 1..G; n_groups: G. Returns a G x 7 matrix with
  * columns n, mean, sd, median, min, max, missing. */
-static SEXP C_summary_numeric(SEXP x, SEXP g, SEXP n_groups) {
+static SEXP C_tables_numeric(SEXP x, SEXP g, SEXP n_groups) {
   vcf_arg_type(x, REALSXP, "x");
   int G = checked_groups(g, XLENGTH(x), n_groups);
 
@@ -91,7 +98,7 @@ static SEXP C_summary_numeric(SEXP x, SEXP g, SEXP n_groups) {
   const int *gv = INTEGER(g);
 
   /* Counting sort of the non-missing values by group. */
-  R_xlen_t *start = (R_xlen_t *) R_alloc(G + 1, sizeof(R_xlen_t));
+  R_xlen_t *start = (R_xlen_t *) R_alloc((size_t) G + 1, sizeof(R_xlen_t));
   R_xlen_t *missing = (R_xlen_t *) R_alloc(G, sizeof(R_xlen_t));
   for (int k = 0; k <= G; k++) start[k] = 0;
   for (int k = 0; k < G; k++) missing[k] = 0;
@@ -138,58 +145,37 @@ static SEXP C_summary_numeric(SEXP x, SEXP g, SEXP n_groups) {
 
 /* codes: integer categories 1..K (NA counted in an extra row K + 1);
  * g: integer groups 1..G. Returns a (K + 1) x G integer matrix of counts. */
-static SEXP C_summary_counts(SEXP codes, SEXP g, SEXP n_levels, SEXP n_groups) {
+static SEXP C_tables_counts(SEXP codes, SEXP g, SEXP n_levels, SEXP n_groups) {
   vcf_arg_type(codes, INTSXP, "codes");
   int G = checked_groups(g, XLENGTH(codes), n_groups);
   vcf_arg_scalar(n_levels, INTSXP, "n_levels");
   int K = INTEGER(n_levels)[0];
   if (K < 1) Rf_error("`n_levels` must be at least 1.");
+  if (K > MAX_GROUPS) Rf_error("`n_levels` must be at most %d, not %d.", MAX_GROUPS, K);
+  R_xlen_t rows = (R_xlen_t) K + 1;
+  if ((double) rows * G > INT_MAX)
+    Rf_error("`n_levels` + 1 times `n_groups` (%.0f) exceeds an R matrix.", (double) rows * G);
 
   R_xlen_t n = XLENGTH(codes);
   const int *cv = INTEGER(codes), *gv = INTEGER(g);
   /* Counts are exact in double up to 2^53; an int matrix would overflow at
    * 2^31 rows, which registries of scans can reach. */
-  SEXP out = PROTECT(Rf_allocMatrix(REALSXP, K + 1, G));
+  SEXP out = PROTECT(Rf_allocMatrix(REALSXP, (int) rows, G));
   double *counts = REAL(out);
-  for (R_xlen_t i = 0; i < (R_xlen_t) (K + 1) * G; i++) counts[i] = 0;
+  for (R_xlen_t i = 0; i < rows * G; i++) counts[i] = 0;
   for (R_xlen_t i = 0; i < n; i++) {
     int k = group_of(gv, i, G);
     if (k < 0) continue;
     int c = cv[i];
     int row = (c == NA_INTEGER || c < 1 || c > K) ? K : c - 1;
-    counts[row + (R_xlen_t) k * (K + 1)] += 1;
+    counts[row + (R_xlen_t) k * rows] += 1;
   }
   UNPROTECT(1);
   return out;
 }
 
-/* Change class of `after` against `before`: -1 decrease, 0 similar (within
- * `tolerance`), 1 increase, NA when either is missing. */
-static SEXP C_summary_change(SEXP before, SEXP after, SEXP tolerance) {
-  vcf_arg_type(before, REALSXP, "before");
-  vcf_arg_type(after, REALSXP, "after");
-  vcf_arg_length(after, XLENGTH(before), "after");
-  vcf_arg_scalar(tolerance, REALSXP, "tolerance");
-  double tol = REAL(tolerance)[0];
-  if (tol < 0) Rf_error("`tolerance` must not be negative.");
-
-  R_xlen_t n = XLENGTH(before);
-  const double *b = REAL(before), *a = REAL(after);
-  SEXP out = PROTECT(Rf_allocVector(INTSXP, n));
-  int *change = INTEGER(out);
-  for (R_xlen_t i = 0; i < n; i++) {
-    if (ISNAN(b[i]) || ISNAN(a[i])) change[i] = NA_INTEGER;
-    else if (a[i] < b[i] - tol) change[i] = -1;
-    else if (a[i] > b[i] + tol) change[i] = 1;
-    else change[i] = 0;
-  }
-  UNPROTECT(1);
-  return out;
-}
-
-const R_CallMethodDef vcf_summary_calls[] = {
-  {"C_summary_numeric", (DL_FUNC) &C_summary_numeric, 3},
-  {"C_summary_counts", (DL_FUNC) &C_summary_counts, 4},
-  {"C_summary_change", (DL_FUNC) &C_summary_change, 3},
+const R_CallMethodDef vcf_tables_calls[] = {
+  {"C_tables_numeric", (DL_FUNC) &C_tables_numeric, 3},
+  {"C_tables_counts", (DL_FUNC) &C_tables_counts, 4},
   {NULL, NULL, 0}
 };

@@ -323,7 +323,7 @@ layout_pain <- function(x) {
              caption = "Pain per visit")
 }
 
-interval_rows <- c(bme = "BME extent", vas_mean_decrease = "VAS decrease, mean",
+interval_row_labels <- c(bme = "BME extent", vas_mean_decrease = "VAS decrease, mean",
                    vas = "VAS for pain", analgesic = "Analgesic class")
 
 layout_intervals <- function(x) {
@@ -337,7 +337,7 @@ layout_intervals <- function(x) {
     part <- x[x$outcome == outcome, , drop = FALSE]
     changes <- unique(part$change)
     single <- length(changes) == 1L && is.na(changes)
-    if (!single) rows[[length(rows) + 1L]] <- c(lookup(interval_rows, outcome), rep("", nrow(columns)), "0")
+    if (!single) rows[[length(rows) + 1L]] <- c(lookup(interval_row_labels, outcome), rep("", nrow(columns)), "0")
     for (ch in changes) {
       cells <- vapply(seq_len(nrow(columns)), function(j) {
         hit <- part$interval == columns$interval[j] & part$group == columns$group[j] &
@@ -346,7 +346,7 @@ layout_intervals <- function(x) {
         r <- part[hit, , drop = FALSE][1, ]
         if (is.na(r$count)) paste0(format_number(r$value, 1L), "; n = ", r$n) else count_cell(r$count, r$n)
       }, "")
-      rows[[length(rows) + 1L]] <- c(if (single) lookup(interval_rows, outcome) else ch, cells,
+      rows[[length(rows) + 1L]] <- c(if (single) lookup(interval_row_labels, outcome) else ch, cells,
                                      if (single) "0" else "1")
     }
   }

@@ -167,7 +167,7 @@ test_that("vcf_analyze checks every argument", {
   expect_error(vcf_analyze(cohort, subgroup = 1:3), class = "vcf_error_length")
   expect_error(vcf_analyze(cohort, styl = "jama"), class = "vcf_error_unknown_argument")
   expect_error(vcf_analyze(cohort, "sex", quick_boot(), "x"), class = "vcf_error_unknown_argument")
-  expect_error(vcf_analyze(cohort, style = "apa"), class = "vcf_error_argument")
+  expect_error(vcf_analyze(cohort, style = "vancouver"), class = "vcf_error_argument")
   expect_error(vcf_analyze(cohort, total = NA), class = "vcf_error_argument")
   expect_error(vcf_analyze(cohort, tests = list(1)), class = "vcf_error_type")
   expect_snapshot(vcf_analyze(cohort, styl = "jama"), error = TRUE)

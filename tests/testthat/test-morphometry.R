@@ -86,7 +86,7 @@ test_that("a box has its extents as heights in all 48 axis orders and directions
   spacing <- c(0.9, 0.6, 2.5)
   for (code in all_codes()) {
     m <- vcf_morphometry(to_stored(canonical, code), spacing = stored_spacing(spacing, code),
-                         orientation = code)
+                         orientation = code, axes = "voxel")
     expect_equal(c(m$ha_mm, m$hm_mm, m$hp_mm), rep(6 * 2.5, 3), info = code)
     expect_equal(m$ap_mm, 10 * 0.6, info = code)
     expect_equal(m$voxels, 6 * 10 * 6)
@@ -103,7 +103,7 @@ test_that("an anterior wedge has the analytic heights in every orientation", {
   expected <- c(20 - 14 %/% 2, mean(20 - c(8, 9) %/% 2), 20 - 3 %/% 2) * 0.8
   for (code in c("RAS", "LPI", "PIR", "SAL", "IRP")) {
     m <- vcf_morphometry(to_stored(canonical, code), spacing = stored_spacing(spacing, code),
-                         orientation = code)
+                         orientation = code, axes = "voxel")
     expect_equal(c(m$ha_mm, m$hm_mm, m$hp_mm), expected, info = code)
     expect_equal(m$ap_mm, 18 * 0.5)
   }
@@ -128,7 +128,11 @@ test_that("ellipsoids and random bodies match the R reference in any orientation
     for (type in c("integer", "double")) {
       x <- to_stored(canonical, code)
       storage.mode(x) <- type
-      m <- vcf_morphometry(x, spacing = stored_spacing(spacing, code), orientation = code)
+      # the ellipsoid (T12) lies below the box (L1): flagged, heights kept
+      m <- suppressWarnings(vcf_morphometry(x, spacing = stored_spacing(spacing, code),
+                                            orientation = code, axes = "voxel", convention = "verse"),
+                            classes = "vcf_warning_label_order")
+      expect_equal(m$flags, c("order", "order"))
       expect_equal(m$label, 19:20)
       expect_equal(as.matrix(m[c("ha_mm", "hm_mm", "hp_mm", "ap_mm")]), unname(ref),
                    ignore_attr = TRUE, info = paste(code, type))
@@ -148,8 +152,8 @@ test_that("ellipsoids and random bodies match the R reference in any orientation
 
 test_that("NIfTI files (.nii, .nii.gz) in any orientation give the canonical heights", {
   canonical <- array(0L, c(8, 16, 30))
-  for (j in 0:11) canonical[2:7, 3 + j, 3:(2 + 12 - j %/% 3)] <- 20L
-  canonical[2:7, 3:14, 17:28] <- 21L
+  for (j in 0:11) canonical[2:7, 3 + j, 3:(2 + 12 - j %/% 3)] <- 21L  # L2 below
+  canonical[2:7, 3:14, 17:28] <- 20L
   spacing <- c(3, 0.75, 0.75)
   ref <- vcf_morphometry(canonical, spacing = spacing, orientation = "RAS")
   dir <- withr::local_tempdir()
@@ -176,7 +180,7 @@ test_that("NIfTI files (.nii, .nii.gz) in any orientation give the canonical hei
 
 test_that("the bundled example scans have their documented heights", {
   path <- function(k) system.file("extdata", sprintf("scan%d_vertebrae.nii.gz", k), package = "vcfoutcomes")
-  m <- vcf_morphometry(c(path(1), path(2)))
+  m <- vcf_morphometry(c(path(1), path(2)), axes = "voxel")
   wedge <- c(17, 20.5, 24)
   expect_equal(unlist(m[2, c("ha_mm", "hm_mm", "hp_mm")]), wedge, ignore_attr = TRUE)
   expect_equal(unlist(m[7, c("ha_mm", "hm_mm", "hp_mm")]), wedge, ignore_attr = TRUE)

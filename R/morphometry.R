@@ -131,7 +131,7 @@ vcf_morphometry <- function(vertebrae, spacing = NULL, orientation = NULL,
     c(scan_inputs(pick(i)), deparse(list(spacing, orientation, labels, convention, axes)))
   })
   run <- run_scans(n, function(i) {
-    morphometry_one(pick(i), setup, orientation, axes, setup$scans[[i]], call)
+    morphometry_one(pick(i), scan_setup(setup, i), orientation, axes, setup$scans[[i]], call)
   }, setup$scans, inputs, setup$checkpoint, setup$batch)
   rows <- if (length(run$parts)) bind_parts(run$parts, "rows") else
     list(scan = character(), label = integer(), level = character(), ha_mm = numeric(),
@@ -270,6 +270,10 @@ column_offsets <- function(k, L) {
 
 #' @export
 print.vcf_morphometry <- function(x, ...) {
+  if (!all(c("scan", "ha_mm") %in% names(x))) {
+    print(structure(x, class = "data.frame"), ...)
+    return(invisible(x))
+  }
   scans <- length(unique(x$scan))
   cat("Vertebral morphometry: ", nrow(x), " vertebra", if (nrow(x) != 1L) "e",
       " in ", scans, " scan", if (scans != 1L) "s", "\n", sep = "")
@@ -406,17 +410,52 @@ vcf_height_ratio <- function(morphometry) {
 #'   reference heights (see Reference heights).
 #' @param thresholds Three increasing loss percentages starting grades 1, 2
 #'   and 3.
+#' @param method `"sq"` (Genant's semi-quantitative grading of the height
+#'   losses, the default), `"qm"` (quantitative morphometry ratios graded by
+#'   the same thresholds) or `"qm_sd"` (the ratios against a reference table
+#'   of means and SDs); see Grading methods.
+#' @param extended `TRUE` for the extended SQ scale, which adds grade 0.5
+#'   (borderline) for a loss from `borderline` up to the first threshold.
+#' @param borderline The loss percentage where grade 0.5 starts (extended
+#'   scale only).
+#' @param sd_reference For `method = "qm_sd"`: a data frame with columns
+#'   `level` (level names), `ratio` (`"ha_hp"`, `"hm_hp"` or `"hp_adj"`),
+#'   `mean` and `sd` (positive); every level and ratio graded must be in it.
+#' @param sd_cut For `method = "qm_sd"`: a ratio this many SDs or more below
+#'   its reference mean is a deformity.
+#' @section Grading methods:
+#' * `"sq"`: the height losses against the reference heights, as above.
+#' * `"qm"`: quantitative morphometry. The ratios Ha/Hp (wedge), Hm/Hp
+#'   (biconcave) and Hp against the mean Hp of the adjacent vertebrae
+#'   (crush; `NA` without neighbours) are turned into reductions
+#'   `100 * (1 - ratio)`, stored in `ha_loss_pct`, `hm_loss_pct` and
+#'   `hp_loss_pct`; the largest is graded by `thresholds` and names the
+#'   shape (ties toward crush, then wedge). `reference` is not used.
+#' * `"qm_sd"`: the same three ratios as SD scores against `sd_reference`
+#'   (normative means and SDs per level, as published for a population); a
+#'   ratio `sd_cut` SDs or more below its mean is a deformity, grade 1, and
+#'   the lowest score names the shape; otherwise grade 0. The scores are in
+#'   the columns `ha_hp_z`, `hm_hp_z` and `hp_adj_z`.
+#'
+#' Every row gets a `reason`: the measure that decided its grade, its
+#' value and the threshold it crossed, or why no grade could be given.
+#'
 #' @return A data frame with one row per vertebra: the identifying columns of
 #'   a morphometry input (`scan`, `label`, `level`), then `ha_loss_pct`,
 #'   `hm_loss_pct`, `hp_loss_pct`, `loss_pct` (the largest), `grade`
-#'   (integer 0-3) and `shape` (factor none, wedge, biconcave, crush).
+#'   (integer 0-3; double with 0.5 on the extended scale) and `shape`
+#'   (factor none, wedge, biconcave, crush), `reason`.
 #' @examples
 #' # T11, T12 (anterior wedge) and L1
 #' vcf_genant(ha = c(26, 18, 28), hm = c(25, 22, 27), hp = c(27, 26, 29))
 #' vcf_genant(ha = 16, hm = 19, hp = 20, reference = "posterior")  # 20%: grade 1
+#' vcf_genant(ha = c(26, 18, 28), hm = c(25, 22, 27), hp = c(27, 26, 29), method = "qm")
+#' vcf_genant(ha = 17.5, hm = 19, hp = 20, reference = "posterior", extended = TRUE)
 #' @export
 vcf_genant <- function(ha, hm = NULL, hp = NULL, reference = NULL,
-                       thresholds = c(20, 25, 40)) {
+                       thresholds = c(20, 25, 40), method = c("sq", "qm", "qm_sd"),
+                       extended = FALSE, borderline = 15, sd_reference = NULL,
+                       sd_cut = 3) {
   call <- rlang::current_env()
   ids <- NULL
   if (is.data.frame(ha)) {
@@ -443,25 +482,123 @@ vcf_genant <- function(ha, hm = NULL, hp = NULL, reference = NULL,
                 x = "It is {.val {format_values(thresholds)}}."),
               c("thresholds", "argument"), call = call)
   }
+  if (!is.character(method) || !length(method) %in% c(1L, 3L)) {
+    check_string(method, "method", choices = c("sq", "qm", "qm_sd"), call = call)
+  }
+  method <- method[1L]
+  check_string(method, "method", choices = c("sq", "qm", "qm_sd"), call = call)
+  check_flag(extended, "extended", call = call)
+  check_number(borderline, "borderline", min = 0, max = 100, call = call)
+  check_number(sd_cut, "sd_cut", min = 0, max = 100, call = call)
+  if (extended && borderline >= thresholds[1L]) {
+    vcf_abort(c("{.arg borderline} must lie below the first threshold ({thresholds[1L]}).",
+                x = "It is {.val {format_values(borderline)}}."),
+              c("thresholds", "argument"), call = call)
+  }
   n <- length(heights[[1L]])
-  ref <- genant_reference(reference, heights, ids, n, call)
-  loss <- vapply(1:3, function(k) round(100 * (ref[, k] - heights[[k]]) / ref[, k], 10),
-                 numeric(n))
-  loss <- matrix(loss, nrow = n)
-  worst <- apply(loss, 1L, function(v) if (anyNA(v)) NA_real_ else max(v))
-  grade <- findInterval(worst, thresholds)
-  shape <- ifelse(grade == 0L, "none",
-           ifelse(loss[, 3L] >= loss[, 1L] & loss[, 3L] >= loss[, 2L] |
-                    (loss[, 1L] >= thresholds[1L] & loss[, 2L] >= thresholds[1L] &
-                       loss[, 3L] >= thresholds[1L]), "crush",
-           ifelse(loss[, 1L] >= loss[, 2L], "wedge", "biconcave")))
-  out <- data.frame(ha_loss_pct = loss[, 1L], hm_loss_pct = loss[, 2L],
-                    hp_loss_pct = loss[, 3L], loss_pct = worst,
-                    grade = as.integer(grade),
-                    shape = factor(shape, levels = c("none", "wedge", "biconcave", "crush")))
+  graded <- switch(method,
+    sq = grade_losses(sq_losses(reference, heights, ids, n, call), thresholds, "sq"),
+    qm = grade_losses(qm_losses(heights, ids, n), thresholds, "qm"),
+    qm_sd = grade_sd(heights, ids, n, sd_reference, sd_cut, call))
+  if (extended && method != "qm_sd") graded <- extend_grades(graded, borderline)
+  out <- data.frame(graded$columns, grade = graded$grade,
+                    shape = factor(graded$shape, levels = c("none", "wedge", "biconcave", "crush")),
+                    reason = graded$reason, stringsAsFactors = FALSE)
   if (!is.null(ids)) out <- cbind(ids, out)
   rownames(out) <- NULL
   out
+}
+
+# Losses of the SQ reading: each height against its reference height.
+sq_losses <- function(reference, heights, ids, n, call) {
+  ref <- genant_reference(reference, heights, ids, n, call)
+  loss <- vapply(1:3, function(k) round(100 * (ref[, k] - heights[[k]]) / ref[, k], 10),
+                 numeric(n))
+  matrix(loss, nrow = n)
+}
+
+# Reductions of the quantitative ratios Ha/Hp, Hm/Hp and Hp/Hp(adjacent).
+qm_losses <- function(heights, ids, n) {
+  scan <- if (is.null(ids)) rep(1L, n) else ids$scan
+  level <- if (is.null(ids)) seq_len(n) else ids$level
+  hp_adj <- adjacent_mean(heights[[3L]], scan, level)
+  ratio <- cbind(heights[[1L]] / heights[[3L]], heights[[2L]] / heights[[3L]],
+                 heights[[3L]] / hp_adj)
+  matrix(round(100 * (1 - ratio), 10), nrow = n)
+}
+
+loss_names <- c("anterior", "middle", "posterior")
+qm_names <- c("Ha/Hp", "Hm/Hp", "Hp/Hp(adjacent)")
+
+# Grade and shape from three losses (columns anterior/wedge,
+# middle/biconcave, posterior/crush) and the reason for each.
+grade_losses <- function(loss, thresholds, method) {
+  n <- nrow(loss)
+  worst <- apply(loss, 1L, function(v) if (anyNA(v)) NA_real_ else max(v))
+  grade <- as.integer(findInterval(worst, thresholds))
+  crush <- loss[, 3L] >= loss[, 1L] & loss[, 3L] >= loss[, 2L]
+  if (method == "sq") {
+    crush <- crush | (loss[, 1L] >= thresholds[1L] & loss[, 2L] >= thresholds[1L] &
+                        loss[, 3L] >= thresholds[1L])
+  }
+  shape <- ifelse(grade == 0L, "none", ifelse(crush, "crush",
+                  ifelse(loss[, 1L] >= loss[, 2L], "wedge", "biconcave")))
+  which_max <- ifelse(is.na(worst), NA_integer_,
+                      ifelse(crush, 3L, ifelse(loss[, 1L] >= loss[, 2L], 1L, 2L)))
+  what <- if (method == "sq") paste(loss_names, "height loss") else paste(qm_names, "reduction")
+  edges <- c(0, thresholds)
+  reason <- ifelse(is.na(worst),
+    ifelse(apply(is.na(loss), 1L, all), "no reference height (no neighbour or no height)",
+           paste0("no ", what[apply(is.na(loss), 1L, which.max)])),
+    paste0(what[pmax(which_max, 1L)], " ", formatC(worst, format = "f", digits = 1), "%",
+           ifelse(grade == 0L, paste0(" < ", thresholds[1L], "%"),
+                  paste0(" >= ", edges[pmax(grade, 1L) + 1L], "%")),
+           ": grade ", grade))
+  list(columns = data.frame(ha_loss_pct = loss[, 1L], hm_loss_pct = loss[, 2L],
+                            hp_loss_pct = loss[, 3L], loss_pct = worst),
+       grade = grade, shape = shape, reason = reason)
+}
+
+# Grade 0.5 (borderline) for losses from `borderline` to the first threshold.
+extend_grades <- function(graded, borderline) {
+  worst <- graded$columns$loss_pct
+  half <- !is.na(worst) & graded$grade == 0L & worst >= borderline
+  graded$grade <- as.double(graded$grade)
+  graded$grade[half] <- 0.5
+  graded$reason[half] <- sub("grade 0$", "grade 0.5 (borderline)",
+                             sub(" < [0-9.]+%", paste0(" >= ", borderline, "%"), graded$reason[half]))
+  graded
+}
+
+# SD scores of the three ratios against a normative table.
+grade_sd <- function(heights, ids, n, sd_reference, sd_cut, call) {
+  need <- c("level", "ratio", "mean", "sd")
+  ok <- is.data.frame(sd_reference) && all(need %in% names(sd_reference)) &&
+    is.numeric(sd_reference$mean) && is.numeric(sd_reference$sd) &&
+    all(is.finite(sd_reference$mean)) && all(is.finite(sd_reference$sd) & sd_reference$sd > 0) &&
+    all(sd_reference$ratio %in% c("ha_hp", "hm_hp", "hp_adj"))
+  if (!ok) {
+    vcf_abort(c("{.arg sd_reference} must be a data frame with columns {.field {need}}: ratios \"ha_hp\", \"hm_hp\", \"hp_adj\", finite means and positive SDs.",
+                x = "It is {.val {format_arg(sd_reference)}}."),
+              c("reference", "argument"), call = call)
+  }
+  level <- if (is.null(ids)) rep(NA_character_, n) else as.character(ids$level)
+  ratio <- 1 - qm_losses(heights, ids, n) / 100
+  key <- paste(as.character(vcf_level(as.character(sd_reference$level))), sd_reference$ratio)
+  z <- vapply(1:3, function(k) {
+    at <- match(paste(level, c("ha_hp", "hm_hp", "hp_adj")[k]), key)
+    (ratio[, k] - sd_reference$mean[at]) / sd_reference$sd[at]
+  }, numeric(n))
+  z <- matrix(z, nrow = n)
+  lowest <- apply(z, 1L, function(v) if (all(is.na(v))) NA_real_ else min(v, na.rm = TRUE))
+  which_low <- apply(z, 1L, function(v) if (all(is.na(v))) NA_integer_ else which.min(v))
+  grade <- ifelse(is.na(lowest), NA_integer_, as.integer(lowest <= -sd_cut))
+  shape <- ifelse(is.na(grade) | grade == 0L, "none", c("wedge", "biconcave", "crush")[which_low])
+  reason <- ifelse(is.na(lowest), "no reference ratio for this level (sd_reference) or no height",
+                   paste0(qm_names[pmax(which_low, 1L)], " ", formatC(lowest, format = "f", digits = 2),
+                          " SD", ifelse(grade == 1L, " <= ", " > "), "-", sd_cut, " SD: grade ", grade))
+  list(columns = data.frame(ha_hp_z = z[, 1L], hm_hp_z = z[, 2L], hp_adj_z = z[, 3L]),
+       grade = grade, shape = shape, reason = reason)
 }
 
 genant_reference <- function(reference, heights, ids, n, call) {

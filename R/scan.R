@@ -48,7 +48,21 @@ read_nifti_file <- function(path, arg, call) {
                   i = "RNifti: {conditionMessage(e)}"),
                 c("file", "input"), file = path, call = call)
     })
+  # RNifti reports |pixdim| and turns a negative voxel size into a flipped
+  # axis: the stored header is checked so that a broken one is refused
+  # rather than silently measured with another size or direction.
+  stored <- RNifti::niftiHeader(path)$pixdim[2:4]
+  check_pixdim(stored, what, call)
   nifti_scan(img, what, call)
+}
+
+check_pixdim <- function(pixdim, what, call) {
+  if (!all(is.finite(pixdim)) || any(pixdim <= 0)) {
+    vcf_abort(c("The header of {what} has non-positive or non-finite voxel sizes.",
+                x = "pixdim[1:3] is {paste(format_values(pixdim), collapse = ', ')}.",
+                i = "Fix the header (the direction of an axis belongs in the qform/sform, not in pixdim)."),
+              c("spacing", "input"), call = call)
+  }
 }
 
 nifti_scan <- function(img, what, call) {
@@ -57,14 +71,7 @@ nifti_scan <- function(img, what, call) {
   if (length(d) > 3L && all(d[-(1:3)] == 1L)) dim(img) <- d[1:3]
   check_3d(img, what, call)
   pixdim <- RNifti::pixdim(img)[1:3]
-  if (!all(is.finite(pixdim)) || any(pixdim <= 0)) {
-    # RNifti builds the orientation from |pixdim|: a negative voxel size
-    # would silently flip or rescale an axis, so it is refused here.
-    vcf_abort(c("The header of {what} has non-positive or non-finite voxel sizes.",
-                x = "pixdim is {paste(format_values(pixdim), collapse = ', ')}.",
-                i = "Fix the header (the sign of an axis belongs in the qform/sform, not in pixdim)."),
-              c("spacing", "input"), call = call)
-  }
+  check_pixdim(pixdim, what, call)
   unit <- unit_to_mm(RNifti::pixunits(img))
   code <- attr(RNifti::xform(img), "code")
   oriented <- !is.null(code) && code != 0
@@ -540,7 +547,7 @@ run_scans <- function(n, one, scans, inputs, checkpoint, batch) {
     part <- if (batch) {
       tryCatch(one(i), error = function(e) {
         list(failure = list(scan = scans[[i]], class = failure_class(e),
-                            message = cli::ansi_strip(conditionMessage(e))))
+                            message = gsub("\\s+", " ", cli::ansi_strip(conditionMessage(e)))))
       })
     } else one(i)
     if (!is.null(file) && is.null(part$failure)) {
@@ -626,10 +633,26 @@ check_scan_args <- function(vertebrae, spacing, labels, convention, guess,
                 x = "Repeated: {.val {utils::head(dup, 5)}}."),
               c("batch", "argument"), call = call)
   }
+  n <- length(scans)
+  convs <- if (is.character(convention) && length(convention) > 1L) {
+    if (!batch || length(convention) != n) {
+      vcf_abort(c("{.arg convention} must be one convention, or one per scan of a batch.",
+                  x = "It has {length(convention)} elements for {n} scan{?s}."),
+                c("convention", "argument"), call = call)
+    }
+    lapply(convention, check_convention, call = call)
+  } else {
+    rep(list(check_convention(convention, call)), n)
+  }
   list(batch = batch, scans = as.list(scans), labels = check_labels_arg(labels, call),
-       spacing = check_spacing_arg(spacing, call),
-       conv = check_convention(convention, call), guess = guess,
+       spacing = check_spacing_arg(spacing, call), convs = convs, guess = guess,
        checkpoint = check_checkpoint_arg(checkpoint, call))
+}
+
+# The setup of scan i of a batch: its own convention.
+scan_setup <- function(setup, i) {
+  setup$conv <- setup$convs[[i]]
+  setup
 }
 
 # What identifies a scan's input for its checkpoint: a file's path, size and

@@ -115,8 +115,8 @@
 #' @param labels Labels to report, or `NULL` for every label present.
 #' @param convention The label numbering: `"verse"` (the default),
 #'   `"totalsegmentator"`, `"totalsegmentator_v1"`, `"vertebrae_mr"`,
-#'   `"spineps"`, or a data frame with columns `label` and `level`. See
-#'   Labels.
+#'   `"spineps"`, or a data frame with columns `label` and `level`; for a
+#'   batch, also a vector of names, one per scan. See Labels.
 #' @param checkpoint `NULL`, or a folder where each finished scan of a batch
 #'   is saved and from which a rerun resumes.
 #' @return A data frame of class `vcf_volumetrics` with one row per scan and
@@ -163,7 +163,8 @@ vcf_volumetrics <- function(vertebrae, bme, cement = NULL, spacing = NULL,
       deparse(list(spacing, labels, convention)))
   })
   run <- run_scans(n, function(i) {
-    volumetrics_one(pick(vertebrae, i), pick(bme, i), pick(cement, i), setup, setup$scans[[i]], call)
+    volumetrics_one(pick(vertebrae, i), pick(bme, i), pick(cement, i), scan_setup(setup, i),
+                    setup$scans[[i]], call)
   }, setup$scans, inputs, setup$checkpoint, setup$batch)
   rows <- if (length(run$parts)) bind_parts(run$parts, "rows") else empty_volume_rows()
   rows <- data.frame(scan = rows$scan, label = rows$label,

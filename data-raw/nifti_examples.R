@@ -31,6 +31,11 @@
 #   (moderate); no BME elsewhere.
 # scan3 (storage "LPS"): no fracture; BME in L2 at SI 5..5, RL 4..15,
 #   AP 10..39: 360 voxels of 9000, 4% (minor); T12 cement-free, no BME.
+# scan4 (storage "LAS"), as TotalSegmentator v2 (`total` task) labels it:
+#   T11 33, T12 32, L1 31, L2 30, and an organ (label 5, a liver-like
+#   block at RL 0..2, AP 0..5, SI 60..64: 90 voxels) that is not a
+#   vertebra; L2 is a wedge with BME at SI 5..14 in all its columns:
+#   12 * 30 * 10 = 3600 voxels of 7380, 48.78% (moderate); no cement file.
 library(RNifti)
 
 dims <- c(20L, 50L, 125L)
@@ -122,6 +127,17 @@ labels <- make_scan("none")
 bme <- box(c(4, 15), c(10, 39), c(5, 5))
 stopifnot(sum(bme & labels == 21L) == 360)
 write_scan("scan3", "LPS", labels, bme, array(FALSE, dims))
+
+# scan4: TotalSegmentator v2 labels
+ts_codes <- c(`18` = 33L, `19` = 32L, `20` = 31L, `21` = 30L)
+labels <- make_scan("21")
+labels[labels > 0] <- ts_codes[as.character(labels[labels > 0])]
+labels[box(c(0, 2), c(0, 5), c(60, 64))] <- 5L
+bme <- box(c(4, 15), c(10, 39), c(5, 14)) & labels == 30L
+stopifnot(sum(bme) == 3600, sum(labels == 30L) == 7380, sum(labels == 5L) == 90)
+out <- file.path("inst", "extdata", paste0("scan4_", c("total", "bme"), ".nii.gz"))
+writeNifti(store(labels, "LAS"), out[1], datatype = "uint8")
+writeNifti(store(bme * 1L, "LAS"), out[2], datatype = "uint8")
 
 print(file.info(list.files(file.path("inst", "extdata"), pattern = "^scan[0-9]_.*nii.gz$",
                            full.names = TRUE))["size"])

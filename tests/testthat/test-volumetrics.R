@@ -20,34 +20,6 @@ as_storage <- function(x, type) {
          raw = array(as.raw(x), dim(x)))
 }
 
-# Stores a canonical array (indices growing toward R, A, S) with axis
-# directions `code` and writes it with a matching qform/sform.
-write_oriented <- function(canonical, code, spacing, path, datatype = "auto") {
-  letters <- strsplit(code, "")[[1]]
-  anatomical <- c(R = 1L, L = 1L, A = 2L, P = 2L, S = 3L, I = 3L)[letters]
-  x <- aperm(canonical, anatomical)
-  for (i in 1:3) {
-    if (letters[i] %in% c("L", "P", "I")) {
-      index <- rep(list(quote(expr = )), 3)
-      index[[i]] <- dim(x)[i]:1
-      x <- do.call(`[`, c(list(x), index, drop = FALSE))
-    }
-  }
-  xform <- diag(4)
-  for (i in 1:3) {
-    direction <- numeric(3)
-    direction[anatomical[i]] <- if (letters[i] %in% c("L", "P", "I")) -1 else 1
-    xform[1:3, i] <- direction * spacing[anatomical[i]]
-  }
-  img <- RNifti::asNifti(x)
-  RNifti::pixdim(img) <- spacing[anatomical]
-  RNifti::qform(img) <- structure(xform, code = 1L)
-  RNifti::sform(img) <- structure(xform, code = 1L)
-  stopifnot(RNifti::orientation(img) == code)
-  RNifti::writeNifti(img, path, datatype = datatype)
-  invisible(path)
-}
-
 # A phantom: a box (label 20), an ellipsoid (label 21) and a wedge (label
 # 22) on a 30 x 24 x 40 grid, with BME and cement masks.
 phantom <- function() {

@@ -285,7 +285,7 @@ print.vcf_morphometry <- function(x, ...) {
   for (col in intersect(c("ha_mm", "hm_mm", "hp_mm", "ap_mm"), names(out))) {
     out[[col]] <- signif(out[[col]], 4)
   }
-  print_scan_rows(x, out)
+  print_scan_rows(out)
   print_batch_footer(x)
   invisible(x)
 }

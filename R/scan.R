@@ -388,7 +388,9 @@ check_fits_verse <- function(label, si, volume, what, call) {
   vert <- label %in% c(1:25, 28L)
   beyond <- label[label >= 26L & label <= 50L & label != 28L]
   likely <- NULL
-  if (length(beyond) >= 2L) {
+  # two labels beyond VerSe, or one beside 28 (T13 in VerSe, L4 in
+  # TotalSegmentator v2), are TotalSegmentator v2's lumbar and sacral codes
+  if (length(beyond) >= 2L || (length(beyond) >= 1L && 28L %in% label)) {
     likely <- "totalsegmentator"
   } else if (sum(vert) >= 2L) {
     l <- label[vert]
@@ -592,7 +594,7 @@ bind_parts <- function(parts, field) {
 }
 
 # Prints a result of many scans as a summary, a few scans in full.
-print_scan_rows <- function(x, formatted, max_rows = 40L) {
+print_scan_rows <- function(formatted, max_rows = 40L) {
   if (nrow(formatted) <= max_rows) {
     print(formatted, row.names = FALSE)
     return(invisible())

@@ -47,11 +47,13 @@
 #' negative, above 65535, non-integral or `NA` is an error.
 #'
 #' When `convention` is not given, the labels present must fit VerSe: two
-#' or more labels beyond VerSe's range (26-50), or numbers that grow toward
-#' the head (by the centroids along superior-inferior when the header has
-#' an orientation, else by body volume, which grows toward the sacrum) are
-#' an error of class `vcf_error_convention_mismatch` naming the likely
-#' convention. Giving `convention = "verse"` explicitly skips this check.
+#' or more labels beyond VerSe's range (26-50; or one beside 28), or
+#' numbers that grow toward the head (by the centroids along
+#' superior-inferior when the header has an orientation, else by body
+#' volume, which grows toward the sacrum; at least two vertebrae are needed
+#' for that) are an error of class `vcf_error_convention_mismatch` naming
+#' the likely convention. Giving `convention = "verse"` explicitly skips
+#' this check.
 #' A TotalSegmentator output folder (one mask per structure,
 #' `vertebrae_L1.nii.gz`, ...) may be given as `vertebrae`; its masks are
 #' joined into one map in the v2 numbering.
@@ -279,7 +281,7 @@ print.vcf_volumetrics <- function(x, ...) {
     counts <- table(x$bme_class, useNA = "ifany")
     cat("BME classes: ", paste0(names(counts), " ", counts, collapse = ", "), "\n", sep = "")
   }
-  print_scan_rows(x, format(x))
+  print_scan_rows(format(x))
   outside <- attr(x, "outside")
   if (!is.null(outside) && nrow(outside) && nrow(outside) <= 5L) {
     cat("BME outside every body (mm3): ",

@@ -29,7 +29,7 @@ make_ts_scan <- function(seed) {
   g <- expand.grid(i = -30:30, j = -24:24)
   disc <- g[(g$i / 30)^2 + (g$j / 24)^2 <= 1, ]
   for (level in ts_levels) {
-    h <- 9L + sample(0:2, 1)
+    h <- 8L + sample(0:2, 1)
     z <- (top - h + 1L):top
     for (k in z) lab[cbind(ci + disc$i, cj + disc$j, k)] <- codes$label[codes$level == level]
     top <- top - h - 2L

@@ -357,9 +357,9 @@ test_that("a header with a negative voxel size is refused, not silently flipped"
   writeBin(bytes, bad)
   expect_error(vcf_morphometry(bad), class = "vcf_error_spacing")
   expect_error(vcf_volumetrics(bad, bad), class = "vcf_error_spacing")
-  err <- expect_error(vcf_morphometry(c(a = f, b = bad))$scan, NA)
-  expect_equal(attr(suppressWarnings(vcf_morphometry(c(a = f, b = bad))), "failures")$class,
-               "vcf_error_spacing")
+  expect_warning(m <- vcf_morphometry(c(a = f, b = bad)), class = "vcf_warning_batch_failures")
+  expect_equal(attr(m, "failures")$class, "vcf_error_spacing")
+  expect_equal(unique(m$scan), "a")
 })
 
 test_that("every argument of the imaging exports is checked with a classed error", {

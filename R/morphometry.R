@@ -183,10 +183,14 @@ morphometry_one <- function(vertebrae, setup, orientation, axes, scan, call) {
 # body's own deformity (a wedge leans), sets its frame; a body alone
 # uses its own.
 local_spine_cov <- function(geometry, keep, level) {
+  # neighbours by position in the scan's own run of levels (T12 and L1 are
+  # neighbours unless a T13 lies between them)
   rank <- as.integer(level)
+  position <- rep(NA_integer_, length(rank))
+  position[!is.na(rank)] <- rank(rank[!is.na(rank)], ties.method = "first")
   pairs <- rbind(c(1, 1), c(2, 2), c(3, 3), c(1, 2), c(1, 3), c(2, 3))
   t(vapply(seq_along(keep), function(q) {
-    near <- if (is.na(rank[q])) integer() else which(abs(rank - rank[q]) == 1L)
+    near <- if (is.na(position[q])) integer() else which(abs(position - position[q]) == 1L)
     group <- keep[c(q, near)]
     n <- geometry$count[group]
     mean <- geometry$mean[group, , drop = FALSE]

@@ -20,6 +20,18 @@ best_of <- function(f, times = 3L, inner = 1L) {
   min(t)
 }
 
+# Best of `times` CPU times (user + system of this process, seconds) of
+# `f`: on a shared machine elapsed times swing with the other load, CPU
+# times much less, so ratios of work are taken from these.
+best_cpu <- function(f, times = 3L) {
+  t <- numeric(times)
+  for (i in seq_len(times)) {
+    st <- system.time(f())
+    t[i] <- st[["user.self"]] + st[["sys.self"]]
+  }
+  min(t)
+}
+
 make_ts_scan <- function(seed) {
   set.seed(seed)
   lab <- array(0L, ts_dims)

@@ -98,10 +98,15 @@ full <- function() vcf_volumetrics(paths$vertebrae, paths$bme, convention = "tot
 invisible(full())
 t_read <- best_of(read_only, times = 3L)
 t_full <- best_of(full, times = 3L)
+c_read <- best_cpu(read_only, times = 3L)
+c_full <- best_cpu(full, times = 3L)
 cat(sprintf("scans: %d (%d files)\n", n_scans, 2L * n_scans))
-cat(sprintf("RNifti::readNifti alone:             %6.2f s  %6.2f scans/s\n", t_read, n_scans / t_read))
-cat(sprintf("vcf_volumetrics, one core:           %6.2f s  %6.2f scans/s\n", t_full, n_scans / t_full))
-cat(sprintf("overhead over reading alone: %+.1f%% (target < 20%%)\n", 100 * (t_full / t_read - 1)))
+cat(sprintf("RNifti::readNifti alone:             %6.2f s  %6.2f scans/s  (CPU %.2f s)\n",
+            t_read, n_scans / t_read, c_read))
+cat(sprintf("vcf_volumetrics, one core:           %6.2f s  %6.2f scans/s  (CPU %.2f s)\n",
+            t_full, n_scans / t_full, c_full))
+cat(sprintf("overhead over reading alone: %+.1f%% elapsed, %+.1f%% CPU (target < 20%%)\n",
+            100 * (t_full / t_read - 1), 100 * (c_full / c_read - 1)))
 if (requireNamespace("future", quietly = TRUE)) {
   oplan <- future::plan(future::multisession, workers = 2L)
   invisible(full())

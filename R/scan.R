@@ -119,8 +119,9 @@ read_mask_folder <- function(dir, arg, call) {
   for (k in seq_along(files)) {
     mask <- if (k == 1L) first else read_nifti_file(files[k], arg, call)
     check_same_grid(list(first, mask), call)
-    if (any(abs(mask$spacing - first$spacing) > 1e-6 * first$spacing)) {
-      vcf_abort(c("The masks in {.file {dir}} have different voxel sizes.",
+    if (any(abs(mask$spacing - first$spacing) > 1e-6 * first$spacing) ||
+        !identical(mask$orientation, first$orientation)) {
+      vcf_abort(c("The masks in {.file {dir}} have different voxel sizes or orientations.",
                   x = "{mask$what} against {first$what}."),
                 c("grid", "input"), call = call)
     }

@@ -128,7 +128,8 @@
 #'   Batches). A result of more than 40 rows prints as a summary.
 #' @section Errors:
 #' Classed errors, each naming the argument or file: dimensions that differ
-#' (`vcf_error_dims`), labels that are not whole numbers in 0..65535
+#' (`vcf_error_dims`; masks of a TotalSegmentator folder on different grids:
+#' `vcf_error_grid`), labels that are not whole numbers in 0..65535
 #' (`vcf_error_label`) and masks holding other values than 0/1
 #' (`vcf_error_mask`), both with the first offending voxel and its value;
 #' missing or non-positive spacing (`vcf_error_spacing`), header spacing

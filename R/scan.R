@@ -51,9 +51,41 @@ read_nifti_file <- function(path, arg, call) {
   # RNifti reports |pixdim| and turns a negative voxel size into a flipped
   # axis: the stored header is checked so that a broken one is refused
   # rather than silently measured with another size or direction.
-  stored <- RNifti::niftiHeader(path)$pixdim[2:4]
-  check_pixdim(stored, what, call)
-  nifti_scan(img, what, call)
+  header <- RNifti::niftiHeader(path)
+  check_pixdim(header$pixdim[2:4], what, call)
+  nifti_scan(img, what, call, header)
+}
+
+# The voxel-to-world matrix (3 x 3, in the header's units) of a NIfTI
+# header, qform first as RNifti::xform() does, or NULL when both codes are
+# 0. Computed from the header alone: RNifti::xform() and orientation() on
+# an image copy its voxels, which costs as much as the tally itself.
+header_xform <- function(header) {
+  if (header$qform_code > 0) {
+    q <- c(header$quatern_b, header$quatern_c, header$quatern_d)
+    a <- sqrt(max(0, 1 - sum(q^2)))
+    b <- q[1L]; c <- q[2L]; d <- q[3L]
+    rot <- rbind(c(a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 * (b * d + a * c)),
+                 c(2 * (b * c + a * d), a * a + c * c - b * b - d * d, 2 * (c * d - a * b)),
+                 c(2 * (b * d - a * c), 2 * (c * d + a * b), a * a + d * d - c * c - b * b))
+    qfac <- if (header$pixdim[1L] < 0) -1 else 1
+    return(rot %*% diag(header$pixdim[2:4] * c(1, 1, qfac)))
+  }
+  if (header$sform_code > 0) {
+    return(rbind(header$srow_x[1:3], header$srow_y[1:3], header$srow_z[1:3]))
+  }
+  NULL
+}
+
+# The orientation code ("RAS", "LPI", ...) of a voxel-to-world matrix: the
+# assignment of array axes to world axes with the largest direction cosines.
+xform_orientation <- function(m) {
+  cosines <- abs(sweep(m, 2L, sqrt(colSums(m^2)), "/"))
+  perms <- rbind(1:3, c(1, 3, 2), c(2, 1, 3), c(2, 3, 1), c(3, 1, 2), c(3, 2, 1))
+  score <- apply(perms, 1L, function(p) sum(cosines[cbind(p, 1:3)]))
+  p <- perms[which.max(score), ]
+  positive <- m[cbind(p, 1:3)] > 0
+  paste(ifelse(positive, c("R", "A", "S")[p], c("L", "P", "I")[p]), collapse = "")
 }
 
 check_pixdim <- function(pixdim, what, call) {
@@ -65,7 +97,7 @@ check_pixdim <- function(pixdim, what, call) {
   }
 }
 
-nifti_scan <- function(img, what, call) {
+nifti_scan <- function(img, what, call, header = NULL) {
   d <- dim(img)
   # a 3D image stored with trailing unit dimensions
   if (length(d) > 3L && all(d[-(1:3)] == 1L)) dim(img) <- d[1:3]
@@ -73,11 +105,11 @@ nifti_scan <- function(img, what, call) {
   pixdim <- RNifti::pixdim(img)[1:3]
   check_pixdim(pixdim, what, call)
   unit <- unit_to_mm(RNifti::pixunits(img))
-  code <- attr(RNifti::xform(img), "code")
-  oriented <- !is.null(code) && code != 0
+  if (is.null(header)) header <- RNifti::niftiHeader(img)
+  affine <- header_xform(header)
   list(data = img, spacing = pixdim * unit,
-       orientation = if (oriented) RNifti::orientation(img) else NA_character_,
-       affine = if (oriented) unclass(RNifti::xform(img))[1:3, 1:3, drop = FALSE] * unit,
+       orientation = if (is.null(affine)) NA_character_ else xform_orientation(affine),
+       affine = if (is.null(affine)) NULL else affine * unit,
        what = what, folder = FALSE)
 }
 

@@ -397,3 +397,28 @@ test_that("every argument of the imaging exports is checked with a classed error
     vcf_volumetrics(x, x, spacing = 1, convention = data.frame(label = 1, level = "X1"))
   })
 })
+
+test_that("orientation and voxel-to-world matrix come from the header as RNifti gives them", {
+  set.seed(21)
+  dir <- withr::local_tempdir()
+  for (r in 1:30) {
+    img <- RNifti::asNifti(array(0L, c(3, 4, 5)))
+    RNifti::pixdim(img) <- runif(3, 0.5, 3)
+    ang <- runif(2, -pi, pi)
+    rx <- rbind(c(1, 0, 0), c(0, cos(ang[1]), -sin(ang[1])), c(0, sin(ang[1]), cos(ang[1])))
+    rz <- rbind(c(cos(ang[2]), -sin(ang[2]), 0), c(sin(ang[2]), cos(ang[2]), 0), c(0, 0, 1))
+    m <- diag(4)
+    m[1:3, 1:3] <- rz %*% rx %*% diag(RNifti::pixdim(img) * sample(c(-1, 1), 3, TRUE))
+    if (r %% 2 == 0) RNifti::qform(img) <- structure(m, code = 1L) else RNifti::sform(img) <- structure(m, code = 2L)
+    f <- file.path(dir, sprintf("h%02d.nii", r))
+    RNifti::writeNifti(img, f)
+    read <- RNifti::readNifti(f)
+    affine <- vcfoutcomes:::header_xform(RNifti::niftiHeader(f))
+    expect_equal(affine, unclass(RNifti::xform(read))[1:3, 1:3], tolerance = 1e-5, ignore_attr = TRUE)
+    expect_equal(vcfoutcomes:::xform_orientation(affine), RNifti::orientation(read))
+  }
+  # no qform or sform: no orientation
+  plain <- file.path(dir, "plain.nii")
+  RNifti::writeNifti(array(0L, c(2, 2, 2)), plain)
+  expect_null(vcfoutcomes:::header_xform(RNifti::niftiHeader(plain)))
+})

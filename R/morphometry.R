@@ -1,53 +1,7 @@
-# Vertebral morphometry from label maps: orientation logic here, voxel
-# scanning in src/morphometry.c; Genant grading and the anterior height
-# ratio from the heights.
-
-# Orientation --------------------------------------------------------------------
-
-# A 3-letter code ("RAS", "LPI", "ASR", ...) giving the direction each array
-# axis points to, as list(axis, flip): axis[a] is the 0-based array axis
-# running right-left (a = 1), anterior-posterior (2) and superior-inferior
-# (3); flip[a] is 1 when the index grows toward Left, Posterior, Inferior.
-parse_orientation <- function(code, what, call) {
-  letters <- if (is.character(code) && length(code) == 1L && !is.na(code))
-    strsplit(toupper(code), "")[[1L]] else character()
-  pos <- c(R = 1L, L = 1L, A = 2L, P = 2L, S = 3L, I = 3L)
-  ok <- length(letters) == 3L && all(letters %in% names(pos)) &&
-    setequal(pos[letters], 1:3)
-  if (!ok) {
-    vcf_abort(c("{what} must be a 3-letter orientation code with one of R/L, A/P and S/I, such as \"RAS\" or \"LPI\".",
-                x = "It is {.val {format_arg(code)}}."),
-              c("orientation", "argument"), call = call)
-  }
-  anatomical <- pos[letters]
-  list(axis = match(1:3, anatomical) - 1L,
-       flip = as.integer(letters[match(1:3, anatomical)] %in% c("L", "P", "I")),
-       code = paste(letters, collapse = ""))
-}
-
-resolve_orientation <- function(scan, orientation, call) {
-  header <- scan$orientation
-  if (!is.null(orientation)) {
-    given <- parse_orientation(orientation, "`orientation`", call)
-    if (!is.null(header) && !is.na(header) && header != given$code) {
-      vcf_abort(c("The orientation in the header of {scan$what} disagrees with {.arg orientation}.",
-                  x = "Header: {.val {header}}; {.arg orientation}: {.val {given$code}}."),
-                c("orientation_mismatch", "input"), call = call)
-    }
-    return(given)
-  }
-  if (is.null(header)) {
-    vcf_abort(c("{.arg orientation} is missing.",
-                i = "A plain array carries no orientation: give the direction each axis points to, e.g. {.code orientation = \"RAS\"}."),
-              c("orientation", "argument"), call = call)
-  }
-  if (is.na(header)) {
-    vcf_abort(c("The header of {scan$what} has no orientation (qform and sform codes are 0).",
-                i = "Give {.arg orientation}, e.g. {.code orientation = \"RAS\"}."),
-              c("orientation", "input"), call = call)
-  }
-  parse_orientation(header, scan$what, call)
-}
+# Vertebral morphometry from label maps: heights along each body's own
+# principal axes (or the voxel axes), Genant and quantitative grading, the
+# anterior height ratio. Voxel scanning and eigen-decompositions in
+# src/morphometry.c; reading scans and labels in scan.R.
 
 # vcf_morphometry ----------------------------------------------------------------
 
@@ -58,29 +12,46 @@ resolve_orientation <- function(scan, orientation, call) {
 #' fractures and the anterior height ratio of the BKP study.
 #'
 #' @section Method:
-#' For each label (label 0 is background),
-#' 1. the *mid-sagittal slice* is the sagittal slice through the middle of
-#'    the body's right-left extent (of the two middle slices of an even
-#'    extent, the left one);
-#' 2. in that slice the body's anterior-posterior extent runs over `L`
-#'    columns (the anterior-posterior lines of voxels); the heights are
-#'    measured in the columns whose voxel centres are nearest to 5/6
-#'    (anterior, `ha_mm`), 1/2 (middle, `hm_mm`) and 1/6 (posterior,
-#'    `hp_mm`) of that extent counted from its posterior edge. A column lying
-#'    exactly between two voxel centres is taken toward the centre of the
-#'    body; the middle height of an even `L` is the mean of the two central
-#'    columns;
-#' 3. a height is the superior-inferior extent of the body in that column,
-#'    from its lowest to its highest voxel, both counted, times the voxel
-#'    size along the superior-inferior axis; a column holding none of the
-#'    body (a non-convex segmentation) gives `NA`, and so do all heights of
-#'    a label split in two with nothing in its mid-sagittal slice.
+#' For each label (label 0 is background), the body's own axes come first.
+#' With `axes = "principal"` (the default) they are the principal axes of
+#' the local spine in millimetre world coordinates: the covariance of the
+#' voxel centres of the body pooled with the bodies directly above and
+#' below it (the body alone when it has no neighbour in the scan), mapped
+#' through the header's qform/sform (or, for a plain array, the matrix
+#' `spacing` and `orientation` describe), is eigen-decomposed with GSL's
+#' `gsl_eigen_symmv`. Pooling with the neighbours keeps a fractured body's
+#' own deformity (a wedge leans toward its anterior loss) from tilting its
+#' frame. The eigenvector nearest to the world's superior direction is the
+#' superior-inferior (SI) axis, the nearest of the other two to anterior
+#' the anterior-posterior (AP) axis, each turned to point superior and
+#' anterior (the sign comes from the header), and right-left (RL)
+#' completes the frame. Heights then follow the spine, not the scanner: an
+#' oblique acquisition or a tilted segment of a kyphotic spine gives the
+#' heights of the same bodies upright, to within about one voxel. With
+#' `axes = "voxel"` the axes are the voxel axes nearest to the anatomical
+#' ones, as in earlier versions.
 #'
-#' `ap_mm` is the anterior-posterior extent, `L` times the voxel size on that
-#' axis. Anterior, superior and right come from the NIfTI qform/sform
-#' (through [RNifti::orientation()]), so a scan stored in any axis order or
-#' direction gives the same heights. The voxel axes nearest to the
-#' anatomical axes are used: obliquely acquired scans are not resampled.
+#' Then, along those axes,
+#' 1. the *mid-sagittal slice* is the slab one voxel thick (the voxel's
+#'    widest projection on RL) through the middle of the body's RL extent
+#'    (of the two middle slabs of an even extent, the left one);
+#' 2. in that slice the body's AP extent runs over `L` columns, each one
+#'    projected voxel wide; the heights are measured in the columns whose
+#'    centres are nearest to 5/6 (anterior, `ha_mm`), 1/2 (middle, `hm_mm`)
+#'    and 1/6 (posterior, `hp_mm`) of that extent counted from its posterior
+#'    edge. A column lying exactly between two centres is taken toward the
+#'    centre of the body; the middle height of an even `L` is the mean of the
+#'    two central columns;
+#' 3. a height is the SI extent of the body in that column, from its lowest
+#'    to its highest voxel centre, plus one voxel's thickness along SI (the
+#'    root sum of squares of the voxel edges projected on SI); a column
+#'    holding none of the body (a non-convex segmentation) gives `NA`, and
+#'    so do all heights of a label split in two with nothing in its
+#'    mid-sagittal slice.
+#'
+#' When the body's axes are the voxel axes (an unrotated box, say) both
+#' methods give the same heights. `ap_mm` is the AP extent, `L` times the
+#' column width.
 #'
 #' @section Relation to Genant's reading and 6-point morphometry:
 #' Genant's semi-quantitative method grades a vertebra by eye from the
@@ -98,9 +69,12 @@ resolve_orientation <- function(scan, orientation, call) {
 #' [vcf_genant()] grades the heights; [vcf_height_ratio()] gives the BKP
 #' study's anterior height ratio.
 #'
+#' @inheritSection vcf_volumetrics Labels
+#' @inheritSection vcf_volumetrics Label checks
 #' @inheritSection vcf_volumetrics Batches
 #' @param vertebrae Label map: a 3D integer, double, logical or raw array, a
-#'   `niftiImage`, or the path of a NIfTI file; a vector of paths for a batch.
+#'   `niftiImage`, the path of a NIfTI file or of a TotalSegmentator folder;
+#'   a vector of paths for a batch.
 #' @param spacing Voxel size in mm (3 values, or 1 for isotropic voxels),
 #'   in the order of the array axes. Defaults to the header's; required for
 #'   plain arrays.
@@ -112,15 +86,21 @@ resolve_orientation <- function(scan, orientation, call) {
 #'   whose qform and sform codes are both 0).
 #' @param labels Labels to report, or `NULL` for every label present; a
 #'   label absent from the map gets `NA` heights.
+#' @param convention,checkpoint As for [vcf_volumetrics()].
+#' @param axes `"principal"` (each body's own principal axes) or `"voxel"`
+#'   (the voxel axes nearest to the anatomical ones); see Method.
 #' @return A data frame of class `vcf_morphometry`, one row per scan and
 #'   label: `scan`, `label`, `level`, `ha_mm`, `hm_mm`, `hp_mm`, `ap_mm`,
-#'   `voxels`.
+#'   `voxels`, `flags`; attribute `"failures"` for batches.
 #' @section Errors:
 #' Classed errors naming the argument or file: labels that are not whole
 #' numbers in 0..65535 (`vcf_error_label`), missing or invalid `spacing`
 #' or `orientation` (`vcf_error_spacing`, `vcf_error_orientation`), header
 #' values disagreeing with them (`vcf_error_spacing_mismatch`,
-#' `vcf_error_orientation_mismatch`), unreadable files (`vcf_error_file`).
+#' `vcf_error_orientation_mismatch`), a header with a non-positive voxel
+#' size such as `pixdim[1] = -1` (`vcf_error_spacing`: the sign of an axis
+#' belongs in the qform/sform), unreadable files (`vcf_error_file`), labels
+#' that do not fit the convention (`vcf_error_convention_mismatch`).
 #' @seealso [vcf_genant()], [vcf_height_ratio()], [vcf_volumetrics()].
 #' @examples
 #' path <- system.file("extdata", "scan1_vertebrae.nii.gz", package = "vcfoutcomes")
@@ -134,43 +114,124 @@ resolve_orientation <- function(scan, orientation, call) {
 #' vcf_morphometry(x, spacing = c(2, 3, 5), orientation = "LPS")
 #' @export
 vcf_morphometry <- function(vertebrae, spacing = NULL, orientation = NULL,
-                            labels = NULL) {
-  call <- rlang::current_call()
-  labels <- check_labels_arg(labels, call)
-  if (is.character(vertebrae) && length(vertebrae) == 0L) {
-    vcf_abort("{.arg vertebrae} holds no paths.", c("batch", "argument"), call = call)
+                            labels = NULL, convention = "verse",
+                            axes = c("principal", "voxel"), checkpoint = NULL) {
+  call <- rlang::current_env()
+  if (!is.null(orientation)) parse_orientation(orientation, "`orientation`", call)
+  check_string(axes[1L], "axes", choices = c("principal", "voxel"), call = call)
+  if (!is.character(axes) || !length(axes) %in% c(1L, 2L)) {
+    check_string(axes, "axes", choices = c("principal", "voxel"), call = call)
   }
-  names <- scan_names(vertebrae)
-  if (is.character(vertebrae) && length(vertebrae) > 1L) {
-    parts <- run_batch(length(vertebrae), function(i) {
-      morphometry_one(vertebrae[[i]], spacing, orientation, labels, names[[i]], call)
-    })
-  } else {
-    parts <- list(morphometry_one(vertebrae, spacing, orientation, labels, names, call))
-  }
-  rows <- bind_parts(parts)
-  rows <- data.frame(scan = rows$scan, label = rows$label, level = vcf_level(rows$label),
+  axes <- axes[1L]
+  setup <- check_scan_args(vertebrae, spacing, labels, convention, missing(convention),
+                           checkpoint, call)
+  n <- length(setup$scans)
+  pick <- function(i) if (setup$batch) vertebrae[[i]] else vertebrae
+  inputs <- lapply(seq_len(n), function(i) {
+    c(scan_inputs(pick(i)), deparse(list(spacing, orientation, labels, convention, axes)))
+  })
+  run <- run_scans(n, function(i) {
+    morphometry_one(pick(i), scan_setup(setup, i), orientation, axes, setup$scans[[i]], call)
+  }, setup$scans, inputs, setup$checkpoint, setup$batch)
+  rows <- if (length(run$parts)) bind_parts(run$parts, "rows") else
+    list(scan = character(), label = integer(), level = character(), ha_mm = numeric(),
+         hm_mm = numeric(), hp_mm = numeric(), ap_mm = numeric(), voxels = numeric(),
+         flags = character())
+  rows <- data.frame(scan = rows$scan, label = rows$label,
+                     level = factor(rows$level, levels = levels(vcf_level("C1")), ordered = TRUE),
                      ha_mm = rows$ha_mm, hm_mm = rows$hm_mm, hp_mm = rows$hp_mm,
-                     ap_mm = rows$ap_mm, voxels = rows$voxels, stringsAsFactors = FALSE)
-  structure(rows, class = c("vcf_morphometry", "data.frame"))
+                     ap_mm = rows$ap_mm, voxels = rows$voxels, flags = rows$flags,
+                     stringsAsFactors = FALSE)
+  warn_flags(rows$scan, rows$level, rows$flags)
+  structure(rows, failures = run$failures, axes = axes,
+            class = c("vcf_morphometry", "data.frame"))
 }
 
-morphometry_one <- function(vertebrae, spacing, orientation, labels, scan, call) {
-  image <- read_scan(vertebrae, "vertebrae", call, orient = TRUE)
-  spacing <- resolve_spacing(list(image), spacing, call)
+morphometry_one <- function(vertebrae, setup, orientation, axes, scan, call) {
+  image <- read_scan(vertebrae, "vertebrae", call)
+  spacing <- resolve_spacing(list(image), setup$spacing, call)
   orient <- resolve_orientation(image, orientation, call)
+  geometry <- label_geometry(image, spacing, orient)
+  levels <- scan_levels(image, geometry, setup, call)
   d <- as.integer(dim(image$data))
-  res <- .Call(C_morphometry_scan, image$data, d, orient$axis, orient$flip)
-  if (!is.null(res$error)) raise_voxel_error(c(1, res$error), list(image), call)
-  heights <- body_heights(res, spacing[orient$axis + 1L])
-  found <- res$label
-  if (is.null(labels)) labels <- sort(found)
+  if (axes == "voxel") {
+    res <- .Call(C_morphometry_scan, image$data, d, orient$axis, orient$flip)
+    heights <- body_heights(res, spacing[orient$axis + 1L])
+    found <- res$label
+  } else {
+    keep <- match(levels$label, geometry$label)
+    heights <- principal_heights(image, d, geometry, keep, levels$level,
+                                 world_matrix(image, orient, spacing))
+    found <- levels$label
+  }
+  labels <- if (is.null(setup$labels)) levels$label else setup$labels
   m <- match(labels, found)
-  pick <- function(v) unname(v[m])
-  list(scan = rep(scan, length(labels)), label = labels,
-       ha_mm = pick(heights$ha), hm_mm = pick(heights$hm),
-       hp_mm = pick(heights$hp), ap_mm = pick(heights$ap),
-       voxels = ifelse(is.na(m), 0, pick(res$count)))
+  at <- match(labels, levels$label)
+  level <- as.character(levels$level[at])
+  o <- order_rows(labels, level, levels$by_level)
+  pick <- function(v) unname(v[m])[o]
+  list(rows = list(scan = rep(scan, length(labels)), label = labels[o], level = level[o],
+                   ha_mm = pick(heights$ha), hm_mm = pick(heights$hm),
+                   hp_mm = pick(heights$hp), ap_mm = pick(heights$ap),
+                   voxels = ifelse(is.na(at), 0, geometry$count[match(labels, geometry$label)])[o],
+                   flags = ifelse(is.na(at), "", levels$flags[at])[o]))
+}
+
+# The covariance (voxel units, 6 columns) from which each body's axes are
+# taken: that of the body pooled with the bodies directly above and below
+# it, when it has any, so that the local axis of the spine, not the
+# body's own deformity (a wedge leans), sets its frame; a body alone
+# uses its own.
+local_spine_cov <- function(geometry, keep, level) {
+  # neighbours by position in the scan's own run of levels (T12 and L1 are
+  # neighbours unless a T13 lies between them)
+  rank <- as.integer(level)
+  position <- rep(NA_integer_, length(rank))
+  position[!is.na(rank)] <- rank(rank[!is.na(rank)], ties.method = "first")
+  pairs <- rbind(c(1, 1), c(2, 2), c(3, 3), c(1, 2), c(1, 3), c(2, 3))
+  t(vapply(seq_along(keep), function(q) {
+    near <- if (is.na(position[q])) integer() else which(abs(position - position[q]) == 1L)
+    group <- keep[c(q, near)]
+    n <- geometry$count[group]
+    mean <- geometry$mean[group, , drop = FALSE]
+    centre <- colSums(mean * n) / sum(n)
+    vapply(1:6, function(p) {
+      a <- pairs[p, 1L]; b <- pairs[p, 2L]
+      sum(n * (geometry$cov[group, p] + (mean[, a] - centre[a]) * (mean[, b] - centre[b]))) / sum(n)
+    }, numeric(1))
+  }, numeric(6)))
+}
+
+# Heights along each body's principal axes: axes from the covariances
+# (GSL), then the SI extents per AP column of the mid-sagittal slab.
+principal_heights <- function(image, d, geometry, keep, levels, world) {
+  n <- length(keep)
+  out <- list(ha = rep(NA_real_, n), hm = rep(NA_real_, n),
+              hp = rep(NA_real_, n), ap = rep(NA_real_, n))
+  if (!n) return(out)
+  cov <- local_spine_cov(geometry, keep, levels)
+  frame <- .Call(C_morphometry_axes, cov, world)
+  ok <- frame$status == 0L
+  prof <- .Call(C_morphometry_profile, image$data, d, geometry$label[keep][ok],
+                geometry$box[keep, , drop = FALSE][ok, , drop = FALSE],
+                frame$axes[ok, , drop = FALSE], world)
+  idx <- which(ok)
+  for (q in seq_along(idx)) {
+    s <- idx[q]
+    lo <- prof$zmin[[q]]
+    hi <- prof$zmax[[q]]
+    cols <- which(!is.na(lo))
+    if (!length(cols)) next
+    first <- min(cols)
+    L <- max(cols) - first + 1L
+    height <- function(j) mean(hi[first + j] - lo[first + j] + prof$thickness[q])
+    u_ap <- frame$axes[s, 4:6]
+    out$ha[s] <- height(column_offsets(5L, L))
+    out$hm[s] <- height(column_offsets(3L, L))
+    out$hp[s] <- height(column_offsets(1L, L))
+    out$ap[s] <- L * max(abs(drop(u_ap %*% world)))
+  }
+  out
 }
 
 # Heights from the per-column superior-inferior extents of the mid-sagittal
@@ -213,12 +274,23 @@ column_offsets <- function(k, L) {
 
 #' @export
 print.vcf_morphometry <- function(x, ...) {
+  if (!all(c("scan", "ha_mm") %in% names(x))) {
+    print(structure(x, class = "data.frame"), ...)
+    return(invisible(x))
+  }
   scans <- length(unique(x$scan))
   cat("Vertebral morphometry: ", nrow(x), " vertebra", if (nrow(x) != 1L) "e",
       " in ", scans, " scan", if (scans != 1L) "s", "\n", sep = "")
   out <- x
+  attr(out, "failures") <- NULL
+  attr(out, "axes") <- NULL
   class(out) <- "data.frame"
-  print(out, row.names = FALSE, digits = 4, ...)
+  if (!is.null(out$flags) && !any(nzchar(out$flags))) out$flags <- NULL
+  for (col in intersect(c("ha_mm", "hm_mm", "hp_mm", "ap_mm"), names(out))) {
+    out[[col]] <- signif(out[[col]], 4)
+  }
+  print_scan_rows(out)
+  print_batch_footer(x)
   invisible(x)
 }
 
@@ -253,6 +325,22 @@ check_morphometry <- function(x, arg, call) {
   if (anyDuplicated(x[c("scan", "label")])) {
     vcf_abort("{.arg {arg}} holds a label twice in one scan.",
               c("duplicate_key", "input"), call = call)
+  }
+  for (col in c("ha_mm", "hm_mm", "hp_mm")) check_heights(x[[col]], paste0(arg, "$", col), call)
+}
+
+# Heights are positive and finite, or NA (not measured).
+check_heights <- function(h, arg, call) {
+  if (!is.numeric(h)) {
+    vcf_abort(c("{.arg {arg}} must be numeric heights in mm.",
+                x = "It is {.cls {class(h)}}."),
+              c("height", "argument"), call = call)
+  }
+  bad <- which(!is.na(h) & !(is.finite(h) & h > 0))
+  if (length(bad)) {
+    vcf_abort(c("{.arg {arg}} must hold positive finite heights (or NA).",
+                x = "Not so at {describe_rows(bad, h[bad])}."),
+              c("height", "argument"), call = call)
   }
 }
 
@@ -326,17 +414,52 @@ vcf_height_ratio <- function(morphometry) {
 #'   reference heights (see Reference heights).
 #' @param thresholds Three increasing loss percentages starting grades 1, 2
 #'   and 3.
+#' @param method `"sq"` (Genant's semi-quantitative grading of the height
+#'   losses, the default), `"qm"` (quantitative morphometry ratios graded by
+#'   the same thresholds) or `"qm_sd"` (the ratios against a reference table
+#'   of means and SDs); see Grading methods.
+#' @param extended `TRUE` for the extended SQ scale, which adds grade 0.5
+#'   (borderline) for a loss from `borderline` up to the first threshold.
+#' @param borderline The loss percentage where grade 0.5 starts (extended
+#'   scale only).
+#' @param sd_reference For `method = "qm_sd"`: a data frame with columns
+#'   `level` (level names), `ratio` (`"ha_hp"`, `"hm_hp"` or `"hp_adj"`),
+#'   `mean` and `sd` (positive); every level and ratio graded must be in it.
+#' @param sd_cut For `method = "qm_sd"`: a ratio this many SDs or more below
+#'   its reference mean is a deformity.
+#' @section Grading methods:
+#' * `"sq"`: the height losses against the reference heights, as above.
+#' * `"qm"`: quantitative morphometry. The ratios Ha/Hp (wedge), Hm/Hp
+#'   (biconcave) and Hp against the mean Hp of the adjacent vertebrae
+#'   (crush; `NA` without neighbours) are turned into reductions
+#'   `100 * (1 - ratio)`, stored in `ha_loss_pct`, `hm_loss_pct` and
+#'   `hp_loss_pct`; the largest is graded by `thresholds` and names the
+#'   shape (ties toward crush, then wedge). `reference` is not used.
+#' * `"qm_sd"`: the same three ratios as SD scores against `sd_reference`
+#'   (normative means and SDs per level, as published for a population); a
+#'   ratio `sd_cut` SDs or more below its mean is a deformity, grade 1, and
+#'   the lowest score names the shape; otherwise grade 0. The scores are in
+#'   the columns `ha_hp_z`, `hm_hp_z` and `hp_adj_z`.
+#'
+#' Every row gets a `reason`: the measure that decided its grade, its
+#' value and the threshold it crossed, or why no grade could be given.
+#'
 #' @return A data frame with one row per vertebra: the identifying columns of
 #'   a morphometry input (`scan`, `label`, `level`), then `ha_loss_pct`,
 #'   `hm_loss_pct`, `hp_loss_pct`, `loss_pct` (the largest), `grade`
-#'   (integer 0-3) and `shape` (factor none, wedge, biconcave, crush).
+#'   (integer 0-3; double with 0.5 on the extended scale) and `shape`
+#'   (factor none, wedge, biconcave, crush), `reason`.
 #' @examples
 #' # T11, T12 (anterior wedge) and L1
 #' vcf_genant(ha = c(26, 18, 28), hm = c(25, 22, 27), hp = c(27, 26, 29))
 #' vcf_genant(ha = 16, hm = 19, hp = 20, reference = "posterior")  # 20%: grade 1
+#' vcf_genant(ha = c(26, 18, 28), hm = c(25, 22, 27), hp = c(27, 26, 29), method = "qm")
+#' vcf_genant(ha = 17.5, hm = 19, hp = 20, reference = "posterior", extended = TRUE)
 #' @export
 vcf_genant <- function(ha, hm = NULL, hp = NULL, reference = NULL,
-                       thresholds = c(20, 25, 40)) {
+                       thresholds = c(20, 25, 40), method = c("sq", "qm", "qm_sd"),
+                       extended = FALSE, borderline = 15, sd_reference = NULL,
+                       sd_cut = 3) {
   call <- rlang::current_env()
   ids <- NULL
   if (is.data.frame(ha)) {
@@ -348,12 +471,12 @@ vcf_genant <- function(ha, hm = NULL, hp = NULL, reference = NULL,
     for (k in 1:3) {
       h <- heights[[k]]
       arg <- c("ha", "hm", "hp")[k]
-      if (!is.numeric(h) || length(h) != length(heights[[1L]]) ||
-          any(h[!is.na(h)] <= 0)) {
+      if (!is.numeric(h) || length(h) != length(heights[[1L]]) || !is.null(dim(h))) {
         vcf_abort(c("{.arg {arg}} must be positive heights, as many as in {.arg ha}.",
                     x = "It is {.val {format_arg(h)}}."),
                   c("height", "argument"), call = call)
       }
+      check_heights(h, arg, call)
     }
   }
   ok <- is.numeric(thresholds) && length(thresholds) == 3L && !anyNA(thresholds) &&
@@ -363,25 +486,123 @@ vcf_genant <- function(ha, hm = NULL, hp = NULL, reference = NULL,
                 x = "It is {.val {format_values(thresholds)}}."),
               c("thresholds", "argument"), call = call)
   }
+  if (!is.character(method) || !length(method) %in% c(1L, 3L)) {
+    check_string(method, "method", choices = c("sq", "qm", "qm_sd"), call = call)
+  }
+  method <- method[1L]
+  check_string(method, "method", choices = c("sq", "qm", "qm_sd"), call = call)
+  check_flag(extended, "extended", call = call)
+  check_number(borderline, "borderline", min = 0, max = 100, call = call)
+  check_number(sd_cut, "sd_cut", min = 0, max = 100, call = call)
+  if (extended && borderline >= thresholds[1L]) {
+    vcf_abort(c("{.arg borderline} must lie below the first threshold ({thresholds[1L]}).",
+                x = "It is {.val {format_values(borderline)}}."),
+              c("thresholds", "argument"), call = call)
+  }
   n <- length(heights[[1L]])
-  ref <- genant_reference(reference, heights, ids, n, call)
-  loss <- vapply(1:3, function(k) round(100 * (ref[, k] - heights[[k]]) / ref[, k], 10),
-                 numeric(n))
-  loss <- matrix(loss, nrow = n)
-  worst <- apply(loss, 1L, function(v) if (anyNA(v)) NA_real_ else max(v))
-  grade <- findInterval(worst, thresholds)
-  shape <- ifelse(grade == 0L, "none",
-           ifelse(loss[, 3L] >= loss[, 1L] & loss[, 3L] >= loss[, 2L] |
-                    (loss[, 1L] >= thresholds[1L] & loss[, 2L] >= thresholds[1L] &
-                       loss[, 3L] >= thresholds[1L]), "crush",
-           ifelse(loss[, 1L] >= loss[, 2L], "wedge", "biconcave")))
-  out <- data.frame(ha_loss_pct = loss[, 1L], hm_loss_pct = loss[, 2L],
-                    hp_loss_pct = loss[, 3L], loss_pct = worst,
-                    grade = as.integer(grade),
-                    shape = factor(shape, levels = c("none", "wedge", "biconcave", "crush")))
+  graded <- switch(method,
+    sq = grade_losses(sq_losses(reference, heights, ids, n, call), thresholds, "sq"),
+    qm = grade_losses(qm_losses(heights, ids, n), thresholds, "qm"),
+    qm_sd = grade_sd(heights, ids, n, sd_reference, sd_cut, call))
+  if (extended && method != "qm_sd") graded <- extend_grades(graded, borderline)
+  out <- data.frame(graded$columns, grade = graded$grade,
+                    shape = factor(graded$shape, levels = c("none", "wedge", "biconcave", "crush")),
+                    reason = graded$reason, stringsAsFactors = FALSE)
   if (!is.null(ids)) out <- cbind(ids, out)
   rownames(out) <- NULL
   out
+}
+
+# Losses of the SQ reading: each height against its reference height.
+sq_losses <- function(reference, heights, ids, n, call) {
+  ref <- genant_reference(reference, heights, ids, n, call)
+  loss <- vapply(1:3, function(k) round(100 * (ref[, k] - heights[[k]]) / ref[, k], 10),
+                 numeric(n))
+  matrix(loss, nrow = n)
+}
+
+# Reductions of the quantitative ratios Ha/Hp, Hm/Hp and Hp/Hp(adjacent).
+qm_losses <- function(heights, ids, n) {
+  scan <- if (is.null(ids)) rep(1L, n) else ids$scan
+  level <- if (is.null(ids)) seq_len(n) else ids$level
+  hp_adj <- adjacent_mean(heights[[3L]], scan, level)
+  ratio <- cbind(heights[[1L]] / heights[[3L]], heights[[2L]] / heights[[3L]],
+                 heights[[3L]] / hp_adj)
+  matrix(round(100 * (1 - ratio), 10), nrow = n)
+}
+
+loss_names <- c("anterior", "middle", "posterior")
+qm_names <- c("Ha/Hp", "Hm/Hp", "Hp/Hp(adjacent)")
+
+# Grade and shape from three losses (columns anterior/wedge,
+# middle/biconcave, posterior/crush) and the reason for each.
+grade_losses <- function(loss, thresholds, method) {
+  n <- nrow(loss)
+  worst <- apply(loss, 1L, function(v) if (anyNA(v)) NA_real_ else max(v))
+  grade <- as.integer(findInterval(worst, thresholds))
+  crush <- loss[, 3L] >= loss[, 1L] & loss[, 3L] >= loss[, 2L]
+  if (method == "sq") {
+    crush <- crush | (loss[, 1L] >= thresholds[1L] & loss[, 2L] >= thresholds[1L] &
+                        loss[, 3L] >= thresholds[1L])
+  }
+  shape <- ifelse(grade == 0L, "none", ifelse(crush, "crush",
+                  ifelse(loss[, 1L] >= loss[, 2L], "wedge", "biconcave")))
+  which_max <- ifelse(is.na(worst), NA_integer_,
+                      ifelse(crush, 3L, ifelse(loss[, 1L] >= loss[, 2L], 1L, 2L)))
+  what <- if (method == "sq") paste(loss_names, "height loss") else paste(qm_names, "reduction")
+  edges <- c(0, thresholds)
+  reason <- ifelse(is.na(worst),
+    ifelse(apply(is.na(loss), 1L, all), "no reference height (no neighbour or no height)",
+           paste0("no ", what[apply(is.na(loss), 1L, which.max)])),
+    paste0(what[pmax(which_max, 1L)], " ", formatC(worst, format = "f", digits = 1), "%",
+           ifelse(grade == 0L, paste0(" < ", thresholds[1L], "%"),
+                  paste0(" >= ", edges[pmax(grade, 1L) + 1L], "%")),
+           ": grade ", grade))
+  list(columns = data.frame(ha_loss_pct = loss[, 1L], hm_loss_pct = loss[, 2L],
+                            hp_loss_pct = loss[, 3L], loss_pct = worst),
+       grade = grade, shape = shape, reason = reason)
+}
+
+# Grade 0.5 (borderline) for losses from `borderline` to the first threshold.
+extend_grades <- function(graded, borderline) {
+  worst <- graded$columns$loss_pct
+  half <- !is.na(worst) & graded$grade == 0L & worst >= borderline
+  graded$grade <- as.double(graded$grade)
+  graded$grade[half] <- 0.5
+  graded$reason[half] <- sub("grade 0$", "grade 0.5 (borderline)",
+                             sub(" < [0-9.]+%", paste0(" >= ", borderline, "%"), graded$reason[half]))
+  graded
+}
+
+# SD scores of the three ratios against a normative table.
+grade_sd <- function(heights, ids, n, sd_reference, sd_cut, call) {
+  need <- c("level", "ratio", "mean", "sd")
+  ok <- is.data.frame(sd_reference) && all(need %in% names(sd_reference)) &&
+    is.numeric(sd_reference$mean) && is.numeric(sd_reference$sd) &&
+    all(is.finite(sd_reference$mean)) && all(is.finite(sd_reference$sd) & sd_reference$sd > 0) &&
+    all(sd_reference$ratio %in% c("ha_hp", "hm_hp", "hp_adj"))
+  if (!ok) {
+    vcf_abort(c("{.arg sd_reference} must be a data frame with columns {.field {need}}: ratios \"ha_hp\", \"hm_hp\", \"hp_adj\", finite means and positive SDs.",
+                x = "It is {.val {format_arg(sd_reference)}}."),
+              c("reference", "argument"), call = call)
+  }
+  level <- if (is.null(ids)) rep(NA_character_, n) else as.character(ids$level)
+  ratio <- 1 - qm_losses(heights, ids, n) / 100
+  key <- paste(as.character(vcf_level(as.character(sd_reference$level))), sd_reference$ratio)
+  z <- vapply(1:3, function(k) {
+    at <- match(paste(level, c("ha_hp", "hm_hp", "hp_adj")[k]), key)
+    (ratio[, k] - sd_reference$mean[at]) / sd_reference$sd[at]
+  }, numeric(n))
+  z <- matrix(z, nrow = n)
+  lowest <- apply(z, 1L, function(v) if (all(is.na(v))) NA_real_ else min(v, na.rm = TRUE))
+  which_low <- apply(z, 1L, function(v) if (all(is.na(v))) NA_integer_ else which.min(v))
+  grade <- ifelse(is.na(lowest), NA_integer_, as.integer(lowest <= -sd_cut))
+  shape <- ifelse(is.na(grade) | grade == 0L, "none", c("wedge", "biconcave", "crush")[which_low])
+  reason <- ifelse(is.na(lowest), "no reference ratio for this level (sd_reference) or no height",
+                   paste0(qm_names[pmax(which_low, 1L)], " ", formatC(lowest, format = "f", digits = 2),
+                          " SD", ifelse(grade == 1L, " <= ", " > "), "-", sd_cut, " SD: grade ", grade))
+  list(columns = data.frame(ha_hp_z = z[, 1L], hm_hp_z = z[, 2L], hp_adj_z = z[, 3L]),
+       grade = grade, shape = shape, reason = reason)
 }
 
 genant_reference <- function(reference, heights, ids, n, call) {
@@ -397,7 +618,7 @@ genant_reference <- function(reference, heights, ids, n, call) {
   ok <- is.numeric(reference) &&
     ((is.null(dim(reference)) && length(reference) == n) ||
        identical(dim(reference), c(n, 3L))) &&
-    all(reference[!is.na(reference)] > 0)
+    all(is.finite(reference[!is.na(reference)]) & reference[!is.na(reference)] > 0)
   if (!ok) {
     vcf_abort(c("{.arg reference} must be \"adjacent\", \"posterior\", {n} positive heights or a {n} x 3 matrix.",
                 x = "It is {.val {format_arg(reference)}}."),

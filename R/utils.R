@@ -103,41 +103,6 @@ format_arg <- function(x) {
   paste0("a ", class(x)[1L])
 }
 
-# BME classes ----------------------------------------------------------------
-
-#' Classify bone marrow edema extent
-#'
-#' Bins BME extent, a percentage of the vertebral body volume excluding
-#' cement, into the classes of the PV study: none (0%), minor (1-24%),
-#' moderate (25-74%) and severe (75-100%).
-#'
-#' The published classes are integer ranges; unrounded percentages are
-#' classed on half-open intervals so that every value has one class: exactly
-#' 0 is `none`; (0, 25) is `minor`, so 0.2% and 24.6% are minor; \[25, 75) is
-#' `moderate`, so 74.9% is moderate; \[75, 100\] is `severe`. Values outside
-#' \[0, 100\] are an error.
-#'
-#' @param pct Numeric BME percentages in \[0, 100\]; `NA` stays `NA`.
-#' @return An ordered factor with levels none < minor < moderate < severe.
-#' @examples
-#' vcf_bme_class(c(0, 0.4, 24.6, 25, 74.9, 75, 100, NA))
-#' @export
-vcf_bme_class <- function(pct) {
-  if (!is.numeric(pct)) {
-    vcf_abort("{.arg pct} must be numeric, not {.cls {class(pct)}}.",
-              c("type", "input"))
-  }
-  bad <- which(!is.na(pct) & (pct < 0 | pct > 100))
-  if (length(bad)) {
-    vcf_abort(c("{.arg pct} must lie in [0, 100].",
-                x = "Out of range at {describe_rows(bad, pct[bad])}."),
-              c("range", "input"))
-  }
-  class_index <- ifelse(pct == 0, 1L, findInterval(pct, c(0, 25, 75)) + 1L)
-  factor(bme_class_levels[class_index], levels = bme_class_levels, ordered = TRUE)
-}
-
-bme_class_levels <- c("none", "minor", "moderate", "severe")
 
 # Analgesic classes: ordered none < paracetamol < NSAID < opiate, coded 0-3.
 analgesic_levels <- c("none", "paracetamol", "NSAID", "opiate")

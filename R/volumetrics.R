@@ -1,175 +1,6 @@
-# BME volumetrics from segmented scans: reading arrays and NIfTI files,
-# spacing and grid checks, the fused tally in src/volumetrics.c, batches
-# through future.apply. The scan-reading helpers here are shared with
-# morphometry.R.
-
-# Reading scans ----------------------------------------------------------------
-
-# One input (array, niftiImage or path) as list(data, spacing, orientation,
-# what): `spacing` and `orientation` come from a header and are NULL for a
-# plain array; orientation is NA when the header has no qform/sform; `what`
-# names the argument and, for files, the file.
-read_scan <- function(x, arg, call = rlang::caller_env(), orient = FALSE) {
-  if (is.character(x)) {
-    if (length(x) != 1L || is.na(x)) {
-      vcf_abort(c("{.arg {arg}} must be one path, an array or a {.cls niftiImage}.",
-                  x = "It is {.val {format_arg(x)}}."),
-                c("type", "input"), call = call)
-    }
-    return(read_nifti_file(x, arg, call, orient))
-  }
-  if (inherits(x, "niftiImage")) {
-    return(nifti_scan(x, arg, paste0("`", arg, "`"), call, orient))
-  }
-  if (!is.array(x) || !(is.numeric(x) || is.logical(x) || is.raw(x))) {
-    vcf_abort(c("{.arg {arg}} must be a path to a NIfTI file or an integer, double, logical or raw array.",
-                x = "It is {.cls {class(x)}}."),
-              c("type", "input"), call = call)
-  }
-  check_3d(x, paste0("`", arg, "`"), call)
-  list(data = x, spacing = NULL, orientation = NULL, what = paste0("`", arg, "`"))
-}
-
-read_nifti_file <- function(path, arg, call, orient) {
-  what <- paste0("`", arg, "` (file ", path, ")")
-  if (!file.exists(path)) {
-    vcf_abort(c("Cannot read {.arg {arg}}: file {.file {path}} does not exist."),
-              c("file", "input"), file = path, call = call)
-  }
-  img <- tryCatch(
-    withCallingHandlers(RNifti::readNifti(path),
-                        warning = function(w) invokeRestart("muffleWarning")),
-    error = function(e) {
-      vcf_abort(c("Cannot read {.arg {arg}}: {.file {path}} is not a readable NIfTI file (unreadable or truncated).",
-                  i = "RNifti: {conditionMessage(e)}"),
-                c("file", "input"), file = path, call = call)
-    })
-  nifti_scan(img, arg, what, call, orient)
-}
-
-nifti_scan <- function(img, arg, what, call, orient) {
-  d <- dim(img)
-  # a 3D image stored with trailing unit dimensions
-  if (length(d) > 3L && all(d[-(1:3)] == 1L)) dim(img) <- d[1:3]
-  check_3d(img, what, call)
-  spacing <- RNifti::pixdim(img)[1:3] * unit_to_mm(RNifti::pixunits(img))
-  orientation <- NULL
-  if (orient) {
-    code <- attr(RNifti::xform(img), "code")
-    orientation <- if (is.null(code) || code == 0) NA_character_ else RNifti::orientation(img)
-  }
-  list(data = img, spacing = spacing, orientation = orientation, what = what)
-}
-
-unit_to_mm <- function(units) {
-  space <- units[1L]
-  if (length(space) == 0L || is.na(space)) return(1)
-  if (space == "m") return(1000)
-  if (space %in% c("um", "\u00b5m")) return(1e-3)
-  1
-}
-
-check_3d <- function(x, what, call) {
-  if (length(dim(x)) != 3L) {
-    vcf_abort(c("{what} must be a 3-dimensional image.",
-                x = "Its dimensions are {paste(dim(x), collapse = ' x ')}."),
-              c("dims", "input"), call = call)
-  }
-}
-
-# The spacing to use for a set of scans on one grid: the given `spacing`
-# (checked against every header) or the headers' (which must agree).
-resolve_spacing <- function(scans, spacing, call) {
-  if (!is.null(spacing)) {
-    ok <- is.numeric(spacing) && length(spacing) %in% c(1L, 3L) &&
-      all(is.finite(spacing)) && all(spacing > 0)
-    if (!ok) {
-      vcf_abort(c("{.arg spacing} must be 1 or 3 positive finite voxel sizes in mm.",
-                  x = "It is {paste(format_values(spacing), collapse = ', ')}."),
-                c("spacing", "argument"), call = call)
-    }
-    spacing <- rep_len(as.double(spacing), 3L)
-  }
-  for (scan in scans) {
-    s <- scan$spacing
-    if (is.null(s)) next
-    if (!all(is.finite(s)) || any(s <= 0)) {
-      vcf_abort(c("The header of {scan$what} has non-positive voxel sizes.",
-                  x = "pixdim is {paste(format_values(s), collapse = ', ')}; give {.arg spacing} only if the header is wrong."),
-                c("spacing", "input"), call = call)
-    }
-    if (is.null(spacing)) {
-      spacing <- s
-    } else if (any(abs(s - spacing) > 1e-6 * spacing)) {
-      vcf_abort(c("The voxel size in the header of {scan$what} disagrees with {.arg spacing}.",
-                  x = "Header: {paste(format_values(s), collapse = ' x ')}; expected {paste(format_values(spacing), collapse = ' x ')}."),
-                c("spacing_mismatch", "input"), call = call)
-    }
-  }
-  if (is.null(spacing)) {
-    vcf_abort(c("{.arg spacing} is missing.",
-                i = "Plain arrays carry no voxel size: give {.arg spacing} in mm, e.g. {.code spacing = c(0.5, 0.5, 3)}."),
-              c("spacing", "argument"), call = call)
-  }
-  spacing
-}
-
-check_same_grid <- function(scans, call) {
-  d <- lapply(scans, function(s) dim(s$data))
-  for (k in seq_along(scans)[-1L]) {
-    if (!identical(as.integer(d[[k]]), as.integer(d[[1L]]))) {
-      vcf_abort(c("{scans[[k]]$what} and {scans[[1L]]$what} have different dimensions.",
-                  x = "{paste(d[[k]], collapse = ' x ')} against {paste(d[[1L]], collapse = ' x ')}."),
-                c("dims", "input"), call = call)
-    }
-  }
-}
-
-voxel_text <- function(index, dim) {
-  sub <- arrayInd(index, dim)
-  paste0("[", paste(sub, collapse = ", "), "] (index ", format(index, scientific = FALSE), ")")
-}
-
-# A batch: vectors of paths processed one scan per task. `one` returns a
-# list; the per-scan lists are returned in input order.
-run_batch <- function(n, one) {
-  p <- progressr::progressor(steps = n)
-  future.apply::future_lapply(seq_len(n), function(i) {
-    out <- one(i)
-    p()
-    out
-  }, future.seed = FALSE)
-}
-
-scan_names <- function(x) {
-  if (is.character(x)) {
-    nm <- names(x)
-    if (is.null(nm)) x else ifelse(is.na(nm) | nm == "", x, nm)
-  } else {
-    "array"
-  }
-}
-
-check_batch_arg <- function(x, n, arg, call) {
-  if (is.null(x)) return(invisible())
-  if (!is.character(x) || length(x) != n) {
-    vcf_abort(c("With {n} paths in {.arg vertebrae}, {.arg {arg}} must be {n} paths too.",
-                x = "It is {.val {format_arg(x)}}."),
-              c("batch", "argument"), call = call)
-  }
-}
-
-check_labels_arg <- function(labels, call) {
-  if (is.null(labels)) return(NULL)
-  ok <- is.numeric(labels) && !anyNA(labels) && all(labels == round(labels)) &&
-    all(labels >= 1 & labels <= 65535)
-  if (!ok) {
-    vcf_abort(c("{.arg labels} must be whole numbers in 1..65535.",
-                x = "It is {paste(format_values(labels), collapse = ', ')}."),
-              c("labels", "argument"), call = call)
-  }
-  unique(as.integer(labels))
-}
+# BME volumetrics from segmented scans: the fused tally in
+# src/volumetrics.c, rows per vertebra, BME classes. Reading scans, label
+# conventions and batches live in scan.R.
 
 # vcf_volumetrics ----------------------------------------------------------------
 
@@ -204,11 +35,41 @@ check_labels_arg <- function(labels, call) {
 #' `bme_outside_mm3` and `cement_outside_mm3`, and printed with the result.
 #'
 #' @section Labels:
-#' Labels follow the VerSe convention (1-7 C1-C7, 8-19 T1-T12, 20-24 L1-L5,
-#' 25 L6, 28 T13), turned into levels by [vcf_level()]. Label 0 is background.
-#' Any other whole number up to 65535 is kept as a row with `level` `NA`, so
-#' maps with extra structures still work; a label that is negative, above
-#' 65535, non-integral or `NA` is an error.
+#' Labels follow the VerSe convention by default (1-7 C1-C7, 8-19 T1-T12,
+#' 20-24 L1-L5, 25 L6, 28 T13); other tools number them differently, and
+#' `convention` says which numbering a map uses (see [vcf_conventions()]
+#' for the tables and their sources): `"totalsegmentator"` (v2 `total`
+#' task), `"totalsegmentator_v1"`, `"vertebrae_mr"`, `"spineps"` or a data
+#' frame with columns `label` and `level`. Label 0 is background. Under
+#' VerSe, any other whole number up to 65535 is kept as a row with `level`
+#' `NA`; under the other conventions only vertebral bodies are reported
+#' (sacrum, discs, endplates and organs are left out). A label that is
+#' negative, above 65535, non-integral or `NA` is an error.
+#'
+#' When `convention` is not given, the labels present must fit VerSe: two
+#' or more labels beyond VerSe's range (26-50; or one beside 28), or
+#' numbers that grow toward the head (by the centroids along
+#' superior-inferior when the header has an orientation, else by body
+#' volume, which grows toward the sacrum; at least two vertebrae are needed
+#' for that) are an error of class `vcf_error_convention_mismatch` naming
+#' the likely convention. Giving `convention = "verse"` explicitly skips
+#' this check.
+#' A TotalSegmentator output folder (one mask per structure,
+#' `vertebrae_L1.nii.gz`, ...) may be given as `vertebrae`; its masks are
+#' joined into one map in the v2 numbering.
+#'
+#' @section Label checks:
+#' Every scan's vertebrae are compared with their neighbours in level order,
+#' and the `flags` column lists what is suspicious (empty when nothing is):
+#' `order` (the centroids are out of anatomical order along
+#' superior-inferior, as when two labels are swapped; needs an orientation
+#' in the header), `volume_jump` (a body volume under 0.4 or over 2.5 times
+#' the mean of its neighbours': a severe fracture loses at most about half
+#' of its volume, so larger jumps point to a mislabel or a merged or split
+#' body), `missing_below` (the next level down is absent inside the run) and
+#' `transitional` (T13 or L6). Each kind raises one classed warning
+#' (`vcf_warning_label_order`, `vcf_warning_label_volume_jump`,
+#' `vcf_warning_label_missing_below`, `vcf_warning_label_transitional`).
 #'
 #' @section Computation:
 #' One pass over the three arrays in C, reading R's integer, double, logical
@@ -222,12 +83,24 @@ check_labels_arg <- function(labels, call) {
 #' When `vertebrae` is a vector of paths, `bme` (and `cement`, if given) must
 #' be paths of the same length: scan `i` is `vertebrae[i]`, `bme[i]`,
 #' `cement[i]`. Scans are processed with [future.apply::future_lapply()], so
-#' the [future::plan()] in effect decides where (sequentially by default, in
-#' parallel with `plan(multisession)`, on a cluster with future.batchtools);
-#' the result is the same under every plan. Progress is signalled through
+#' the [future::plan()] in effect decides where: sequentially by default, in
+#' parallel with `plan(multisession)` or `future.callr::callr`, on a cluster
+#' scheduler (Slurm, SGE, LSF, PBS, through the templates of
+#' future.batchtools, e.g. `plan(future.batchtools::batchtools_slurm)`).
+#' The result is the same under every plan. Progress is signalled through
 #' progressr: wrap the call in [progressr::with_progress()] to see it. The
-#' `scan` column holds the names of `vertebrae` if it has them, otherwise the
-#' paths; an error in any scan stops the batch and names the file.
+#' `scan` column holds the names of `vertebrae` if it has them, otherwise
+#' the paths.
+#'
+#' A batch never stops on one scan: a scan that cannot be read, is
+#' truncated, has masks on another grid or labels that do not fit the
+#' convention is left out, listed in the attribute `"failures"` (a data
+#' frame with columns `scan`, `class`, the condition class, and `message`)
+#' and counted in one warning of class `vcf_warning_batch_failures`. With
+#' `checkpoint = "dir"`, each finished scan's rows are saved in that folder,
+#' and a rerun of the same call reads them instead of measuring the scan
+#' again (a scan whose files changed since is measured again; failed scans
+#' are retried).
 #'
 #' @param vertebrae Label map: a 3D integer, double, logical or raw array, a
 #'   `niftiImage`, or the path of a NIfTI-1/2 file (`.nii` or `.nii.gz`); a
@@ -242,18 +115,29 @@ check_labels_arg <- function(labels, call) {
 #'   agree with the header (to 1e-6 relative). The files of one scan must
 #'   agree with each other too.
 #' @param labels Labels to report, or `NULL` for every label present.
+#' @param convention The label numbering: `"verse"` (the default),
+#'   `"totalsegmentator"`, `"totalsegmentator_v1"`, `"vertebrae_mr"`,
+#'   `"spineps"`, or a data frame with columns `label` and `level`; for a
+#'   batch, also a vector of names, one per scan. See Labels.
+#' @param checkpoint `NULL`, or a folder where each finished scan of a batch
+#'   is saved and from which a rerun resumes.
 #' @return A data frame of class `vcf_volumetrics` with one row per scan and
 #'   label: `scan`, `label`, `level` (ordered factor), `body_mm3`, `bme_mm3`,
-#'   `cement_mm3`, `bme_pct`, `bme_class` (ordered factor); attribute
-#'   `"outside"` as described above.
+#'   `cement_mm3`, `bme_pct`, `bme_class` (ordered factor), `flags`;
+#'   attributes `"outside"` as described above and `"failures"` (see
+#'   Batches). A result of more than 40 rows prints as a summary.
 #' @section Errors:
 #' Classed errors, each naming the argument or file: dimensions that differ
-#' (`vcf_error_dims`), labels that are not whole numbers in 0..65535
+#' (`vcf_error_dims`; masks of a TotalSegmentator folder on different grids:
+#' `vcf_error_grid`), labels that are not whole numbers in 0..65535
 #' (`vcf_error_label`) and masks holding other values than 0/1
 #' (`vcf_error_mask`), both with the first offending voxel and its value;
 #' missing or non-positive spacing (`vcf_error_spacing`), header spacing
 #' disagreeing with `spacing` (`vcf_error_spacing_mismatch`), and unreadable,
-#' missing or truncated files (`vcf_error_file`).
+#' missing or truncated files (`vcf_error_file`), labels that do not fit
+#' the convention (`vcf_error_convention_mismatch`), an invalid
+#' `convention`, `labels`, `checkpoint` or batch (`vcf_error_convention`,
+#' `vcf_error_labels`, `vcf_error_argument`, `vcf_error_batch`).
 #' @seealso [vcf_morphometry()] for body heights; [vcf_bme_class()].
 #' @examples
 #' vertebrae <- system.file("extdata", "scan1_vertebrae.nii.gz", package = "vcfoutcomes")
@@ -267,75 +151,60 @@ check_labels_arg <- function(labels, call) {
 #' vcf_volumetrics(labels, edema, spacing = c(0.5, 0.5, 3))
 #' @export
 vcf_volumetrics <- function(vertebrae, bme, cement = NULL, spacing = NULL,
-                            labels = NULL) {
-  call <- rlang::current_call()
-  labels <- check_labels_arg(labels, call)
-  batch <- is.character(vertebrae) && length(vertebrae) != 1L
-  if (is.character(vertebrae) && length(vertebrae) == 0L) {
-    vcf_abort("{.arg vertebrae} holds no paths.", c("batch", "argument"), call = call)
-  }
-  if (batch) {
-    n <- length(vertebrae)
+                            labels = NULL, convention = "verse", checkpoint = NULL) {
+  call <- rlang::current_env()
+  setup <- check_scan_args(vertebrae, spacing, labels, convention, missing(convention),
+                           checkpoint, call)
+  n <- length(setup$scans)
+  if (setup$batch) {
     check_batch_arg(bme, n, "bme", call)
     check_batch_arg(cement, n, "cement", call)
-    names <- scan_names(vertebrae)
-    parts <- run_batch(n, function(i) {
-      volumetrics_one(vertebrae[[i]], bme[[i]], if (!is.null(cement)) cement[[i]],
-                      spacing, labels, names[[i]], call)
-    })
-  } else {
-    parts <- list(volumetrics_one(vertebrae, bme, cement, spacing, labels,
-                                  scan_names(vertebrae), call))
   }
-  rows <- bind_parts(lapply(parts, `[[`, "rows"))
-  rows <- data.frame(scan = rows$scan, label = rows$label, level = vcf_level(rows$label),
+  pick <- function(x, i) if (setup$batch && !is.null(x)) x[[i]] else x
+  inputs <- lapply(seq_len(n), function(i) {
+    c(scan_inputs(pick(vertebrae, i)), scan_inputs(pick(bme, i)), scan_inputs(pick(cement, i)),
+      deparse(list(spacing, labels, convention)))
+  })
+  run <- run_scans(n, function(i) {
+    volumetrics_one(pick(vertebrae, i), pick(bme, i), pick(cement, i), scan_setup(setup, i),
+                    setup$scans[[i]], call)
+  }, setup$scans, inputs, setup$checkpoint, setup$batch)
+  rows <- if (length(run$parts)) bind_parts(run$parts, "rows") else empty_volume_rows()
+  rows <- data.frame(scan = rows$scan, label = rows$label,
+                     level = factor(rows$level, levels = levels(vcf_level("C1")), ordered = TRUE),
                      body_mm3 = rows$body_mm3, bme_mm3 = rows$bme_mm3,
                      cement_mm3 = rows$cement_mm3, bme_pct = rows$bme_pct,
-                     bme_class = vcf_bme_class(rows$bme_pct), stringsAsFactors = FALSE)
-  outside <- as.data.frame(bind_parts(lapply(parts, `[[`, "outside")),
-                           stringsAsFactors = FALSE)
+                     bme_class = vcf_bme_class(rows$bme_pct), flags = rows$flags,
+                     stringsAsFactors = FALSE)
+  outside <- if (length(run$parts)) as.data.frame(bind_parts(run$parts, "outside"), stringsAsFactors = FALSE)
+             else data.frame(scan = character(), bme_outside_mm3 = numeric(), cement_outside_mm3 = numeric())
   warn_undefined_pct(rows)
-  structure(rows, outside = outside, class = c("vcf_volumetrics", "data.frame"))
+  warn_flags(rows$scan, rows$level, rows$flags)
+  structure(rows, outside = outside, failures = run$failures,
+            class = c("vcf_volumetrics", "data.frame"))
 }
 
-# Concatenates, column by column, per-scan lists of plain vectors (cheaper
-# than rbind() on hundreds of data frames).
-bind_parts <- function(parts) {
-  cols <- names(parts[[1L]])
-  out <- lapply(cols, function(col) unlist(lapply(parts, `[[`, col), use.names = FALSE))
-  names(out) <- cols
-  out
+empty_volume_rows <- function() {
+  list(scan = character(), label = integer(), level = character(), body_mm3 = numeric(),
+       bme_mm3 = numeric(), cement_mm3 = numeric(), bme_pct = numeric(), flags = character())
 }
 
-volumetrics_one <- function(vertebrae, bme, cement, spacing, labels, scan, call) {
+volumetrics_one <- function(vertebrae, bme, cement, setup, scan, call) {
   scans <- list(read_scan(vertebrae, "vertebrae", call), read_scan(bme, "bme", call))
   if (!is.null(cement)) scans[[3L]] <- read_scan(cement, "cement", call)
   check_same_grid(scans, call)
-  spacing <- resolve_spacing(scans, spacing, call)
+  spacing <- resolve_spacing(scans, setup$spacing, call)
   res <- .Call(C_volumetrics_tally, scans[[1L]]$data, scans[[2L]]$data,
                if (!is.null(cement)) scans[[3L]]$data)
   if (res$error[1L] != 0) raise_voxel_error(res$error, scans, call)
-  volume_rows(res$tally, prod(spacing), labels, scan)
-}
-
-raise_voxel_error <- function(error, scans, call) {
-  which <- error[1L]
-  scan <- scans[[which]]
-  where <- voxel_text(error[2L], dim(scan$data))
-  value <- format_values(error[3L])
-  if (which == 1) {
-    vcf_abort(c("{scan$what} must hold whole-number labels in 0..65535.",
-                x = "Voxel {where} is {value}."),
-              c("label", "input"), call = call)
-  }
-  vcf_abort(c("{scan$what} must be a binary mask holding only 0 and 1.",
-              x = "Voxel {where} is {value}."),
-            c("mask", "input"), call = call)
+  geometry <- label_geometry(scans[[1L]], spacing)
+  levels <- scan_levels(scans[[1L]], geometry, setup, call)
+  volume_rows(res$tally, prod(spacing), setup$labels, scan, levels)
 }
 
 # Rows from the tally matrix (label, n00, n01, n10, n11; nBC = voxels with
 # bme B and cement C).
-volume_rows <- function(tally, voxel, labels, scan) {
+volume_rows <- function(tally, voxel, labels, scan, levels) {
   background <- tally[, 1L] == 0
   bg <- colSums(tally[background, -1L, drop = FALSE])
   outside <- list(scan = scan,
@@ -343,7 +212,7 @@ volume_rows <- function(tally, voxel, labels, scan) {
                   cement_outside_mm3 = unname(bg[2L] + bg[4L]) * voxel)
   tally <- tally[!background, , drop = FALSE]
   label <- as.integer(tally[, 1L])
-  if (is.null(labels)) labels <- label
+  if (is.null(labels)) labels <- levels$label
   m <- match(labels, label)
   count <- function(cols) {
     v <- rowSums(tally[m, cols, drop = FALSE])
@@ -356,10 +225,13 @@ volume_rows <- function(tally, voxel, labels, scan) {
   bone <- body - cement
   pct <- rep(NA_real_, length(labels))
   pct[bone > 0] <- 100 * bme[bone > 0] / bone[bone > 0]
-  o <- order(labels)
-  rows <- list(scan = rep(scan, length(labels)), label = labels[o],
+  at <- match(labels, levels$label)
+  level <- as.character(levels$level[at])
+  flags <- ifelse(is.na(at), "", levels$flags[at])
+  o <- order_rows(labels, level, levels$by_level)
+  rows <- list(scan = rep(scan, length(labels)), label = labels[o], level = level[o],
                body_mm3 = body[o] * voxel, bme_mm3 = bme[o] * voxel,
-               cement_mm3 = cement[o] * voxel, bme_pct = pct[o])
+               cement_mm3 = cement[o] * voxel, bme_pct = pct[o], flags = flags[o])
   list(rows = rows, outside = outside)
 }
 
@@ -390,6 +262,7 @@ format.vcf_volumetrics <- function(x, ...) {
   if (!all(volumetrics_columns %in% names(out))) return(format(out, ...))
   for (col in c("body_mm3", "bme_mm3", "cement_mm3")) out[[col]] <- format(out[[col]], digits = 6)
   out$bme_pct <- ifelse(is.na(out$bme_pct), "NA", formatC(out$bme_pct, format = "f", digits = 1))
+  if ("flags" %in% names(out) && !any(nzchar(out$flags))) out$flags <- NULL
   out
 }
 
@@ -405,13 +278,21 @@ print.vcf_volumetrics <- function(x, ...) {
   scans <- length(unique(x$scan))
   cat("BME volumetrics: ", nrow(x), " vertebra", if (nrow(x) != 1L) "e",
       " in ", scans, " scan", if (scans != 1L) "s", "\n", sep = "")
-  print(format(x), row.names = FALSE, ...)
+  if (nrow(x) > 40L) {
+    counts <- table(x$bme_class, useNA = "ifany")
+    cat("BME classes: ", paste0(names(counts), " ", counts, collapse = ", "), "\n", sep = "")
+  }
+  print_scan_rows(format(x))
   outside <- attr(x, "outside")
-  if (!is.null(outside) && nrow(outside)) {
+  if (!is.null(outside) && nrow(outside) && nrow(outside) <= 5L) {
     cat("BME outside every body (mm3): ",
         paste0(outside$scan, " ", format(outside$bme_outside_mm3, digits = 6, trim = TRUE),
                collapse = "; "), "\n", sep = "")
+  } else if (!is.null(outside) && nrow(outside)) {
+    cat("BME outside every body: ", sum(outside$bme_outside_mm3 > 0), " of ", nrow(outside),
+        " scans (attr(x, \"outside\"))\n", sep = "")
   }
+  print_batch_footer(x)
   invisible(x)
 }
 
@@ -422,6 +303,43 @@ summary.vcf_volumetrics <- function(object, ...) {
 
 unclass_volumetrics <- function(x) {
   attr(x, "outside") <- NULL
+  attr(x, "failures") <- NULL
   class(x) <- "data.frame"
   x
 }
+
+# BME classes ----------------------------------------------------------------
+
+#' Classify bone marrow edema extent
+#'
+#' Bins BME extent, a percentage of the vertebral body volume excluding
+#' cement, into the classes of the PV study: none (0%), minor (1-24%),
+#' moderate (25-74%) and severe (75-100%).
+#'
+#' The published classes are integer ranges; unrounded percentages are
+#' classed on half-open intervals so that every value has one class: exactly
+#' 0 is `none`; (0, 25) is `minor`, so 0.2% and 24.6% are minor; \[25, 75) is
+#' `moderate`, so 74.9% is moderate; \[75, 100\] is `severe`. Values outside
+#' \[0, 100\] are an error.
+#'
+#' @param pct Numeric BME percentages in \[0, 100\]; `NA` stays `NA`.
+#' @return An ordered factor with levels none < minor < moderate < severe.
+#' @examples
+#' vcf_bme_class(c(0, 0.4, 24.6, 25, 74.9, 75, 100, NA))
+#' @export
+vcf_bme_class <- function(pct) {
+  if (!is.numeric(pct)) {
+    vcf_abort("{.arg pct} must be numeric, not {.cls {class(pct)}}.",
+              c("type", "input"))
+  }
+  bad <- which(!is.na(pct) & (pct < 0 | pct > 100))
+  if (length(bad)) {
+    vcf_abort(c("{.arg pct} must lie in [0, 100].",
+                x = "Out of range at {describe_rows(bad, pct[bad])}."),
+              c("range", "input"))
+  }
+  class_index <- ifelse(pct == 0, 1L, findInterval(pct, c(0, 25, 75)) + 1L)
+  factor(bme_class_levels[class_index], levels = bme_class_levels, ordered = TRUE)
+}
+
+bme_class_levels <- c("none", "minor", "moderate", "severe")

@@ -9,7 +9,8 @@
 # 3 mm thick, 1 mm in the sagittal plane), grid 20 x 50 x 125:
 #   every body spans RL slices 4..15 (12 slices, 36 mm) and AP columns
 #   10..39 (30 columns, 30 mm); bodies are 25 voxels high with 5-voxel discs:
-#   T11 (label 18) SI 5..29, T12 (19) 35..59, L1 (20) 65..89, L2 (21) 95..119.
+#   T11 (label 18) SI 95..119, T12 (19) 65..89, L1 (20) 35..59, L2 (21) 5..29
+#   (T11 on top: SI coordinates grow toward the head).
 #   A fractured body is an anterior wedge: in AP column j (0 = posterior) it
 #   spans SI base .. base + 25 - floor(j / 3) - 1.
 # Morphometry of an intact body: ha = hm = hp = 25 mm. Of a wedge
@@ -19,22 +20,27 @@
 #   wedge 12 * sum_j (25 - floor(j / 3)) = 12 * 615 = 7380 voxels (22140 mm3).
 #
 # scan1 (sagittal storage "PIR"): T12 wedge treated with cement
-#   (RL 7..12, AP 15..24, SI 38..45: 6 * 10 * 8 = 480 voxels); BME in T12 at
-#   SI 35..50 (all columns, RL 4..15, outside the cement): 12 * 30 * 16 - 480
+#   (RL 7..12, AP 15..24, SI 68..75: 6 * 10 * 8 = 480 voxels); BME in T12 at
+#   SI 65..80 (all columns, RL 4..15, outside the cement): 12 * 30 * 16 - 480
 #   = 5280 voxels, bme_pct = 100 * 5280 / (7380 - 480) = 76.52% (severe);
-#   BME in L1 at SI 85..89, RL 4..15, AP 10..24: 12 * 15 * 5 = 900 voxels,
+#   BME in L1 at SI 55..59, RL 4..15, AP 10..24: 12 * 15 * 5 = 900 voxels,
 #   10% (minor); BME outside the bodies in the T12-L1 disc (SI 60..64,
 #   RL 8..9, AP 20..21): 2 * 2 * 5 = 20 voxels (60 mm3).
 # scan2 (axial storage "RAS"): L1 wedge, no cement yet; BME in L1 at SI
-#   65..74: 12 * sum_j 10 = 3600 voxels of 12 * 615 = 7380, 48.78%
+#   35..44: 12 * sum_j 10 = 3600 voxels of 12 * 615 = 7380, 48.78%
 #   (moderate); no BME elsewhere.
-# scan3 (storage "LPS"): no fracture; BME in L2 at SI 95..95, RL 4..15,
+# scan3 (storage "LPS"): no fracture; BME in L2 at SI 5..5, RL 4..15,
 #   AP 10..39: 360 voxels of 9000, 4% (minor); T12 cement-free, no BME.
+# scan4 (storage "LAS"), as TotalSegmentator v2 (`total` task) labels it:
+#   T11 33, T12 32, L1 31, L2 30, and an organ (label 5, a liver-like
+#   block at RL 0..2, AP 0..5, SI 60..64: 90 voxels) that is not a
+#   vertebra; L2 is a wedge with BME at SI 5..14 in all its columns:
+#   12 * 30 * 10 = 3600 voxels of 7380, 48.78% (moderate); no cement file.
 library(RNifti)
 
 dims <- c(20L, 50L, 125L)
 spacing <- c(3, 1, 1)
-bodies <- c(`18` = 5L, `19` = 35L, `20` = 65L, `21` = 95L)
+bodies <- c(`18` = 95L, `19` = 65L, `20` = 35L, `21` = 5L)
 
 body_mask <- function(base, wedge) {
   m <- array(FALSE, dims)
@@ -101,9 +107,9 @@ dir.create(file.path("inst", "extdata"), showWarnings = FALSE, recursive = TRUE)
 
 # scan1
 labels <- make_scan("19")
-cement <- box(c(7, 12), c(15, 24), c(38, 45))
-bme <- (box(c(4, 15), c(10, 39), c(35, 50)) & labels == 19L & !cement) |
-  box(c(4, 15), c(10, 24), c(85, 89)) |
+cement <- box(c(7, 12), c(15, 24), c(68, 75))
+bme <- (box(c(4, 15), c(10, 39), c(65, 80)) & labels == 19L & !cement) |
+  box(c(4, 15), c(10, 24), c(55, 59)) |
   box(c(8, 9), c(20, 21), c(60, 64))
 stopifnot(sum(cement) == 480, sum(bme & labels == 19L) == 5280,
           sum(bme & labels == 20L) == 900, sum(bme & labels == 0L) == 20,
@@ -112,15 +118,26 @@ write_scan("scan1", "PIR", labels, bme, cement)
 
 # scan2
 labels <- make_scan("20")
-bme <- box(c(4, 15), c(10, 39), c(65, 74)) & labels == 20L
+bme <- box(c(4, 15), c(10, 39), c(35, 44)) & labels == 20L
 stopifnot(sum(bme) == 3600, sum(labels == 20L) == 7380)
 write_scan("scan2", "RAS", labels, bme, array(FALSE, dims))
 
 # scan3
 labels <- make_scan("none")
-bme <- box(c(4, 15), c(10, 39), c(95, 95))
+bme <- box(c(4, 15), c(10, 39), c(5, 5))
 stopifnot(sum(bme & labels == 21L) == 360)
 write_scan("scan3", "LPS", labels, bme, array(FALSE, dims))
+
+# scan4: TotalSegmentator v2 labels
+ts_codes <- c(`18` = 33L, `19` = 32L, `20` = 31L, `21` = 30L)
+labels <- make_scan("21")
+labels[labels > 0] <- ts_codes[as.character(labels[labels > 0])]
+labels[box(c(0, 2), c(0, 5), c(60, 64))] <- 5L
+bme <- box(c(4, 15), c(10, 39), c(5, 14)) & labels == 30L
+stopifnot(sum(bme) == 3600, sum(labels == 30L) == 7380, sum(labels == 5L) == 90)
+out <- file.path("inst", "extdata", paste0("scan4_", c("total", "bme"), ".nii.gz"))
+writeNifti(store(labels, "LAS"), out[1], datatype = "uint8")
+writeNifti(store(bme * 1L, "LAS"), out[2], datatype = "uint8")
 
 print(file.info(list.files(file.path("inst", "extdata"), pattern = "^scan[0-9]_.*nii.gz$",
                            full.names = TRUE))["size"])

@@ -58,6 +58,35 @@ static inline void vcf_arg_scalar(SEXP x, SEXPTYPE type, const char *arg) {
     Rf_error("`%s` must not be NA.", arg);
 }
 
+/* Label maps and masks come as integer, double, logical or raw vectors:
+ * the one storage check of volumetrics and morphometry. */
+static inline int vcf_is_voxel_storage(SEXP x) {
+  int t = TYPEOF(x);
+  return t == INTSXP || t == REALSXP || t == LGLSXP || t == RAWSXP;
+}
+
+static inline void vcf_arg_voxels(SEXP x, const char *arg) {
+  if (!vcf_is_voxel_storage(x))
+    Rf_error("`%s` must be integer, double, logical or raw, not %s.", arg,
+             Rf_type2char(TYPEOF(x)));
+}
+
+/* The voxel count of a grid given as an integer vector of 3 positive
+ * dimensions, refused when the product does not fit in R_xlen_t (a
+ * wrapped product would pass a length check and index out of bounds). */
+static inline R_xlen_t vcf_arg_grid(SEXP dim, const char *arg) {
+  vcf_arg_type(dim, INTSXP, arg);
+  vcf_arg_length(dim, 3, arg);
+  R_xlen_t n = 1;
+  for (int a = 0; a < 3; a++) {
+    int d = INTEGER(dim)[a];
+    if (d == NA_INTEGER || d < 1) Rf_error("`%s` must hold positive dimensions.", arg);
+    if (n > R_XLEN_T_MAX / d) Rf_error("`%s` describes more voxels than R can index.", arg);
+    n *= d;
+  }
+  return n;
+}
+
 /* x[i] of an integer, logical, double or raw vector as a double, NA kept:
  * for messages that report an offending element. */
 static inline double vcf_value_at(SEXP x, R_xlen_t i) {

@@ -25,11 +25,6 @@
 /* Which input held the first invalid voxel (as reported to R). */
 enum { VOL_OK = 0, VOL_BAD_LABEL = 1, VOL_BAD_BME = 2, VOL_BAD_CEMENT = 3 };
 
-static int vol_supported(SEXP x) {
-  int t = TYPEOF(x);
-  return t == INTSXP || t == REALSXP || t == LGLSXP || t == RAWSXP;
-}
-
 typedef struct {
   int64_t *tally;   /* 4 counts per label, labels 0 .. n_labels - 1 */
   int n_labels;
@@ -222,15 +217,9 @@ static size_t vol_size(SEXP x) {
  * 2^53 voxels. On an invalid voxel the pass stops and tally is NULL. */
 static SEXP C_volumetrics_tally(SEXP labels, SEXP bme, SEXP cement) {
   int has_cement = cement != R_NilValue;
-  if (!vol_supported(labels))
-    Rf_error("`labels` must be integer, double, logical or raw, not %s.",
-             Rf_type2char(TYPEOF(labels)));
-  if (!vol_supported(bme))
-    Rf_error("`bme` must be integer, double, logical or raw, not %s.",
-             Rf_type2char(TYPEOF(bme)));
-  if (has_cement && !vol_supported(cement))
-    Rf_error("`cement` must be integer, double, logical or raw, not %s.",
-             Rf_type2char(TYPEOF(cement)));
+  vcf_arg_voxels(labels, "labels");
+  vcf_arg_voxels(bme, "bme");
+  if (has_cement) vcf_arg_voxels(cement, "cement");
   R_xlen_t n = XLENGTH(labels);
   vcf_arg_length(bme, n, "bme");
   if (has_cement) vcf_arg_length(cement, n, "cement");

@@ -16,7 +16,7 @@ DEBIAN_PACKAGES="libgsl-dev pandoc r-cran-cli r-cran-rlang r-cran-generics
   devscripts qpdf"
 
 # Debian lacks these; they come from CRAN (built from source).
-CRAN_PACKAGES="${CRAN_PACKAGES:-RNifti}"
+CRAN_PACKAGES="${CRAN_PACKAGES:-RNifti future.callr}"
 
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   missing=""

@@ -1,44 +1,5 @@
 # Helpers ------------------------------------------------------------------------
 
-anatomical_axis <- c(R = 1L, L = 1L, A = 2L, P = 2L, S = 3L, I = 3L)
-
-# Stores a canonical array (indices growing toward R, A, S) with stored axis
-# directions `code` ("LPI", "ASR", ...).
-to_stored <- function(canonical, code) {
-  letters <- strsplit(code, "")[[1]]
-  x <- aperm(canonical, anatomical_axis[letters])
-  for (i in 1:3) {
-    if (letters[i] %in% c("L", "P", "I")) {
-      index <- rep(list(quote(expr = )), 3)
-      index[[i]] <- dim(x)[i]:1
-      x <- do.call(`[`, c(list(x), index, drop = FALSE))
-    }
-  }
-  x
-}
-
-stored_spacing <- function(spacing, code) {
-  unname(spacing[anatomical_axis[strsplit(code, "")[[1]]]])
-}
-
-write_oriented <- function(canonical, code, spacing, path, datatype = "int16") {
-  letters <- strsplit(code, "")[[1]]
-  anatomical <- anatomical_axis[letters]
-  xform <- diag(4)
-  for (i in 1:3) {
-    direction <- numeric(3)
-    direction[anatomical[i]] <- if (letters[i] %in% c("L", "P", "I")) -1 else 1
-    xform[1:3, i] <- direction * spacing[anatomical[i]]
-  }
-  img <- RNifti::asNifti(to_stored(canonical, code))
-  RNifti::pixdim(img) <- spacing[anatomical]
-  RNifti::qform(img) <- structure(xform, code = 1L)
-  RNifti::sform(img) <- structure(xform, code = 1L)
-  stopifnot(RNifti::orientation(img) == code)
-  RNifti::writeNifti(img, path, datatype = datatype)
-  invisible(path)
-}
-
 all_codes <- function() {
   perms <- list(1:3, c(1, 3, 2), c(2, 1, 3), c(2, 3, 1), c(3, 1, 2), c(3, 2, 1))
   pos <- c("R", "A", "S"); neg <- c("L", "P", "I")
@@ -86,7 +47,7 @@ test_that("a box has its extents as heights in all 48 axis orders and directions
   spacing <- c(0.9, 0.6, 2.5)
   for (code in all_codes()) {
     m <- vcf_morphometry(to_stored(canonical, code), spacing = stored_spacing(spacing, code),
-                         orientation = code)
+                         orientation = code, axes = "voxel")
     expect_equal(c(m$ha_mm, m$hm_mm, m$hp_mm), rep(6 * 2.5, 3), info = code)
     expect_equal(m$ap_mm, 10 * 0.6, info = code)
     expect_equal(m$voxels, 6 * 10 * 6)
@@ -103,7 +64,7 @@ test_that("an anterior wedge has the analytic heights in every orientation", {
   expected <- c(20 - 14 %/% 2, mean(20 - c(8, 9) %/% 2), 20 - 3 %/% 2) * 0.8
   for (code in c("RAS", "LPI", "PIR", "SAL", "IRP")) {
     m <- vcf_morphometry(to_stored(canonical, code), spacing = stored_spacing(spacing, code),
-                         orientation = code)
+                         orientation = code, axes = "voxel")
     expect_equal(c(m$ha_mm, m$hm_mm, m$hp_mm), expected, info = code)
     expect_equal(m$ap_mm, 18 * 0.5)
   }
@@ -128,7 +89,11 @@ test_that("ellipsoids and random bodies match the R reference in any orientation
     for (type in c("integer", "double")) {
       x <- to_stored(canonical, code)
       storage.mode(x) <- type
-      m <- vcf_morphometry(x, spacing = stored_spacing(spacing, code), orientation = code)
+      # the ellipsoid (T12) lies below the box (L1): flagged, heights kept
+      m <- suppressWarnings(vcf_morphometry(x, spacing = stored_spacing(spacing, code),
+                                            orientation = code, axes = "voxel", convention = "verse"),
+                            classes = "vcf_warning_label_order")
+      expect_equal(m$flags, c("order", "order"))
       expect_equal(m$label, 19:20)
       expect_equal(as.matrix(m[c("ha_mm", "hm_mm", "hp_mm", "ap_mm")]), unname(ref),
                    ignore_attr = TRUE, info = paste(code, type))
@@ -148,8 +113,8 @@ test_that("ellipsoids and random bodies match the R reference in any orientation
 
 test_that("NIfTI files (.nii, .nii.gz) in any orientation give the canonical heights", {
   canonical <- array(0L, c(8, 16, 30))
-  for (j in 0:11) canonical[2:7, 3 + j, 3:(2 + 12 - j %/% 3)] <- 20L
-  canonical[2:7, 3:14, 17:28] <- 21L
+  for (j in 0:11) canonical[2:7, 3 + j, 3:(2 + 12 - j %/% 3)] <- 21L  # L2 below
+  canonical[2:7, 3:14, 17:28] <- 20L
   spacing <- c(3, 0.75, 0.75)
   ref <- vcf_morphometry(canonical, spacing = spacing, orientation = "RAS")
   dir <- withr::local_tempdir()
@@ -176,7 +141,7 @@ test_that("NIfTI files (.nii, .nii.gz) in any orientation give the canonical hei
 
 test_that("the bundled example scans have their documented heights", {
   path <- function(k) system.file("extdata", sprintf("scan%d_vertebrae.nii.gz", k), package = "vcfoutcomes")
-  m <- vcf_morphometry(c(path(1), path(2)))
+  m <- vcf_morphometry(c(path(1), path(2)), axes = "voxel")
   wedge <- c(17, 20.5, 24)
   expect_equal(unlist(m[2, c("ha_mm", "hm_mm", "hp_mm")]), wedge, ignore_attr = TRUE)
   expect_equal(unlist(m[7, c("ha_mm", "hm_mm", "hp_mm")]), wedge, ignore_attr = TRUE)
@@ -257,4 +222,106 @@ test_that("the adjacent reference is the mean of the neighbours' heights", {
   expect_error(vcf_height_ratio(data.frame(ha_mm = 1)), class = "vcf_error_type")
   expect_error(vcf_genant(c(1, 2), 1, 1), class = "vcf_error_height")
   expect_error(vcf_genant(1, 1, 1, reference = "other"), class = "vcf_error_argument")
+})
+
+# Heights along the bodies' own axes -------------------------------------------------
+
+test_that("principal-axis heights equal the voxel-axis heights on an upright spine", {
+  spacing <- c(1.1, 0.9, 1.3)
+  x <- spine_phantom(c(19L, 20L, 21L, 22L), height = c(10L, 11L, 12L, 12L))
+  p <- vcf_morphometry(x, spacing = spacing, orientation = "RAS")
+  v <- vcf_morphometry(x, spacing = spacing, orientation = "RAS", axes = "voxel")
+  expect_equal(p[c("ha_mm", "hm_mm", "hp_mm", "ap_mm")], v[c("ha_mm", "hm_mm", "hp_mm", "ap_mm")],
+               tolerance = 1e-8, ignore_attr = TRUE)
+  expect_equal(attr(p, "axes"), "principal")
+  # and in any storage order of a file
+  dir <- withr::local_tempdir()
+  f <- write_oriented(x, "PIL", spacing, file.path(dir, "pil.nii.gz"))
+  expect_equal(vcf_morphometry(f)$ha_mm, p$ha_mm, tolerance = 1e-6)  # float32 header
+  # a wedge leans its neighbours' pooled axes a little: within a voxel diagonal
+  w <- spine_phantom(c(19L, 20L, 21L, 22L), height = c(10L, 11L, 12L, 12L), wedge = 20L)
+  pw <- vcf_morphometry(w, spacing = spacing, orientation = "RAS")
+  vw <- vcf_morphometry(w, spacing = spacing, orientation = "RAS", axes = "voxel")
+  err <- abs(as.matrix(pw[c("ha_mm", "hm_mm", "hp_mm")]) - as.matrix(vw[c("ha_mm", "hm_mm", "hp_mm")]))
+  expect_true(all(err <= sqrt(sum(spacing^2))))
+  expect_lt(pw$ha_mm[2], 0.75 * pw$hp_mm[2])
+})
+
+test_that("phantoms rotated 0-30 degrees sagittally keep their heights within a voxel diagonal", {
+  x <- spine_phantom(c(19L, 20L, 21L, 22L), height = c(12L, 13L, 14L, 14L), width = 12L,
+                     depth = 18L, wedge = 20L, wedge_keep = 0.55)
+  up <- vcf_morphometry(x, spacing = 1, orientation = "RAS")
+  diagonal <- sqrt(3)
+  for (degrees in c(0, 10, 20, 30, -25)) {
+    r <- rotate_sagittal(x, degrees)
+    m <- vcf_morphometry(r, spacing = 1, orientation = "RAS")
+    expect_equal(m$label, up$label)
+    err <- abs(as.matrix(m[c("ha_mm", "hm_mm", "hp_mm")]) - as.matrix(up[c("ha_mm", "hm_mm", "hp_mm")]))
+    expect_true(all(err <= diagonal), info = paste(degrees, "degrees:", max(err)))
+    # the voxel-axis method does not follow the rotation
+    if (abs(degrees) >= 20) {
+      v <- vcf_morphometry(r, spacing = 1, orientation = "RAS", axes = "voxel")
+      expect_gt(max(abs(v$hp_mm - up$hp_mm)), diagonal)
+    }
+  }
+  # the wedge stays a wedge: its anterior height is the smallest
+  expect_lt(m$ha_mm[2], m$hp_mm[2])
+})
+
+test_that("oblique headers give the unrotated heights", {
+  x <- spine_phantom(c(19L, 20L, 21L), height = c(10L, 12L, 12L), wedge = 20L)
+  spacing <- c(1, 0.8, 1.5)
+  up <- vcf_morphometry(x, spacing = spacing, orientation = "RAS")
+  dir <- withr::local_tempdir()
+  for (degrees in c(8, 20, 30)) {
+    f <- write_oblique(x, spacing, degrees, file.path(dir, paste0("oblique", degrees, ".nii.gz")))
+    m <- vcf_morphometry(f)
+    expect_equal(m[c("ha_mm", "hm_mm", "hp_mm", "ap_mm")], up[c("ha_mm", "hm_mm", "hp_mm", "ap_mm")],
+                 tolerance = 1e-6, ignore_attr = TRUE, info = degrees)
+  }
+})
+
+# Grading systems ---------------------------------------------------------------------
+
+test_that("quantitative morphometry grades the ratios by the thresholds", {
+  ha <- c(26, 18, 28, 21); hm <- c(25, 22, 27, 16); hp <- c(27, 26, 29, 26)
+  g <- vcf_genant(ha, hm, hp, method = "qm")
+  expect_equal(g$ha_loss_pct, round(100 * (1 - ha / hp), 10))
+  expect_equal(g$hm_loss_pct, round(100 * (1 - hm / hp), 10))
+  hp_adj <- c(26, mean(c(27, 29)), mean(c(26, 26)), 29)
+  expect_equal(g$hp_loss_pct, round(100 * (1 - hp / hp_adj), 10))
+  worst <- pmax(g$ha_loss_pct, g$hm_loss_pct, g$hp_loss_pct)
+  expect_equal(g$grade, findInterval(worst, c(20, 25, 40)))
+  expect_equal(as.character(g$shape), c("none", "wedge", "none", "biconcave"))
+  expect_match(g$reason[2], "Ha/Hp reduction 30.8% >= 25%: grade 2", fixed = TRUE)
+  expect_match(g$reason[1], "< 20%: grade 0")
+})
+
+test_that("the SD option scores ratios against a reference table", {
+  ref <- data.frame(level = rep(c("T12", "L1", "L2"), each = 3),
+                    ratio = rep(c("ha_hp", "hm_hp", "hp_adj"), 3), mean = c(0.95, 0.9, 1),
+                    sd = 0.05)
+  m <- data.frame(scan = "a", label = 19:21, level = vcf_level(19:21),
+                  ha_mm = c(26, 18, 28), hm_mm = c(25, 22, 27), hp_mm = c(27, 26, 29))
+  g <- vcf_genant(m, method = "qm_sd", sd_reference = ref)
+  expect_equal(g$ha_hp_z, (m$ha_mm / m$hp_mm - 0.95) / 0.05)
+  expect_equal(g$grade, as.integer(pmin(g$ha_hp_z, g$hm_hp_z, g$hp_adj_z) <= -3))
+  expect_equal(g$grade, c(0L, 1L, 0L))
+  expect_equal(as.character(g$shape), c("none", "wedge", "none"))
+  expect_match(g$reason[2], "Ha/Hp")
+  expect_error(vcf_genant(m, method = "qm_sd"), class = "vcf_error_reference")
+  expect_true(is.na(vcf_genant(m, method = "qm_sd", sd_reference = ref[1:3, ])$grade[2]))
+})
+
+test_that("the extended SQ scale adds a borderline grade 0.5 with reasons", {
+  g <- vcf_genant(ha = c(19, 16.8, 16, 12), hm = rep(20, 4), hp = rep(20, 4), reference = "posterior",
+                  extended = TRUE)
+  expect_equal(g$grade, c(0, 0.5, 1, 3))
+  expect_match(g$reason[2], "grade 0.5 (borderline)", fixed = TRUE)
+  expect_match(g$reason[4], "anterior height loss 40.0% >= 40%: grade 3", fixed = TRUE)
+  expect_equal(vcf_genant(17, 20, 20, reference = "posterior", extended = TRUE, borderline = 14)$grade, 0.5)
+  expect_equal(vcf_genant(17, 20, 20, reference = "posterior")$grade, 0L)
+  expect_error(vcf_genant(17, 20, 20, extended = TRUE, borderline = 25), class = "vcf_error_argument")
+  expect_error(vcf_genant(17, 20, 20, method = "pca"), class = "vcf_error_argument")
+  expect_true(grepl("no reference", vcf_genant(20, 20, 20)$reason))
 })

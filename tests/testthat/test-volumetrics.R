@@ -20,34 +20,6 @@ as_storage <- function(x, type) {
          raw = array(as.raw(x), dim(x)))
 }
 
-# Stores a canonical array (indices growing toward R, A, S) with axis
-# directions `code` and writes it with a matching qform/sform.
-write_oriented <- function(canonical, code, spacing, path, datatype = "auto") {
-  letters <- strsplit(code, "")[[1]]
-  anatomical <- c(R = 1L, L = 1L, A = 2L, P = 2L, S = 3L, I = 3L)[letters]
-  x <- aperm(canonical, anatomical)
-  for (i in 1:3) {
-    if (letters[i] %in% c("L", "P", "I")) {
-      index <- rep(list(quote(expr = )), 3)
-      index[[i]] <- dim(x)[i]:1
-      x <- do.call(`[`, c(list(x), index, drop = FALSE))
-    }
-  }
-  xform <- diag(4)
-  for (i in 1:3) {
-    direction <- numeric(3)
-    direction[anatomical[i]] <- if (letters[i] %in% c("L", "P", "I")) -1 else 1
-    xform[1:3, i] <- direction * spacing[anatomical[i]]
-  }
-  img <- RNifti::asNifti(x)
-  RNifti::pixdim(img) <- spacing[anatomical]
-  RNifti::qform(img) <- structure(xform, code = 1L)
-  RNifti::sform(img) <- structure(xform, code = 1L)
-  stopifnot(RNifti::orientation(img) == code)
-  RNifti::writeNifti(img, path, datatype = datatype)
-  invisible(path)
-}
-
 # A phantom: a box (label 20), an ellipsoid (label 21) and a wedge (label
 # 22) on a 30 x 24 x 40 grid, with BME and cement masks.
 phantom <- function() {
@@ -64,7 +36,11 @@ phantom <- function() {
   cement <- array(0L, d)
   cement[5:8, 8:12, 3:4] <- 1L                  # inside the box, overlapping BME
   cement[20, 12, 20] <- 1L                      # one voxel of the ellipsoid
-  list(labels = lab, bme = bme, cement = cement, inside = inside)
+  # stored with the third axis toward the feet (as "RAI"), so that labels
+  # 20 < 21 < 22 run head to foot as VerSe numbers do
+  flip <- function(x) x[, , d[3]:1, drop = FALSE]
+  inside <- array(inside, d)
+  list(labels = flip(lab), bme = flip(bme), cement = flip(cement), inside = as.vector(flip(inside)))
 }
 
 # Tallies ------------------------------------------------------------------------
@@ -167,7 +143,7 @@ test_that("phantom volumes are voxel counts times the voxel volume, over storage
     # box: cement 4 x 5 x 2; BME in slices 2..6 minus the cement
     expect_equal(v$cement_mm3, c(4 * 5 * 2, 1, 0) * voxel)
     expect_equal(v$bme_mm3[1], (10 * 17 * 5 - 4 * 5 * 2) * voxel)
-    ell_bme <- sum(inside[20:27, , 18:22]) - 1
+    ell_bme <- sum(inside[20:27, , 41 - 18:22]) - 1  # the slab, in the flipped storage
     expect_equal(v$bme_mm3[2], ell_bme * voxel)
     expect_equal(v$bme_pct, 100 * c(10 * 17 * 5 - 40, ell_bme, 0) /
                    c(1700 - 40, sum(inside) - 1, wedge_voxels))

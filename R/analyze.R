@@ -230,13 +230,6 @@ analysis_findings <- function(cohort) {
   do.call(rbind, rows)
 }
 
-# Exact binomial interval, as binom.test() computes it.
-clopper_pearson <- function(k, n, level = 0.95) {
-  alpha <- (1 - level) / 2
-  c(if (k == 0) 0 else stats::qbeta(alpha, k, n - k + 1),
-    if (k == n) 1 else stats::qbeta(1 - alpha, k + 1, n - k))
-}
-
 # Methods -----------------------------------------------------------------------
 
 #' @export

@@ -1,16 +1,16 @@
 # The comparison-test engine: two-sample and paired t, Pearson chi-square
 # (optionally with Yates' correction), Fisher's exact test for 2 x 2 tables
 # and the Wilcoxon signed-rank and rank-sum tests, computed in C
-# (src/htest.c) for many variables in one call, with the statistics and
+# (src/compare.c) for many variables in one call, with the statistics and
 # p-values of base R's t.test(), chisq.test(), fisher.test() and
 # wilcox.test().
 #
 # Layers:
 # - vcf_compare(): the user-facing data-frame interface.
-# - htest_t2(), htest_paired_t(), htest_chisq(), htest_fisher(),
-#   htest_ranksum(), htest_signrank(): internal wrappers on plain vectors
+# - compare_t2(), compare_paired_t(), compare_chisq(), compare_fisher(),
+#   compare_ranksum(), compare_signrank(): internal wrappers on plain vectors
 #   (or lists of them, one .Call for all), for the table functions.
-# - htest_groups(): the group coding they share.
+# - compare_groups(): the group coding they share.
 
 #' Compare variables between groups with the tests of a journal table
 #'
@@ -134,7 +134,7 @@ vcf_compare <- function(data, by, vars = NULL, tests = NULL, paired_by = NULL) {
   kinds <- vapply(vars, function(v) variable_kind(data[[v]], v, call), "")
   tests <- compare_tests(tests, vars, kinds, !is.null(paired_by), call)
 
-  groups <- htest_groups(data[[by]])
+  groups <- compare_groups(data[[by]])
   if (groups$k < 2L) {
     vcf_abort(c("{.arg by} must define at least 2 groups.",
                 x = "Column {.field {by}} has {groups$k} group{?s} among its non-missing values{if (groups$k) paste0(': ', paste0('\"', groups$levels, '\"', collapse = ', ')) else ''}."),
@@ -156,7 +156,7 @@ vcf_compare <- function(data, by, vars = NULL, tests = NULL, paired_by = NULL) {
                   x = "{.val {unique(tests[paired])}} requested for {.field {vars[paired]}}."),
                 c("paired_by", "argument"))
     }
-    pairs <- htest_pairs(data[[paired_by]], groups, paired_by, call)
+    pairs <- compare_pairs(data[[paired_by]], groups, paired_by, call)
   }
 
   rows <- vector("list", length(vars))
@@ -164,16 +164,16 @@ vcf_compare <- function(data, by, vars = NULL, tests = NULL, paired_by = NULL) {
     which_vars <- which(tests == test)
     columns <- lapply(vars[which_vars], function(v) data[[v]])
     res <- switch(test,
-      t = htest_t2(columns, groups, var_equal = TRUE),
-      welch = htest_t2(columns, groups, var_equal = FALSE),
-      paired_t = htest_paired_t(lapply(columns, `[`, pairs$first),
+      t = compare_t2(columns, groups, var_equal = TRUE),
+      welch = compare_t2(columns, groups, var_equal = FALSE),
+      paired_t = compare_paired_t(lapply(columns, `[`, pairs$first),
                                 lapply(columns, `[`, pairs$second)),
-      chisq = htest_chisq(columns, groups, correct = FALSE),
-      yates = htest_chisq(columns, groups, correct = TRUE),
-      fisher = htest_fisher(columns, groups),
-      signrank = htest_signrank(lapply(columns, `[`, pairs$first),
+      chisq = compare_chisq(columns, groups, correct = FALSE),
+      yates = compare_chisq(columns, groups, correct = TRUE),
+      fisher = compare_fisher(columns, groups),
+      signrank = compare_signrank(lapply(columns, `[`, pairs$first),
                                 lapply(columns, `[`, pairs$second)),
-      ranksum = htest_ranksum(columns, groups))
+      ranksum = compare_ranksum(columns, groups))
     for (k in seq_along(which_vars)) rows[[which_vars[k]]] <- res[k, , drop = FALSE]
   }
   compare_result(vars, tests, rows, data, call)
@@ -227,7 +227,7 @@ variable_kind <- function(x, name, call) {
               x = "It is {.cls {class(x)}}."), c("type", "input"), call = call)
 }
 
-htest_names <- c("t", "welch", "paired_t", "chisq", "yates", "fisher",
+compare_names <- c("t", "welch", "paired_t", "chisq", "yates", "fisher",
                  "signrank", "ranksum")
 numeric_tests <- c("t", "welch", "paired_t", "signrank", "ranksum")
 
@@ -248,9 +248,9 @@ compare_tests <- function(tests, vars, kinds, paired, call) {
                 x = "It is {.val {format_arg(tests)}}."),
               c("type", "argument"), call = call)
   }
-  unknown <- setdiff(tests, htest_names)
+  unknown <- setdiff(tests, compare_names)
   if (length(unknown)) {
-    vcf_abort(c("{.arg tests} must name tests among {.val {htest_names}}.",
+    vcf_abort(c("{.arg tests} must name tests among {.val {compare_names}}.",
                 x = "Unknown: {.val {unknown}}."), c("test", "argument"),
               call = call)
   }
@@ -286,7 +286,7 @@ compare_tests <- function(tests, vars, kinds, paired, call) {
 
 # The rows of the two groups paired by `ids`: first[i] and second[i] are the
 # rows of pair i (in the order of the first group's rows).
-htest_pairs <- function(ids, groups, paired_by, call) {
+compare_pairs <- function(ids, groups, paired_by, call) {
   grp <- as.integer(groups$bytes)
   first <- which(grp == 0L & !is.na(ids))
   second <- which(grp == 1L & !is.na(ids))
@@ -315,7 +315,7 @@ compare_result <- function(vars, tests, rows, data, call) {
     vapply(rows, function(r) if (col %in% names(r)) r[[col]] else type, type)
   }
   status <- get("status", NA_integer_)
-  nonfinite <- which(status == 7L)
+  nonfinite <- which(status == status_code("nonfinite"))
   if (length(nonfinite)) {
     v <- vars[nonfinite[1L]]
     bad <- which(is.infinite(data[[v]]))
@@ -330,7 +330,7 @@ compare_result <- function(vars, tests, rows, data, call) {
                     estimate = get("estimate"),
                     note = get("note", NA_character_),
                     stringsAsFactors = FALSE)
-  none <- which(status != 0L)
+  none <- which(status != status_code("ok"))
   if (length(none)) {
     lines <- paste0(vars[none], " (", tests[none], "): ", out$note[none])
     names(lines) <- rep("*", length(lines))
@@ -344,33 +344,33 @@ compare_result <- function(vars, tests, rows, data, call) {
 #
 # Each takes one vector or a list of vectors (then all are tested in one .Call)
 # and returns a data frame with one row per vector: `statistic`, `df`,
-# `p_value`, `n`, `estimate`, `method`, `status` (0 = answered, else a code of
-# src/htest.c) and `note` (the reason when status != 0; expected counts below
+# `p_value`, `n`, `estimate`, `method`, `status` (a code of VCF_STATUS_LIST in
+# src/vcf.h, see R/status.R) and `note` (the reason when not "ok"; expected counts below
 # 5 for chi-square), plus test-specific columns listed at each function.
 # Missing values are dropped per vector. They raise errors only for malformed
 # arguments; data without an answer give a status. Infinite values give
-# status 7 ("non-finite value") rather than an error.
+# status "nonfinite" rather than an error.
 
-#' Group coding shared by the htest wrappers
+#' Group coding shared by the compare wrappers
 #'
 #' @param g A factor, or a vector turned into one by `factor()` (so
-#'   character groups sort alphabetically). Or an `htest_groups` object,
+#'   character groups sort alphabetically). Or an `compare_groups` object,
 #'   returned as is.
-#' @return An `htest_groups` list: `codes` (the factor), `levels` and
+#' @return An `compare_groups` list: `codes` (the factor), `levels` and
 #'   `counts` of the groups that occur, `k` their number, `n` the number of
 #'   rows, and `bytes` (a raw vector: each row's group 0..k-1, 255 for
 #'   none) for the C routines. Rows with a missing `g` belong to no group.
 #'   Build it once and pass it to several wrappers to skip the pass over `g`.
 #' @noRd
-htest_groups <- function(g) {
-  if (inherits(g, "htest_groups")) return(g)
+compare_groups <- function(g) {
+  if (inherits(g, "compare_groups")) return(g)
   codes <- if (is.factor(g)) g else factor(g)
-  res <- .Call(C_htest_groups, codes, nlevels(codes))
+  res <- .Call(C_compare_groups, codes, nlevels(codes))
   observed <- which(res[[1L]] > 0)
   structure(list(codes = codes, levels = levels(codes)[observed],
                  counts = res[[1L]][observed], k = length(observed),
                  bytes = res[[2L]], n = length(codes)),
-            class = "htest_groups")
+            class = "compare_groups")
 }
 
 # The bytes of the groups for the C routines; more than 254 groups that occur
@@ -383,19 +383,13 @@ group_bytes <- function(groups, call) {
   groups$bytes
 }
 
-htest_status_notes <- c(
-  "not enough observations", "data are essentially constant",
-  "fewer than 2 observed levels", "observed in fewer than 2 groups",
-  "not a 2 x 2 table", "all values tied or all differences zero",
-  "non-finite value", "all values missing", "invalid category code")
-
-htest_frame <- function(res, method) {
+compare_frame <- function(res, method) {
   out <- as.data.frame(res)
   out$status <- as.integer(out$status)
   out$method <- method
-  out$note <- ifelse(out$status == 0L, NA_character_,
-                     htest_status_notes[pmax(out$status, 1L)])
-  nas <- out$status != 0L
+  ok <- out$status == status_code("ok")
+  out$note <- ifelse(ok, NA_character_, status_note(out$status))
+  nas <- !ok
   out[nas, intersect(c("statistic", "df", "p_value"), names(out))] <- NA_real_
   out
 }
@@ -403,7 +397,7 @@ htest_frame <- function(res, method) {
 as_list_of <- function(x) if (is.list(x) && !is.data.frame(x)) x else list(x)
 
 two_groups <- function(g, n, call) {
-  groups <- htest_groups(g)
+  groups <- compare_groups(g)
   if (groups$n != n) {
     vcf_abort("{.arg g} must have one value per observation ({n}), not {groups$n}.",
               c("length", "argument"), call = call)
@@ -430,15 +424,15 @@ check_numeric_list <- function(X, call) {
 #' variable. Extra columns: `n1`, `n2`, `mean1`, `mean2`, `sd1`, `sd2`;
 #' `estimate` is `mean1 - mean2`.
 #' @param x A numeric vector or a list of them, each as long as `g`.
-#' @param g Groups (see `htest_groups()`): exactly two must occur.
+#' @param g Groups (see `compare_groups()`): exactly two must occur.
 #' @noRd
-htest_t2 <- function(x, g, var_equal = TRUE) {
+compare_t2 <- function(x, g, var_equal = TRUE) {
   call <- rlang::caller_env()
   X <- as_list_of(x)
   check_numeric_list(X, call)
   groups <- two_groups(g, length(X[[1L]]), call)
-  res <- .Call(C_htest_ttest2, X, group_bytes(groups, call), isTRUE(var_equal))
-  htest_frame(res, if (isTRUE(var_equal)) "Two Sample t-test" else
+  res <- .Call(C_compare_ttest2, X, group_bytes(groups, call), isTRUE(var_equal))
+  compare_frame(res, if (isTRUE(var_equal)) "Two Sample t-test" else
     "Welch Two Sample t-test")
 }
 
@@ -446,13 +440,13 @@ htest_t2 <- function(x, g, var_equal = TRUE) {
 #' (complete pairs). Extra columns `mean_diff`, `sd_diff`; `estimate` is the
 #' mean difference x - y.
 #' @noRd
-htest_paired_t <- function(x, y) {
+compare_paired_t <- function(x, y) {
   call <- rlang::caller_env()
   X <- as_list_of(x)
   Y <- as_list_of(y)
   check_numeric_list(c(X, Y), call)
   check_same_lengths(X, Y, call)
-  htest_frame(.Call(C_htest_paired, X, Y), "Paired t-test")
+  compare_frame(.Call(C_compare_paired, X, Y), "Paired t-test")
 }
 
 check_same_lengths <- function(X, Y, call) {
@@ -470,15 +464,15 @@ categorical_codes <- function(x) {
   list(codes = x, levels = levels(x))
 }
 
-htest_tables <- function(X, groups, correct, fisher, call) {
+compare_tables <- function(X, groups, correct, fisher, call) {
   cats <- lapply(X, categorical_codes)
   codes <- lapply(cats, `[[`, "codes")
   nlev <- vapply(cats, function(c) max(1L, length(c$levels)), 1L)
   bytes <- group_bytes(groups, call)
   out <- if (fisher) {
-    .Call(C_htest_fisher, codes, nlev, bytes, TRUE)
+    .Call(C_compare_fisher, codes, nlev, bytes, TRUE)
   } else {
-    .Call(C_htest_chisq, codes, nlev, bytes, groups$k, isTRUE(correct))
+    .Call(C_compare_chisq, codes, nlev, bytes, groups$k, isTRUE(correct))
   }
   tables <- lapply(seq_along(cats), function(j) {
     t <- out[[2L]][[j]]
@@ -498,18 +492,18 @@ htest_tables <- function(X, groups, correct, fisher, call) {
 #' each variable (all its levels x the groups that occur), for the table
 #' functions.
 #' @param x A factor, character, logical or numeric vector, or a list.
-#' @param g Groups (see `htest_groups()`), any number.
+#' @param g Groups (see `compare_groups()`), any number.
 #' @noRd
-htest_chisq <- function(x, g, correct = FALSE) {
+compare_chisq <- function(x, g, correct = FALSE) {
   call <- rlang::caller_env()
   X <- as_list_of(x)
-  groups <- htest_groups(g)
+  groups <- compare_groups(g)
   check_group_length(groups, X, call)
-  out <- htest_tables(X, groups, correct, fisher = FALSE, call = call)
-  res <- htest_frame(out$res, "Pearson's Chi-squared test")
+  out <- compare_tables(X, groups, correct, fisher = FALSE, call = call)
+  res <- compare_frame(out$res, "Pearson's Chi-squared test")
   yates <- !is.na(res$yates) & res$yates > 0
   res$method[yates] <- "Pearson's Chi-squared test with Yates' continuity correction"
-  low <- res$status == 0L & res$min_expected < 5
+  low <- res$status == status_code("ok") & res$min_expected < 5
   res$note[low] <- "expected counts below 5: the chi-square approximation may be incorrect"
   res$estimate <- NA_real_
   attr(res, "tables") <- out$tables
@@ -527,16 +521,16 @@ check_group_length <- function(groups, X, call) {
 
 #' Fisher's exact tests of 2 x 2 tables: `fisher.test(x, g)` for each
 #' variable with two observed levels; `estimate` is the conditional MLE odds
-#' ratio (first level, first group). Attribute `tables` as htest_chisq().
+#' ratio (first level, first group). Attribute `tables` as compare_chisq().
 #' @noRd
-htest_fisher <- function(x, g) {
+compare_fisher <- function(x, g) {
   call <- rlang::caller_env()
   X <- as_list_of(x)
   groups <- two_groups(g, length(X[[1L]]), call)
   check_group_length(groups, X, call)
-  out <- htest_tables(X, groups, FALSE, fisher = TRUE, call = call)
-  res <- htest_frame(out$res, "Fisher's Exact Test for Count Data")
-  res$estimate[res$status != 0L] <- NA_real_
+  out <- compare_tables(X, groups, FALSE, fisher = TRUE, call = call)
+  res <- compare_frame(out$res, "Fisher's Exact Test for Count Data")
+  res$estimate[res$status != status_code("ok")] <- NA_real_
   attr(res, "tables") <- out$tables
   res
 }
@@ -550,13 +544,13 @@ wilcox_method <- function(res, what) {
 #' Wilcoxon rank-sum tests: `wilcox.test(x[g == first], x[g == second])` for
 #' each variable (W of the first group). Extra columns `n1`, `n2`, `exact`.
 #' @noRd
-htest_ranksum <- function(x, g) {
+compare_ranksum <- function(x, g) {
   call <- rlang::caller_env()
   X <- as_list_of(x)
   check_numeric_list(X, call)
   groups <- two_groups(g, length(X[[1L]]), call)
   check_group_length(groups, X, call)
-  res <- htest_frame(.Call(C_htest_ranksum, X, group_bytes(groups, call)), "")
+  res <- compare_frame(.Call(C_compare_ranksum, X, group_bytes(groups, call)), "")
   res$method <- wilcox_method(res, "rank sum")
   res$estimate <- NA_real_
   res
@@ -566,14 +560,53 @@ htest_ranksum <- function(x, g) {
 #' pair of vectors. `n` counts complete pairs, `n1` the non-zero
 #' differences; extra column `exact`.
 #' @noRd
-htest_signrank <- function(x, y) {
+compare_signrank <- function(x, y) {
   call <- rlang::caller_env()
   X <- as_list_of(x)
   Y <- as_list_of(y)
   check_numeric_list(c(X, Y), call)
   check_same_lengths(X, Y, call)
-  res <- htest_frame(.Call(C_htest_signrank, X, Y), "")
+  res <- compare_frame(.Call(C_compare_signrank, X, Y), "")
   res$method <- wilcox_method(res, "signed rank")
   res$estimate <- NA_real_
   res
+}
+
+#' Clopper-Pearson (exact binomial) confidence intervals
+#'
+#' The interval `binom.test(k, n, conf.level = level)$conf.int` gives, from
+#' GSL's beta quantiles in C, for vectors `k` and `n` (and `level` of length
+#' 1 or as long).
+#' @return A matrix with one row per element and columns `low`, `high`
+#'   (for one k and n, `ci[1]` and `ci[2]` are the bounds).
+#' @noRd
+clopper_pearson <- function(k, n, level = 0.95) {
+  call <- rlang::caller_env()
+  for (arg in c("k", "n", "level")) {
+    v <- get(arg)
+    if (!is.numeric(v) || is.factor(v)) {
+      vcf_abort(c("{.arg {arg}} must be numeric.", x = "It is {.cls {class(v)}}."),
+                c("type", "argument"), call = call)
+    }
+  }
+  if (length(k) != length(n) || !length(level) %in% c(1L, length(k))) {
+    vcf_abort(c("{.arg k} and {.arg n} must have one length, {.arg level} that length or 1.",
+                x = "Lengths {length(k)}, {length(n)} and {length(level)}."),
+              c("length", "argument"), call = call)
+  }
+  ok <- !is.na(k) & !is.na(n)
+  bad <- which(ok & !(n >= 1 & k >= 0 & k <= n & k == round(k) & n == round(n) &
+                      is.finite(n)))
+  if (length(bad)) {
+    vcf_abort(c("{.arg k} and {.arg n} must be whole numbers with 0 <= k <= n and n >= 1.",
+                x = "Not so at {describe_rows(bad, paste0(k[bad], '/', n[bad]))}."),
+              c("value", "argument"), call = call)
+  }
+  if (anyNA(level) || any(level <= 0 | level >= 1)) {
+    vcf_abort(c("{.arg level} must be between 0 and 1.", x = "It is {.val {level}}."),
+              c("value", "argument"), call = call)
+  }
+  out <- .Call(C_compare_clopper_pearson, as.double(k), as.double(n), as.double(level))
+  colnames(out) <- c("low", "high")
+  out
 }

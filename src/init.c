@@ -10,9 +10,10 @@
 #include <gsl/gsl_version.h>
 
 static const R_CallMethodDef *const capability_tables[] = {
-  vcf_init_calls,       vcf_htest_calls,       vcf_summary_calls,
+  vcf_init_calls,       vcf_compare_calls,       vcf_summary_calls,
   vcf_boot_calls,       vcf_volumetrics_calls, vcf_morphometry_calls,
-  vcf_reconstruct_calls, vcf_audit_calls
+  vcf_reconstruct_calls, vcf_audit_calls,
+  vcf_status_calls
 };
 
 /* The GSL version the package was built with, and whether OpenMP is on. */

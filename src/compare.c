@@ -1,37 +1,31 @@
-/* htest: the comparison-test engine.
+/* compare: the comparison-test engine.
  *
  * Two-sample t (pooled and Welch), paired t, Pearson chi-square for r x c
  * tables (Yates' correction for 2 x 2 as chisq.test applies it), Fisher's
  * exact test for 2 x 2 (p-value and conditional MLE odds ratio as
  * fisher.test computes them), Wilcoxon signed-rank and rank-sum (as
- * wilcox.test of R 4.2.2 computes them).
+ * wilcox.test of R 4.2.2 computes them), and Clopper-Pearson intervals.
  *
  * Every entry point takes a list of variables and tests all of them in one
  * call. The data are read in place, never copied or subset: the groups come
- * as one byte per row (`gk`, built once by C_htest_groups from the codes of
- * a factor), categorical variables as their factor codes. Missing values
+ * as one byte per row (`gk`, built once by C_compare_groups from the codes
+ * of a factor), categorical variables as their factor codes. Missing values
  * are dropped per variable.
  *
- * Each result row carries a status (HT_* below). A non-zero status means the
- * test has no answer for that variable (the R layer turns it into NA and a
- * classed warning, or a classed error for HT_NONFINITE); the numbers of such
- * a row are NA.
+ * Each result row carries a status (enum vcf_status in vcf.h, whose names
+ * and notes R reads once through C_status_table). A non-zero status means
+ * the test has no answer for that variable (the R layer turns it into NA and
+ * a classed warning, or a classed error for VCF_NONFINITE); the numbers of
+ * such a row are NA.
  *
- * Distribution functions. Measured against R's own pt/pchisq/pnorm (see the
- * test "distribution functions" in tests/testthat/test-compare.R, which
- * calls C_htest_cdf on a grid of tails):
- *  - t: GSL's gsl_cdf_tdist_P is off by 7.5e-9 relative at df = 100,
- *    t = -20 (p = 5e-37) and by 1.3e-11 at df = 1000, t = -40, so the t
- *    tests use R's pt() from Rmath.
- *  - chi-square: gsl_cdf_chisq_Q agrees with pchisq to < 1e-13 relative down
- *    to p = 1e-200 for df 1..1000, so GSL is used.
- *  - normal: gsl_cdf_ugaussian_P/Q agree with pnorm to < 1e-15 relative
- *    down to z = -37, so GSL is used.
- *  - GSL has no log hypergeometric density and no exact Wilcoxon
- *    distributions, so Fisher uses Rmath's dhyper(log = TRUE) and the exact
- *    Wilcoxon p-values Rmath's psignrank / pwilcox: the very functions
- *    fisher.test and wilcox.test call. They keep static caches, so they are
- *    only ever called from the main thread.
+ * Distribution functions come from Rmath, the very functions t.test,
+ * chisq.test, wilcox.test and fisher.test call (pt, pchisq, pnorm, dhyper,
+ * psignrank, pwilcox): GSL's t CDF misses pt by 7.5e-9 relative at df = 100,
+ * t = -20, beyond the 1e-10 contract, and where GSL agrees it adds nothing.
+ * psignrank / pwilcox keep static caches, so they are only ever called from
+ * the main thread. GSL serves what Rmath's interface lacks here: the beta
+ * quantiles of Clopper-Pearson bounds from gsl_cdf_beta_Pinv / Qinv, with
+ * their failure checked.
  *
  * Sums run in long double, as R's sum(), mean() and var() do, so that the
  * statistics agree with base R's to far better than the 1e-10 contract.
@@ -44,21 +38,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <gsl/gsl_cdf.h>
 
-/* Status of a result row; the R layer holds the matching messages. */
-enum {
-  HT_OK = 0,
-  HT_TOO_FEW = 1,     /* not enough observations for the test */
-  HT_CONSTANT = 2,    /* data essentially constant: standard error ~ 0 */
-  HT_ONE_LEVEL = 3,   /* fewer than 2 observed levels of the variable */
-  HT_ONE_GROUP = 4,   /* the variable is observed in fewer than 2 groups */
-  HT_NOT_2X2 = 5,     /* Fisher's test needs a 2 x 2 table */
-  HT_ALL_TIED = 6,    /* rank test: all values tied (variance 0) */
-  HT_NONFINITE = 7,   /* an infinite value where a finite number is needed */
-  HT_ALL_NA = 8,      /* no non-missing value */
-  HT_BAD_CODE = 9     /* a category code outside 1..nlevels */
-};
 
 /* ---- Small helpers ------------------------------------------------------ */
 
@@ -93,12 +75,12 @@ static void check_list(SEXP x, R_xlen_t n, const char *arg) {
                (long long) XLENGTH(VECTOR_ELT(x, j)));
 }
 
-/* The rows' groups: one byte per row, 0..ngroups-1, or HT_OUT for a row in
- * no group (missing `by`, or a level that was left out). C_htest_groups
+/* The rows' groups: one byte per row, 0..ngroups-1, or CMP_OUT for a row in
+ * no group (missing `by`, or a level that was left out). C_compare_groups
  * builds it once from the factor codes, and every test of the call reads it,
  * one byte per row, instead of a code and a lookup. */
-#define HT_OUT 255
-#define HT_MAX_GROUPS 254
+#define CMP_OUT 255
+#define CMP_MAX_GROUPS 254
 typedef struct {
   const unsigned char *gk;
   int ngroups;
@@ -145,7 +127,7 @@ static double p_t(double t, double dof) {
 /* Two-sided p-value of a z statistic, as wilcox.test:
  * 2 * min(pnorm(z), pnorm(z, lower.tail = FALSE)). */
 static double p_z(double z) {
-  double lo = gsl_cdf_ugaussian_P(z), up = gsl_cdf_ugaussian_Q(z);
+  double lo = Rf_pnorm5(z, 0, 1, 1, 0), up = Rf_pnorm5(z, 0, 1, 0, 0);
   return 2.0 * (lo < up ? lo : up);
 }
 
@@ -165,7 +147,7 @@ typedef struct {
 /* Rows per chunk: the sums run in double within a chunk (fast, and exact
  * enough over 1024 terms) and in long double across chunks, so that a
  * million rows lose no more precision than R's long double sums. */
-#define HT_CHUNK 1024
+#define CMP_CHUNK 1024
 
 /* Value of row i, 0 with weight 0 for a missing value or a row in neither
  * group. The weights come from integer flags, not branches: the group of a
@@ -205,8 +187,8 @@ static void shifted_sums(numcol x, const unsigned char *gk, R_xlen_t len,
                          long double t[2], long double q[2]) {
   double w0, w1;
   for (int k = 0; k < 2; k++) n[k] = t[k] = q[k] = 0;
-  for (R_xlen_t c = 0; c < len; c += HT_CHUNK) {
-    R_xlen_t end = c + HT_CHUNK < len ? c + HT_CHUNK : len, i = c;
+  for (R_xlen_t c = 0; c < len; c += CMP_CHUNK) {
+    R_xlen_t end = c + CMP_CHUNK < len ? c + CMP_CHUNK : len, i = c;
     double a0 = 0, a1 = 0, b0 = 0, b1 = 0, c0 = 0, c1 = 0;
     double e0 = 0, e1 = 0, f0 = 0, f1 = 0, g0 = 0, g1 = 0;
     for (; i + 1 < end; i += 2) {
@@ -226,7 +208,7 @@ static void shifted_sums(numcol x, const unsigned char *gk, R_xlen_t len,
  * to n (mean - K)^2 / SS, which is small when K is near the mean. When it is
  * not (values sorted, a wild first value) a second pass shifts by the mean
  * itself, which is the two-pass algorithm of R's var(). Returns
- * HT_NONFINITE on an infinite value, else HT_OK. */
+ * VCF_NONFINITE on an infinite value, else VCF_OK. */
 static int moments2(numcol x, const unsigned char *gk, R_xlen_t len,
                     moments out[2]) {
   double K[2] = {0, 0}, w0, w1;
@@ -241,7 +223,7 @@ static int moments2(numcol x, const unsigned char *gk, R_xlen_t len,
   }
   for (int k = 0; k < 2; k++) {
     if (seen[k]) K[k] /= seen[k];
-    if (!R_FINITE(K[k])) return HT_NONFINITE;
+    if (!R_FINITE(K[k])) return VCF_NONFINITE;
   }
   long double n[2], t[2], q[2];
   for (int pass = 0; pass < 2; pass++) {
@@ -249,7 +231,7 @@ static int moments2(numcol x, const unsigned char *gk, R_xlen_t len,
     int again = 0;
     for (int k = 0; k < 2; k++) {
       if (!R_FINITE((double) t[k]) || !R_FINITE((double) q[k]))
-        return HT_NONFINITE;
+        return VCF_NONFINITE;
       out[k].n = (R_xlen_t) n[k];
       if (n[k] == 0) {
         out[k].mean = out[k].ss = NA_REAL;
@@ -265,7 +247,7 @@ static int moments2(numcol x, const unsigned char *gk, R_xlen_t len,
     }
     if (!again) break;
   }
-  return HT_OK;
+  return VCF_OK;
 }
 
 /* Moments of the differences x - y over complete pairs. */
@@ -283,7 +265,7 @@ static int moments_paired(numcol x, numcol y, R_xlen_t len, moments *out) {
   }
   double m1 = n ? (double) (s / n) : 0.0;
   out->n = n;
-  if (!finite || !R_FINITE(m1)) return HT_NONFINITE;
+  if (!finite || !R_FINITE(m1)) return VCF_NONFINITE;
   long double t = 0, ss = 0;
   for (R_xlen_t i = 0; i < len; i++) {
     double d = num_at(x, i) - num_at(y, i);
@@ -295,7 +277,7 @@ static int moments_paired(numcol x, numcol y, R_xlen_t len, moments *out) {
   out->mean = n ? (double) (m1 + t / n) : NA_REAL;
   out->ss = n ? (double) (ss - t * t / n) : NA_REAL;
   if (out->ss < 0) out->ss = 0;
-  return HT_OK;
+  return VCF_OK;
 }
 
 /* ---- Two-sample and paired t -------------------------------------------- */
@@ -311,16 +293,16 @@ static void ttest2_one(numcol x, const unsigned char *gk, R_xlen_t len,
                        int var_equal, double *res, R_xlen_t nrow, R_xlen_t j) {
   moments m[2];
   int status = moments2(x, gk, len, m);
-  if (status == HT_OK) {
+  if (status == VCF_OK) {
     double nx = (double) m[0].n, ny = (double) m[1].n;
     AT(res, nrow, j, T2_N) = nx + ny;
     AT(res, nrow, j, T2_N1) = nx;
     AT(res, nrow, j, T2_N2) = ny;
-    if (nx + ny == 0) status = HT_ALL_NA;
-    else if (nx == 0 || ny == 0) status = HT_ONE_GROUP;
-    else if (var_equal ? nx + ny < 3 : (nx < 2 || ny < 2)) status = HT_TOO_FEW;
+    if (nx + ny == 0) status = VCF_ALL_NA;
+    else if (nx == 0 || ny == 0) status = VCF_ONE_GROUP;
+    else if (var_equal ? nx + ny < 3 : (nx < 2 || ny < 2)) status = VCF_TOO_FEW;
   }
-  if (status == HT_OK) {
+  if (status == VCF_OK) {
     double nx = (double) m[0].n, ny = (double) m[1].n;
     double vx = nx > 1 ? m[0].ss / (nx - 1) : NA_REAL;
     double vy = ny > 1 ? m[1].ss / (ny - 1) : NA_REAL;
@@ -345,7 +327,7 @@ static void ttest2_one(numcol x, const unsigned char *gk, R_xlen_t len,
     AT(res, nrow, j, T2_EST) = mx - my;
     /* t.test's rule, plus se == 0, where t.test would divide 0 by 0. */
     if (se < 10 * DBL_EPSILON * scale || se == 0) {
-      status = HT_CONSTANT;
+      status = VCF_CONSTANT;
     } else {
       double t = (mx - my) / se;
       AT(res, nrow, j, T2_STAT) = t;
@@ -356,9 +338,9 @@ static void ttest2_one(numcol x, const unsigned char *gk, R_xlen_t len,
   AT(res, nrow, j, T2_STATUS) = status;
 }
 
-/* C_htest_ttest2(X, gk, var_equal): two-sample t-tests of every variable
+/* C_compare_ttest2(X, gk, var_equal): two-sample t-tests of every variable
  * of the list X (numeric vectors as long as gk) between groups 0 and 1. One row per variable: the columns of t2_cols. */
-static SEXP C_htest_ttest2(SEXP X, SEXP gk, SEXP var_equal) {
+static SEXP C_compare_ttest2(SEXP X, SEXP gk, SEXP var_equal) {
   groups G = groups_of(gk, Rf_ScalarInteger(2), 2, 2);
   check_list(X, G.n, "X");
   vcf_arg_scalar(var_equal, LGLSXP, "var_equal");
@@ -379,9 +361,9 @@ static const char *const paired_cols[] = {
 enum { PT_STAT, PT_DF, PT_P, PT_N, PT_MEAN, PT_SD, PT_EST, PT_STATUS,
        PT_NCOL };
 
-/* C_htest_paired(X, Y): t.test(X[[j]], Y[[j]], paired = TRUE) for every j,
+/* C_compare_paired(X, Y): t.test(X[[j]], Y[[j]], paired = TRUE) for every j,
  * over the complete pairs. */
-static SEXP C_htest_paired(SEXP X, SEXP Y) {
+static SEXP C_compare_paired(SEXP X, SEXP Y) {
   vcf_arg_type(X, VECSXP, "X");
   vcf_arg_type(Y, VECSXP, "Y");
   R_xlen_t nv = XLENGTH(X);
@@ -397,15 +379,15 @@ static SEXP C_htest_paired(SEXP X, SEXP Y) {
     moments m;
     int status = moments_paired(x, y, XLENGTH(xj), &m);
     AT(r, nv, j, PT_N) = (double) m.n;
-    if (status == HT_OK && m.n == 0) status = HT_ALL_NA;
-    else if (status == HT_OK && m.n < 2) status = HT_TOO_FEW;
-    if (status == HT_OK) {
+    if (status == VCF_OK && m.n == 0) status = VCF_ALL_NA;
+    else if (status == VCF_OK && m.n < 2) status = VCF_TOO_FEW;
+    if (status == VCF_OK) {
       double n = (double) m.n, v = m.ss / (n - 1), se = sqrt(v / n);
       AT(r, nv, j, PT_MEAN) = m.mean;
       AT(r, nv, j, PT_SD) = sqrt(v);
       AT(r, nv, j, PT_EST) = m.mean;
       if (se < 10 * DBL_EPSILON * fabs(m.mean) || se == 0) {
-        status = HT_CONSTANT;
+        status = VCF_CONSTANT;
       } else {
         double t = m.mean / se;
         AT(r, nv, j, PT_STAT) = t;
@@ -423,14 +405,14 @@ static SEXP C_htest_paired(SEXP X, SEXP Y) {
 /* ---- Contingency tables ------------------------------------------------- */
 
 /* Tabulate column x (nlev levels) against the groups into cnt (nlev x
- * ngroups, column-major, as table(x, g)). Returns HT_BAD_CODE on a code out
+ * ngroups, column-major, as table(x, g)). Returns VCF_BAD_CODE on a code out
  * of range. */
 static int tabulate(SEXP x, int nlev, const groups *G, double *cnt) {
   size_t cells = (size_t) nlev * (size_t) G->ngroups;
   /* Integer counters: incrementing a double in memory is a longer chain. */
   R_xlen_t *ic = (R_xlen_t *) R_alloc(cells, sizeof(R_xlen_t));
   memset(ic, 0, sizeof(R_xlen_t) * cells);
-  int status = HT_OK;
+  int status = VCF_OK;
   if (TYPEOF(x) == LGLSXP) {
     const int *v = LOGICAL_RO(x);
     for (R_xlen_t i = 0; i < G->n; i++) {
@@ -443,7 +425,7 @@ static int tabulate(SEXP x, int nlev, const groups *G, double *cnt) {
     for (R_xlen_t i = 0; i < G->n; i++) {
       int k = group_at(G, i), c = v[i];
       if (k < 0 || c == NA_INTEGER) continue;
-      if (c < 1 || c > nlev) { status = HT_BAD_CODE; break; }
+      if (c < 1 || c > nlev) { status = VCF_BAD_CODE; break; }
       ic[(c - 1) + (R_xlen_t) k * nlev]++;
     }
   }
@@ -492,10 +474,10 @@ static void reduce(const double *cnt, int nlev, int ng, ctable *t) {
 
 /* Status of a reduced table: both margins need two non-empty categories. */
 static int table_status(const ctable *t) {
-  if (t->n == 0) return HT_ALL_NA;
-  if (t->nc < 2) return HT_ONE_GROUP;
-  if (t->nr < 2) return HT_ONE_LEVEL;
-  return HT_OK;
+  if (t->n == 0) return VCF_ALL_NA;
+  if (t->nc < 2) return VCF_ONE_GROUP;
+  if (t->nr < 2) return VCF_ONE_LEVEL;
+  return VCF_OK;
 }
 
 static const char *const chisq_cols[] = {
@@ -528,7 +510,7 @@ static void chisq_stat(const ctable *t, int correct, double *res, R_xlen_t nrow,
   double stat = (double) s, dof = (double) (nr - 1) * (nc - 1);
   AT(res, nrow, j, CS_STAT) = stat;
   AT(res, nrow, j, CS_DF) = dof;
-  AT(res, nrow, j, CS_P) = gsl_cdf_chisq_Q(stat, dof);
+  AT(res, nrow, j, CS_P) = Rf_pchisq(stat, dof, 0, 0);
   AT(res, nrow, j, CS_YATES) = yates;
   AT(res, nrow, j, CS_MINE) = min_e;
 }
@@ -582,13 +564,13 @@ static SEXP run_table_tests(SEXP X, SEXP nlev, const groups *G,
     int l = INTEGER_RO(nlev)[j];
     double *cnt = (double *) R_alloc((size_t) l * G->ngroups, sizeof(double));
     int status = tabulate(VECTOR_ELT(X, j), l, G, cnt);
-    if (status == HT_OK) {
+    if (status == VCF_OK) {
       SET_VECTOR_ELT(tabs, j, count_matrix(cnt, l, G->ngroups));
       ctable t;
       reduce(cnt, l, G->ngroups, &t);
       AT(REAL(res), nv, j, n_col) = t.n;
       status = table_status(&t);
-      if (status == HT_OK) status = test(&t, flag, REAL(res), nv, j);
+      if (status == VCF_OK) status = test(&t, flag, REAL(res), nv, j);
     }
     AT(REAL(res), nv, j, status_col) = status;
     vmaxset(vmax);
@@ -601,15 +583,15 @@ static SEXP run_table_tests(SEXP X, SEXP nlev, const groups *G,
 static int chisq_table(const ctable *t, int correct, double *res, R_xlen_t nrow,
                        R_xlen_t j) {
   chisq_stat(t, correct, res, nrow, j);
-  return HT_OK;
+  return VCF_OK;
 }
 
-/* C_htest_chisq(X, nlev, gk, ngroups, correct): Pearson's chi-square test of
+/* C_compare_chisq(X, nlev, gk, ngroups, correct): Pearson's chi-square test of
  * every categorical variable of X against the groups (r x c). Returns
  * list(result matrix with chisq_cols, list of full count tables). */
-static SEXP C_htest_chisq(SEXP X, SEXP nlev, SEXP gk, SEXP ngroups,
+static SEXP C_compare_chisq(SEXP X, SEXP nlev, SEXP gk, SEXP ngroups,
                           SEXP correct) {
-  groups G = groups_of(gk, ngroups, 1, HT_MAX_GROUPS);
+  groups G = groups_of(gk, ngroups, 1, CMP_MAX_GROUPS);
   check_categorical(X, nlev, G.n);
   vcf_arg_scalar(correct, LGLSXP, "correct");
   return run_table_tests(X, nlev, &G, chisq_cols, CS_NCOL, CS_N, CS_STATUS,
@@ -759,16 +741,16 @@ static void fisher_one(const ctable *t, int estimate, double *res,
 /* Fisher's test needs a 2 x 2 table once empty levels are dropped. */
 static int fisher_table(const ctable *t, int estimate, double *res,
                         R_xlen_t nrow, R_xlen_t j) {
-  if (t->nr != 2) return HT_NOT_2X2;
+  if (t->nr != 2) return VCF_NOT_2X2;
   fisher_one(t, estimate, res, nrow, j);
-  return HT_OK;
+  return VCF_OK;
 }
 
-/* C_htest_fisher(X, nlev, gk, estimate): Fisher's exact test of every
+/* C_compare_fisher(X, nlev, gk, estimate): Fisher's exact test of every
  * variable of X against two groups; the observed table must be 2 x 2 after
- * dropping empty levels (else status HT_NOT_2X2). Returns list(result
+ * dropping empty levels (else status VCF_NOT_2X2). Returns list(result
  * matrix with fisher_cols, list of full count tables). */
-static SEXP C_htest_fisher(SEXP X, SEXP nlev, SEXP gk, SEXP estimate) {
+static SEXP C_compare_fisher(SEXP X, SEXP nlev, SEXP gk, SEXP estimate) {
   groups G = groups_of(gk, Rf_ScalarInteger(2), 2, 2);
   check_categorical(X, nlev, G.n);
   vcf_arg_scalar(estimate, LGLSXP, "estimate");
@@ -818,13 +800,13 @@ enum { WX_STAT, WX_DF, WX_P, WX_N, WX_N1, WX_N2, WX_EXACT, WX_STATUS,
  * wilcox.test(correct = TRUE). A zero sigma (all values tied) has no p. */
 static double wilcoxon_normal_p(double z, double sigma, int *status) {
   double corr = z > 0 ? 0.5 : (z < 0 ? -0.5 : 0);
-  if (!(sigma > 0)) *status = HT_ALL_TIED;
+  if (!(sigma > 0)) *status = VCF_ALL_TIED;
   return p_z((z - corr) / sigma);
 }
 
 static void store_wilcoxon(double *res, R_xlen_t nrow, R_xlen_t j, double stat,
                            double p, int exact, int status) {
-  if (status == HT_OK) {
+  if (status == VCF_OK) {
     AT(res, nrow, j, WX_STAT) = stat;
     AT(res, nrow, j, WX_P) = p;
     AT(res, nrow, j, WX_EXACT) = exact;
@@ -843,22 +825,22 @@ static void ranksum_one(numcol x, const groups *G, double *res, R_xlen_t nrow,
   double *v[2];
   for (int k = 0; k < 2; k++) v[k] = (double *) R_alloc(n[k] ? n[k] : 1, sizeof(double));
   R_xlen_t fill[2] = {0, 0};
-  int status = HT_OK;
+  int status = VCF_OK;
   for (R_xlen_t i = 0; i < G->n; i++) {
     int k = group_at(G, i);
     if (k < 0) continue;
     double val = num_at(x, i);
     if (ISNAN(val)) continue;
-    if (!R_FINITE(val)) status = HT_NONFINITE;
+    if (!R_FINITE(val)) status = VCF_NONFINITE;
     v[k][fill[k]++] = val;
   }
   double nx = (double) n[0], ny = (double) n[1];
   AT(res, nrow, j, WX_N) = nx + ny;
   AT(res, nrow, j, WX_N1) = nx;
   AT(res, nrow, j, WX_N2) = ny;
-  if (status == HT_OK && nx + ny == 0) status = HT_ALL_NA;
-  else if (status == HT_OK && (nx == 0 || ny == 0)) status = HT_ONE_GROUP;
-  if (status == HT_OK) {
+  if (status == VCF_OK && nx + ny == 0) status = VCF_ALL_NA;
+  else if (status == VCF_OK && (nx == 0 || ny == 0)) status = VCF_ONE_GROUP;
+  if (status == VCF_OK) {
     qsort(v[0], n[0], sizeof(double), cmp_double);
     qsort(v[1], n[1], sizeof(double), cmp_double);
     double tie_term;
@@ -883,10 +865,10 @@ static void ranksum_one(numcol x, const groups *G, double *res, R_xlen_t nrow,
 }
 
 
-/* C_htest_ranksum(X, gk): Wilcoxon rank-sum tests of every variable of X
+/* C_compare_ranksum(X, gk): Wilcoxon rank-sum tests of every variable of X
  * between groups 0 and 1. Statistic W is the rank sum of group 0 minus
  * n1 (n1 + 1) / 2, as wilcox.test(x = group 0, y = group 1). */
-static SEXP C_htest_ranksum(SEXP X, SEXP gk) {
+static SEXP C_compare_ranksum(SEXP X, SEXP gk) {
   groups G = groups_of(gk, Rf_ScalarInteger(2), 2, 2);
   check_list(X, G.n, "X");
   R_xlen_t nv = XLENGTH(X);
@@ -907,20 +889,20 @@ static SEXP C_htest_ranksum(SEXP X, SEXP gk) {
 static void signrank_one(numcol x, numcol y, R_xlen_t len, double *res,
                          R_xlen_t nrow, R_xlen_t j) {
   R_xlen_t npos = 0, nneg = 0, npairs = 0;
-  int status = HT_OK;
+  int status = VCF_OK;
   for (R_xlen_t i = 0; i < len; i++) {
     double xi = num_at(x, i), yi = num_at(y, i);
     if (ISNAN(xi) || ISNAN(yi)) continue;
-    if (!R_FINITE(xi) || !R_FINITE(yi)) status = HT_NONFINITE;
+    if (!R_FINITE(xi) || !R_FINITE(yi)) status = VCF_NONFINITE;
     npairs++;
     double d = xi - yi;
     if (d > 0) npos++; else if (d < 0) nneg++;
   }
   AT(res, nrow, j, WX_N) = (double) npairs;
   AT(res, nrow, j, WX_N1) = (double) (npos + nneg);
-  if (status == HT_OK && npairs == 0) status = HT_ALL_NA;
-  else if (status == HT_OK && npos + nneg == 0) status = HT_ALL_TIED;
-  if (status != HT_OK) {
+  if (status == VCF_OK && npairs == 0) status = VCF_ALL_NA;
+  else if (status == VCF_OK && npos + nneg == 0) status = VCF_ALL_TIED;
+  if (status != VCF_OK) {
     AT(res, nrow, j, WX_STATUS) = status;
     return;
   }
@@ -952,9 +934,9 @@ static void signrank_one(numcol x, numcol y, R_xlen_t len, double *res,
   store_wilcoxon(res, nrow, j, v, p, exact, status);
 }
 
-/* C_htest_signrank(X, Y): Wilcoxon signed-rank tests of X[[j]] - Y[[j]].
+/* C_compare_signrank(X, Y): Wilcoxon signed-rank tests of X[[j]] - Y[[j]].
  * Column n counts the complete pairs, n1 the non-zero differences. */
-static SEXP C_htest_signrank(SEXP X, SEXP Y) {
+static SEXP C_compare_signrank(SEXP X, SEXP Y) {
   vcf_arg_type(X, VECSXP, "X");
   vcf_arg_type(Y, VECSXP, "Y");
   R_xlen_t nv = XLENGTH(X);
@@ -977,19 +959,22 @@ static SEXP C_htest_signrank(SEXP X, SEXP Y) {
 
 /* ---- Groups and distribution functions ---------------------------------- */
 
-/* C_htest_groups(g, nlev): the groups of factor codes g (1..nlev, NA):
+/* C_compare_groups(g, nlev): the groups of factor codes g (1..nlev, NA):
  * list(counts per level, gk). The levels that occur become groups 0, 1, ...
- * in level order; gk holds each row's group (HT_OUT for NA), or is NULL when
- * more than HT_MAX_GROUPS levels occur. */
-static SEXP C_htest_groups(SEXP g, SEXP nlev) {
+ * in level order; gk holds each row's group (CMP_OUT for NA), or is NULL when
+ * more than CMP_MAX_GROUPS levels occur. */
+static SEXP C_compare_groups(SEXP g, SEXP nlev) {
   vcf_arg_type(g, INTSXP, "g");
   vcf_arg_scalar(nlev, INTSXP, "nlev");
   int l = INTEGER(nlev)[0];
   if (l < 0) Rf_error("`nlev` must not be negative.");
+  /* Sizes and indices in R_xlen_t: with l = INT_MAX, l + 1 and an int loop
+   * counter up to l would overflow. */
+  R_xlen_t nl = (R_xlen_t) l;
   /* Integer counters: a double add through memory would be a longer
    * dependency chain per row. */
-  R_xlen_t *cnt = (R_xlen_t *) R_alloc(l + 1, sizeof(R_xlen_t));
-  for (int k = 0; k <= l; k++) cnt[k] = 0;
+  R_xlen_t *cnt = (R_xlen_t *) R_alloc((size_t) nl + 1, sizeof(R_xlen_t));
+  memset(cnt, 0, ((size_t) nl + 1) * sizeof(R_xlen_t));
   const int *c = INTEGER_RO(g);
   R_xlen_t n = XLENGTH(g);
   for (R_xlen_t i = 0; i < n; i++) {
@@ -999,63 +984,105 @@ static SEXP C_htest_groups(SEXP g, SEXP nlev) {
     cnt[v]++;
   }
   SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));
-  SEXP counts = Rf_allocVector(REALSXP, l);
+  SEXP counts = Rf_allocVector(REALSXP, nl);
   SET_VECTOR_ELT(out, 0, counts);
-  int k = 0;
-  for (int v = 1; v <= l; v++) {
+  R_xlen_t k = 0;
+  for (R_xlen_t v = 1; v <= nl; v++) {
     REAL(counts)[v - 1] = (double) cnt[v];
     if (cnt[v] > 0) k++;
   }
-  if (k <= HT_MAX_GROUPS) {
+  if (k <= CMP_MAX_GROUPS) {
     /* code -> group through a table indexed by code: l may exceed k when
      * levels are unused, so the table has l + 1 entries. */
-    unsigned char *code_group = (unsigned char *) R_alloc(l + 1, 1);
+    unsigned char *code_group = (unsigned char *) R_alloc((size_t) nl + 1, 1);
     int next = 0;
-    code_group[0] = HT_OUT;
-    for (int v = 1; v <= l; v++)
-      code_group[v] = cnt[v] > 0 ? (unsigned char) next++ : HT_OUT;
+    code_group[0] = CMP_OUT;
+    for (R_xlen_t v = 1; v <= nl; v++)
+      code_group[v] = cnt[v] > 0 ? (unsigned char) next++ : CMP_OUT;
     SEXP gk = Rf_allocVector(RAWSXP, n);
     SET_VECTOR_ELT(out, 1, gk);
     unsigned char *b = RAW(gk);
     for (R_xlen_t i = 0; i < n; i++)
-      b[i] = c[i] == NA_INTEGER ? HT_OUT : code_group[c[i]];
+      b[i] = c[i] == NA_INTEGER ? CMP_OUT : code_group[c[i]];
   }
   UNPROTECT(1);
   return out;
 }
 
-/* C_htest_cdf(dist, q, df, gsl): the tail probabilities the tests use, from
- * GSL (gsl = TRUE) or Rmath, to measure one against the other: dist 1 is
- * the lower t tail, 2 the upper chi-square tail, 3 the lower normal tail. */
-static SEXP C_htest_cdf(SEXP dist, SEXP q, SEXP df, SEXP gsl) {
-  vcf_arg_scalar(dist, INTSXP, "dist");
-  vcf_arg_type(q, REALSXP, "q");
-  vcf_arg_type(df, REALSXP, "df");
-  vcf_arg_length(df, XLENGTH(q), "df");
-  vcf_arg_scalar(gsl, LGLSXP, "gsl");
-  int d = INTEGER(dist)[0], use_gsl = LOGICAL(gsl)[0];
-  if (d < 1 || d > 3) Rf_error("`dist` must be 1, 2 or 3.");
-  R_xlen_t n = XLENGTH(q);
-  SEXP out = PROTECT(Rf_allocVector(REALSXP, n));
-  for (R_xlen_t i = 0; i < n; i++) {
-    double x = REAL(q)[i], v = REAL(df)[i], p;
-    if (d == 1) p = use_gsl ? gsl_cdf_tdist_P(x, v) : Rf_pt(x, v, 1, 0);
-    else if (d == 2) p = use_gsl ? gsl_cdf_chisq_Q(x, v) : Rf_pchisq(x, v, 0, 0);
-    else p = use_gsl ? gsl_cdf_ugaussian_P(x) : Rf_pnorm5(x, 0, 1, 1, 0);
-    REAL(out)[i] = p;
+/* ---- Clopper-Pearson intervals ------------------------------------------ */
+
+/* The beta quantile at lower tail p (upper tail when `upper`) by bisection
+ * on GSL's beta CDF, to adjacent doubles: the fallback for the parameters
+ * (about 0.7% of n > 1000) where gsl_cdf_beta_Pinv / Qinv stop with "failed
+ * to converge" and return NaN. The CDF is monotone, so bisection cannot
+ * fail; 1100 halvings reach any double in (0, 1). */
+static double beta_quantile_bisect(double p, double a, double b, int upper) {
+  double lo = 0, hi = 1;
+  for (int it = 0; it < 1100; it++) {
+    double mid = lo + (hi - lo) / 2;
+    if (mid <= lo || mid >= hi) break;
+    double below = upper ? gsl_cdf_beta_Q(mid, a, b) > p
+                         : gsl_cdf_beta_P(mid, a, b) < p;
+    if (below) lo = mid; else hi = mid;
+  }
+  return lo + (hi - lo) / 2;
+}
+
+/* The exact binomial interval of k successes in n trials at `level`, as
+ * binom.test gives it: qbeta(alpha/2, k, n - k + 1) and
+ * qbeta(1 - alpha/2, k + 1, n - k), 0 at k = 0 and 1 at k = n. The upper
+ * bound is taken as the upper-tail quantile (Qinv), which keeps its
+ * accuracy when 1 - alpha/2 rounds near 1. */
+static void clopper_pearson_one(double k, double n, double level, double *lo,
+                                double *hi) {
+  double alpha = (1 - level) / 2;
+  *lo = k == 0 ? 0 : gsl_cdf_beta_Pinv(alpha, k, n - k + 1);
+  *hi = k == n ? 1 : gsl_cdf_beta_Qinv(alpha, k + 1, n - k);
+  /* With the error handler off, a failed inversion returns NaN. */
+  if (ISNAN(*lo)) *lo = beta_quantile_bisect(alpha, k, n - k + 1, 0);
+  if (ISNAN(*hi)) *hi = beta_quantile_bisect(alpha, k + 1, n - k, 1);
+}
+
+/* C_compare_clopper_pearson(k, n, level): the n_k x 2 matrix of bounds,
+ * k and n of one length, level of length 1 or that length. k must be whole
+ * in 0..n, n >= 1, level in (0, 1); NA in k or n gives NA bounds. */
+static SEXP C_compare_clopper_pearson(SEXP k, SEXP n, SEXP level) {
+  vcf_arg_type(k, REALSXP, "k");
+  vcf_arg_type(n, REALSXP, "n");
+  vcf_arg_type(level, REALSXP, "level");
+  R_xlen_t len = XLENGTH(k);
+  vcf_arg_length(n, len, "n");
+  if (XLENGTH(level) != 1) vcf_arg_length(level, len, "level");
+  if (len > INT_MAX) Rf_error("`k` must have at most %d elements.", INT_MAX);
+  SEXP out = PROTECT(Rf_allocMatrix(REALSXP, (int) len, 2));
+  double *lo = REAL(out), *hi = REAL(out) + len;
+  const double *kk = REAL_RO(k), *nn = REAL_RO(n), *lv = REAL_RO(level);
+  for (R_xlen_t i = 0; i < len; i++) {
+    double ki = kk[i], ni = nn[i], li = lv[XLENGTH(level) == 1 ? 0 : i];
+    if (ISNAN(ki) || ISNAN(ni) || ISNAN(li)) {
+      lo[i] = hi[i] = NA_REAL;
+      continue;
+    }
+    if (!(ni >= 1 && ni <= 1e15 && ni == floor(ni)) || !(ki >= 0 && ki <= ni) ||
+        ki != floor(ki) || !(li > 0 && li < 1))
+      Rf_error("element %lld: k = %g, n = %g, level = %g is not a whole "
+               "0 <= k <= n, n >= 1, 0 < level < 1.", (long long) i + 1, ki,
+               ni, li);
+    clopper_pearson_one(ki, ni, li, &lo[i], &hi[i]);
+    if ((i & 1023) == 1023) R_CheckUserInterrupt();
   }
   UNPROTECT(1);
   return out;
 }
 
-const R_CallMethodDef vcf_htest_calls[] = {
-  {"C_htest_groups", (DL_FUNC) &C_htest_groups, 2},
-  {"C_htest_ttest2", (DL_FUNC) &C_htest_ttest2, 3},
-  {"C_htest_paired", (DL_FUNC) &C_htest_paired, 2},
-  {"C_htest_chisq", (DL_FUNC) &C_htest_chisq, 5},
-  {"C_htest_fisher", (DL_FUNC) &C_htest_fisher, 4},
-  {"C_htest_ranksum", (DL_FUNC) &C_htest_ranksum, 2},
-  {"C_htest_signrank", (DL_FUNC) &C_htest_signrank, 2},
-  {"C_htest_cdf", (DL_FUNC) &C_htest_cdf, 4},
+const R_CallMethodDef vcf_compare_calls[] = {
+  {"C_compare_groups", (DL_FUNC) &C_compare_groups, 2},
+  {"C_compare_clopper_pearson", (DL_FUNC) &C_compare_clopper_pearson, 3},
+  {"C_compare_ttest2", (DL_FUNC) &C_compare_ttest2, 3},
+  {"C_compare_paired", (DL_FUNC) &C_compare_paired, 2},
+  {"C_compare_chisq", (DL_FUNC) &C_compare_chisq, 5},
+  {"C_compare_fisher", (DL_FUNC) &C_compare_fisher, 4},
+  {"C_compare_ranksum", (DL_FUNC) &C_compare_ranksum, 2},
+  {"C_compare_signrank", (DL_FUNC) &C_compare_signrank, 2},
   {NULL, NULL, 0}
 };

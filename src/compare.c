@@ -117,19 +117,127 @@ static SEXP result_matrix(R_xlen_t nrow, const char *const *names, int ncol) {
   return m;
 }
 
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
 #define AT(m, nrow, i, j) ((m)[(i) + (R_xlen_t) (j) * (nrow)])
 
-/* Two-sided p-value of a t statistic, as t.test: 2 * pt(-|t|, df). */
-static double p_t(double t, double dof) {
+/* ---- Test options --------------------------------------------------------- */
+
+/* The options of base R's tests, passed from R as one double vector `opts`
+ * in the order of enum opt_index: alternative (0 two-sided, 1 less,
+ * 2 greater), mu (the null value: mean, location shift or odds ratio),
+ * conf.level, exact (NA for base R's default rule, else 0/1), correct and
+ * conf.int (0/1). */
+enum { ALT_TWO_SIDED = 0, ALT_LESS = 1, ALT_GREATER = 2 };
+enum opt_index { OPT_ALT, OPT_MU, OPT_LEVEL, OPT_EXACT, OPT_CORRECT,
+                 OPT_CONF_INT, OPT_N };
+typedef struct {
+  int alternative;
+  double mu;
+  double level;
+  int exact;       /* -1: base R's rule (exact when n < 50) */
+  int correct;
+  int conf_int;
+} test_opts;
+
+static test_opts opts_of(SEXP opts) {
+  vcf_arg_type(opts, REALSXP, "opts");
+  vcf_arg_length(opts, OPT_N, "opts");
+  const double *o = REAL_RO(opts);
+  test_opts t;
+  if (!(o[OPT_ALT] == 0 || o[OPT_ALT] == 1 || o[OPT_ALT] == 2))
+    Rf_error("`opts` alternative must be 0, 1 or 2.");
+  t.alternative = (int) o[OPT_ALT];
+  if (ISNAN(o[OPT_MU])) Rf_error("`opts` mu must not be NA.");
+  t.mu = o[OPT_MU];
+  if (!(o[OPT_LEVEL] > 0 && o[OPT_LEVEL] < 1))
+    Rf_error("`opts` conf.level must be in (0, 1).");
+  t.level = o[OPT_LEVEL];
+  t.exact = ISNAN(o[OPT_EXACT]) ? -1 : o[OPT_EXACT] != 0;
+  t.correct = !ISNAN(o[OPT_CORRECT]) && o[OPT_CORRECT] != 0;
+  t.conf_int = !ISNAN(o[OPT_CONF_INT]) && o[OPT_CONF_INT] != 0;
+  return t;
+}
+
+/* p-value of a t statistic under the alternative, as t.test. */
+static double p_t(double t, double dof, int alternative) {
+  if (alternative == ALT_LESS) return Rf_pt(t, dof, 1, 0);
+  if (alternative == ALT_GREATER) return Rf_pt(t, dof, 0, 0);
   return 2.0 * Rf_pt(-fabs(t), dof, 1, 0);
 }
 
-/* Two-sided p-value of a z statistic, as wilcox.test:
+/* p-value of a z statistic under the alternative, as wilcox.test: two-sided
  * 2 * min(pnorm(z), pnorm(z, lower.tail = FALSE)). */
-static double p_z(double z) {
+static double p_z(double z, int alternative) {
   double lo = Rf_pnorm5(z, 0, 1, 1, 0), up = Rf_pnorm5(z, 0, 1, 0, 0);
+  if (alternative == ALT_LESS) return lo;
+  if (alternative == ALT_GREATER) return up;
   return 2.0 * (lo < up ? lo : up);
 }
+
+/* Brent's root finder in the form of Forsythe, Malcolm and Moler's zeroin,
+ * the steps R's uniroot() takes (its R_zeroin2: f(a), f(b) given, at most
+ * maxit + 1 iterations). fisher.test's odds ratio and bounds and
+ * wilcox.test's Hodges-Lehmann estimates and asymptotic bounds are
+ * uniroot's answers, accurate only to its tolerance, so matching them to
+ * 1e-10 means taking the same steps. */
+typedef double (*root_fun)(double x, void *info);
+
+static double zeroin(double a, double b, double fa, double fb, root_fun f,
+                     void *info, double tol, int maxit) {
+  double c = a, fc = fa;
+  if (fa == 0) return a;
+  if (fb == 0) return b;
+  for (int it = 0; it <= maxit; it++) {
+    double prev = b - a;
+    if (fabs(fc) < fabs(fb)) {
+      a = b; b = c; c = a;
+      fa = fb; fb = fc; fc = fa;
+    }
+    double tol_act = 2 * DBL_EPSILON * fabs(b) + tol / 2;
+    double step = (c - b) / 2;
+    if (fabs(step) <= tol_act || fb == 0) return b;
+    if (fabs(prev) >= tol_act && fabs(fa) > fabs(fb)) {
+      double p, q, cb = c - b;
+      if (a == c) {
+        double t1 = fb / fa;
+        p = cb * t1;
+        q = 1.0 - t1;
+      } else {
+        double qa = fa / fc, t1 = fb / fc, t2 = fb / fa;
+        p = t2 * (cb * qa * (qa - t1) - (b - a) * (t1 - 1.0));
+        q = (qa - 1.0) * (t1 - 1.0) * (t2 - 1.0);
+      }
+      if (p > 0) q = -q; else p = -p;
+      if (p < (0.75 * cb * q - fabs(tol_act * q) / 2) && p < fabs(prev * q / 2))
+        step = p / q;
+    }
+    if (fabs(step) < tol_act) step = step > 0 ? tol_act : -tol_act;
+    a = b;
+    fa = fb;
+    b += step;
+    fb = f(b, info);
+    if ((fb > 0 && fc > 0) || (fb < 0 && fc < 0)) {
+      c = a;
+      fc = fa;
+    }
+  }
+  return b;
+}
+
+/* uniroot(f, c(a, b), tol = tol)$root with f(a), f(b) given; NaN where
+ * uniroot stops with an error (an end value NA, or both of one sign). */
+static double uniroot(double a, double b, double fa, double fb, root_fun f,
+                      void *info, double tol) {
+  if (ISNAN(fa) || ISNAN(fb) || (fa * fb > 0)) return R_NaN;
+  return zeroin(a, b, fa, fb, f, info, tol, 1000);
+}
+
+/* uniroot's tolerance by default. */
+#define UNIROOT_TOL 1.220703125e-4 /* DBL_EPSILON^0.25 */
 
 /* ---- Means and variances ------------------------------------------------ */
 
@@ -250,13 +358,19 @@ static int moments2(numcol x, const unsigned char *gk, R_xlen_t len,
   return VCF_OK;
 }
 
-/* Moments of the differences x - y over complete pairs. */
+/* An absent column (one-sample tests) reads as 0. */
+static inline double num_or_zero(numcol x, R_xlen_t k) {
+  return x.d || x.i ? num_at(x, k) : 0.0;
+}
+
+/* Moments of the differences x - y over complete pairs (of x when y is
+ * absent). */
 static int moments_paired(numcol x, numcol y, R_xlen_t len, moments *out) {
   long double s = 0;
   R_xlen_t n = 0;
   int finite = 1;
   for (R_xlen_t i = 0; i < len; i++) {
-    double xi = num_at(x, i), yi = num_at(y, i);
+    double xi = num_at(x, i), yi = num_or_zero(y, i);
     if (ISNAN(xi) || ISNAN(yi)) continue;
     double d = xi - yi;
     if (!R_FINITE(d)) finite = 0;
@@ -268,7 +382,7 @@ static int moments_paired(numcol x, numcol y, R_xlen_t len, moments *out) {
   if (!finite || !R_FINITE(m1)) return VCF_NONFINITE;
   long double t = 0, ss = 0;
   for (R_xlen_t i = 0; i < len; i++) {
-    double d = num_at(x, i) - num_at(y, i);
+    double d = num_at(x, i) - num_or_zero(y, i);
     if (ISNAN(d)) continue;
     double dv = d - m1;
     t += dv;
@@ -284,13 +398,41 @@ static int moments_paired(numcol x, numcol y, R_xlen_t len, moments *out) {
 
 static const char *const t2_cols[] = {
   "statistic", "df", "p_value", "n", "n1", "n2", "mean1", "mean2", "sd1",
-  "sd2", "estimate", "status"};
+  "sd2", "estimate", "ci_low", "ci_high", "status"};
 enum { T2_STAT, T2_DF, T2_P, T2_N, T2_N1, T2_N2, T2_M1, T2_M2, T2_SD1,
-       T2_SD2, T2_EST, T2_STATUS, T2_NCOL };
+       T2_SD2, T2_EST, T2_LO, T2_HI, T2_STATUS, T2_NCOL };
+
+/* The end of t.test once the estimate `est`, its standard error and df are
+ * known: statistic (est - mu) / se, p-value and confidence interval under
+ * the alternative, in t.test's arithmetic. Columns stat..hi of row j are
+ * the first of the row's layout given by `col`. */
+typedef struct { int stat, df, p, lo, hi; } t_cols;
+
+static void t_finish(double est, double se, double dof, const test_opts *o,
+                     double *res, R_xlen_t nrow, R_xlen_t j, t_cols col) {
+  double t = (est - o->mu) / se, lo, hi;
+  if (o->alternative == ALT_LESS) {
+    lo = R_NegInf;
+    hi = t + Rf_qt(o->level, dof, 1, 0);
+  } else if (o->alternative == ALT_GREATER) {
+    lo = t - Rf_qt(o->level, dof, 1, 0);
+    hi = R_PosInf;
+  } else {
+    double q = Rf_qt(1 - (1 - o->level) / 2, dof, 1, 0);
+    lo = t - q;
+    hi = t + q;
+  }
+  AT(res, nrow, j, col.stat) = t;
+  AT(res, nrow, j, col.df) = dof;
+  AT(res, nrow, j, col.p) = p_t(t, dof, o->alternative);
+  AT(res, nrow, j, col.lo) = o->mu + lo * se;
+  AT(res, nrow, j, col.hi) = o->mu + hi * se;
+}
 
 /* t.test(x[g == 1], x[g == 2], var.equal = var_equal) for one column. */
 static void ttest2_one(numcol x, const unsigned char *gk, R_xlen_t len,
-                       int var_equal, double *res, R_xlen_t nrow, R_xlen_t j) {
+                       int var_equal, const test_opts *o, double *res,
+                       R_xlen_t nrow, R_xlen_t j) {
   moments m[2];
   int status = moments2(x, gk, len, m);
   if (status == VCF_OK) {
@@ -329,26 +471,26 @@ static void ttest2_one(numcol x, const unsigned char *gk, R_xlen_t len,
     if (se < 10 * DBL_EPSILON * scale || se == 0) {
       status = VCF_CONSTANT;
     } else {
-      double t = (mx - my) / se;
-      AT(res, nrow, j, T2_STAT) = t;
-      AT(res, nrow, j, T2_DF) = dof;
-      AT(res, nrow, j, T2_P) = p_t(t, dof);
+      t_cols col = {T2_STAT, T2_DF, T2_P, T2_LO, T2_HI};
+      t_finish(mx - my, se, dof, o, res, nrow, j, col);
     }
   }
   AT(res, nrow, j, T2_STATUS) = status;
 }
 
-/* C_compare_ttest2(X, gk, var_equal): two-sample t-tests of every variable
- * of the list X (numeric vectors as long as gk) between groups 0 and 1. One row per variable: the columns of t2_cols. */
-static SEXP C_compare_ttest2(SEXP X, SEXP gk, SEXP var_equal) {
+/* C_compare_ttest2(X, gk, var_equal, opts): two-sample t-tests of every
+ * variable of the list X (numeric vectors as long as gk) between groups 0
+ * and 1. One row per variable: the columns of t2_cols. */
+static SEXP C_compare_ttest2(SEXP X, SEXP gk, SEXP var_equal, SEXP opts) {
   groups G = groups_of(gk, Rf_ScalarInteger(2), 2, 2);
   check_list(X, G.n, "X");
   vcf_arg_scalar(var_equal, LGLSXP, "var_equal");
+  test_opts o = opts_of(opts);
   R_xlen_t nv = XLENGTH(X);
   SEXP res = PROTECT(result_matrix(nv, t2_cols, T2_NCOL));
   for (R_xlen_t j = 0; j < nv; j++) {
     numcol x = numcol_of(VECTOR_ELT(X, j), "X");
-    ttest2_one(x, G.gk, G.n, LOGICAL(var_equal)[0], REAL(res), nv, j);
+    ttest2_one(x, G.gk, G.n, LOGICAL(var_equal)[0], &o, REAL(res), nv, j);
     R_CheckUserInterrupt();
   }
   UNPROTECT(1);
@@ -357,27 +499,45 @@ static SEXP C_compare_ttest2(SEXP X, SEXP gk, SEXP var_equal) {
 
 static const char *const paired_cols[] = {
   "statistic", "df", "p_value", "n", "mean_diff", "sd_diff", "estimate",
-  "status"};
-enum { PT_STAT, PT_DF, PT_P, PT_N, PT_MEAN, PT_SD, PT_EST, PT_STATUS,
-       PT_NCOL };
+  "ci_low", "ci_high", "status"};
+enum { PT_STAT, PT_DF, PT_P, PT_N, PT_MEAN, PT_SD, PT_EST, PT_LO, PT_HI,
+       PT_STATUS, PT_NCOL };
 
-/* C_compare_paired(X, Y): t.test(X[[j]], Y[[j]], paired = TRUE) for every j,
- * over the complete pairs. */
-static SEXP C_compare_paired(SEXP X, SEXP Y) {
+/* Elements j of X and Y (Y NULL for one-sample tests), checked. */
+static void pair_at(SEXP X, SEXP Y, R_xlen_t j, numcol *x, numcol *y) {
+  SEXP xj = VECTOR_ELT(X, j);
+  *x = numcol_of(xj, "X");
+  y->d = NULL;
+  y->i = NULL;
+  if (Y == R_NilValue) return;
+  SEXP yj = VECTOR_ELT(Y, j);
+  if (XLENGTH(xj) != XLENGTH(yj))
+    Rf_error("elements %lld of `X` and `Y` must have the same length.",
+             (long long) j + 1);
+  *y = numcol_of(yj, "Y");
+}
+
+/* X a list, Y NULL or a list as long. */
+static void check_pair_lists(SEXP X, SEXP Y) {
   vcf_arg_type(X, VECSXP, "X");
+  if (Y == R_NilValue) return;
   vcf_arg_type(Y, VECSXP, "Y");
+  vcf_arg_length(Y, XLENGTH(X), "Y");
+}
+
+/* C_compare_paired(X, Y, opts): t.test(X[[j]], Y[[j]], paired = TRUE) for
+ * every j over the complete pairs, or t.test(X[[j]]) when Y is NULL. */
+static SEXP C_compare_paired(SEXP X, SEXP Y, SEXP opts) {
+  check_pair_lists(X, Y);
+  test_opts o = opts_of(opts);
   R_xlen_t nv = XLENGTH(X);
-  vcf_arg_length(Y, nv, "Y");
   SEXP res = PROTECT(result_matrix(nv, paired_cols, PT_NCOL));
   double *r = REAL(res);
   for (R_xlen_t j = 0; j < nv; j++) {
-    SEXP xj = VECTOR_ELT(X, j), yj = VECTOR_ELT(Y, j);
-    if (XLENGTH(xj) != XLENGTH(yj))
-      Rf_error("elements %lld of `X` and `Y` must have the same length.",
-               (long long) j + 1);
-    numcol x = numcol_of(xj, "X"), y = numcol_of(yj, "Y");
+    numcol x, y;
+    pair_at(X, Y, j, &x, &y);
     moments m;
-    int status = moments_paired(x, y, XLENGTH(xj), &m);
+    int status = moments_paired(x, y, XLENGTH(VECTOR_ELT(X, j)), &m);
     AT(r, nv, j, PT_N) = (double) m.n;
     if (status == VCF_OK && m.n == 0) status = VCF_ALL_NA;
     else if (status == VCF_OK && m.n < 2) status = VCF_TOO_FEW;
@@ -389,10 +549,8 @@ static SEXP C_compare_paired(SEXP X, SEXP Y) {
       if (se < 10 * DBL_EPSILON * fabs(m.mean) || se == 0) {
         status = VCF_CONSTANT;
       } else {
-        double t = m.mean / se;
-        AT(r, nv, j, PT_STAT) = t;
-        AT(r, nv, j, PT_DF) = n - 1;
-        AT(r, nv, j, PT_P) = p_t(t, n - 1);
+        t_cols col = {PT_STAT, PT_DF, PT_P, PT_LO, PT_HI};
+        t_finish(m.mean, se, n - 1, &o, r, nv, j, col);
       }
     }
     AT(r, nv, j, PT_STATUS) = status;
@@ -542,8 +700,8 @@ static void check_categorical(SEXP X, SEXP nlev, R_xlen_t n) {
 }
 
 /* A test run on one variable's reduced table; writes row j of res and
- * returns the status. `flag` is the test's one option. */
-typedef int (*table_test)(const ctable *t, int flag, double *res, R_xlen_t nrow,
+ * returns the status. `ctx` holds the test's options. */
+typedef int (*table_test)(const ctable *t, const void *ctx, double *res, R_xlen_t nrow,
                           R_xlen_t j);
 
 /* Tabulates every variable of X against the groups and runs `test` on each
@@ -552,7 +710,7 @@ typedef int (*table_test)(const ctable *t, int flag, double *res, R_xlen_t nrow,
  * status. */
 static SEXP run_table_tests(SEXP X, SEXP nlev, const groups *G,
                             const char *const *cols, int ncol, int n_col,
-                            int status_col, table_test test, int flag) {
+                            int status_col, table_test test, const void *ctx) {
   R_xlen_t nv = XLENGTH(X);
   SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));
   SEXP res = result_matrix(nv, cols, ncol);
@@ -570,7 +728,7 @@ static SEXP run_table_tests(SEXP X, SEXP nlev, const groups *G,
       reduce(cnt, l, G->ngroups, &t);
       AT(REAL(res), nv, j, n_col) = t.n;
       status = table_status(&t);
-      if (status == VCF_OK) status = test(&t, flag, REAL(res), nv, j);
+      if (status == VCF_OK) status = test(&t, ctx, REAL(res), nv, j);
     }
     AT(REAL(res), nv, j, status_col) = status;
     vmaxset(vmax);
@@ -580,9 +738,9 @@ static SEXP run_table_tests(SEXP X, SEXP nlev, const groups *G,
   return out;
 }
 
-static int chisq_table(const ctable *t, int correct, double *res, R_xlen_t nrow,
-                       R_xlen_t j) {
-  chisq_stat(t, correct, res, nrow, j);
+static int chisq_table(const ctable *t, const void *ctx, double *res,
+                       R_xlen_t nrow, R_xlen_t j) {
+  chisq_stat(t, *(const int *) ctx, res, nrow, j);
   return VCF_OK;
 }
 
@@ -594,8 +752,76 @@ static SEXP C_compare_chisq(SEXP X, SEXP nlev, SEXP gk, SEXP ngroups,
   groups G = groups_of(gk, ngroups, 1, CMP_MAX_GROUPS);
   check_categorical(X, nlev, G.n);
   vcf_arg_scalar(correct, LGLSXP, "correct");
+  int corr = LOGICAL(correct)[0];
   return run_table_tests(X, nlev, &G, chisq_cols, CS_NCOL, CS_N, CS_STATUS,
-                         chisq_table, LOGICAL(correct)[0]);
+                         chisq_table, &corr);
+}
+
+static const char *const gof_cols[] = {
+  "statistic", "df", "p_value", "n", "min_expected", "status"};
+enum { GF_STAT, GF_DF, GF_P, GF_N, GF_MINE, GF_STATUS, GF_NCOL };
+
+/* chisq.test(table(x), p = p) for one variable: the counts of all nlev
+ * levels against expected n p, sum((O - E)^2 / E) on nlev - 1 df. */
+static int gof_one(SEXP x, int nlev, const double *p, double *res,
+                   R_xlen_t nrow, R_xlen_t j) {
+  R_xlen_t *cnt = (R_xlen_t *) R_alloc((size_t) nlev, sizeof(R_xlen_t));
+  memset(cnt, 0, sizeof(R_xlen_t) * (size_t) nlev);
+  R_xlen_t len = XLENGTH(x), n = 0;
+  const int *v = TYPEOF(x) == LGLSXP ? LOGICAL_RO(x) : INTEGER_RO(x);
+  int shift = TYPEOF(x) == LGLSXP ? 0 : 1;
+  for (R_xlen_t i = 0; i < len; i++) {
+    if (v[i] == NA_INTEGER) continue;
+    int c = v[i] - shift;
+    if (c < 0 || c >= nlev) return VCF_BAD_CODE;
+    cnt[c]++;
+    n++;
+  }
+  AT(res, nrow, j, GF_N) = (double) n;
+  if (n == 0) return VCF_ALL_NA;
+  if (nlev < 2) return VCF_ONE_LEVEL;
+  long double st = 0;
+  double min_e = R_PosInf;
+  for (int c = 0; c < nlev; c++) {
+    double e = (double) n * p[c], d = (double) cnt[c] - e;
+    st += d * d / e;
+    if (e < min_e) min_e = e;
+  }
+  double stat = (double) st, dof = nlev - 1;
+  AT(res, nrow, j, GF_STAT) = stat;
+  AT(res, nrow, j, GF_DF) = dof;
+  AT(res, nrow, j, GF_P) = Rf_pchisq(stat, dof, 0, 0);
+  AT(res, nrow, j, GF_MINE) = min_e;
+  return VCF_OK;
+}
+
+/* C_compare_gof(X, nlev, P): chi-square goodness-of-fit tests of every
+ * categorical variable of X (factor codes or logicals) against the
+ * probabilities P[[j]] (length nlev[j], positive, summing to 1). */
+static SEXP C_compare_gof(SEXP X, SEXP nlev, SEXP P) {
+  vcf_arg_type(X, VECSXP, "X");
+  R_xlen_t nv = XLENGTH(X);
+  check_categorical(X, nlev, nv ? XLENGTH(VECTOR_ELT(X, 0)) : 0);
+  vcf_arg_type(P, VECSXP, "P");
+  vcf_arg_length(P, nv, "P");
+  SEXP res = PROTECT(result_matrix(nv, gof_cols, GF_NCOL));
+  for (R_xlen_t j = 0; j < nv; j++) {
+    SEXP pj = VECTOR_ELT(P, j);
+    int l = INTEGER_RO(nlev)[j];
+    vcf_arg_type(pj, REALSXP, "P");
+    vcf_arg_length(pj, l, "P");
+    for (int c = 0; c < l; c++)
+      if (!(REAL_RO(pj)[c] > 0) || !R_FINITE(REAL_RO(pj)[c]))
+        Rf_error("element %lld of `P` must hold positive probabilities.",
+                 (long long) j + 1);
+    const void *vmax = vmaxget();
+    int status = gof_one(VECTOR_ELT(X, j), l, REAL_RO(pj), REAL(res), nv, j);
+    AT(REAL(res), nv, j, GF_STATUS) = status;
+    vmaxset(vmax);
+    R_CheckUserInterrupt();
+  }
+  UNPROTECT(1);
+  return res;
 }
 
 /* ---- Fisher's exact test for 2 x 2 -------------------------------------- */
@@ -605,6 +831,7 @@ static SEXP C_compare_chisq(SEXP X, SEXP nlev, SEXP gk, SEXP ngroups,
  * log = TRUE). */
 typedef struct {
   int lo, hi, len;
+  double m, n, k;
   double *logdc;
   double *d;     /* work: the normalised density at a given ncp */
 } hyper;
@@ -636,62 +863,43 @@ static double mnhyper(const hyper *h, double ncp) {
   return (double) s;
 }
 
-typedef struct {
-  const hyper *h;
-  double x;
-  int invert;  /* evaluate at 1 / t */
-} mle_fun;
-
-static double mle_f(double t, const mle_fun *f) {
-  return mnhyper(f->h, f->invert ? 1 / t : t) - f->x;
+/* fisher.test's pnhyper(q, ncp, upper.tail). */
+static double pnhyper(const hyper *h, double q, double ncp, int upper) {
+  if (ncp == 1)
+    return upper ? Rf_phyper(q - 1, h->m, h->n, h->k, 0, 0)
+                 : Rf_phyper(q, h->m, h->n, h->k, 1, 0);
+  if (ncp == 0) return upper ? q <= h->lo : q >= h->lo;
+  if (ncp == R_PosInf) return upper ? q <= h->hi : q >= h->hi;
+  dnhyper(h, ncp);
+  long double s = 0;
+  for (int i = 0; i < h->len; i++) {
+    double x = h->lo + i;
+    if (upper ? x >= q : x <= q) s += h->d[i];
+  }
+  return (double) s;
 }
 
-/* Brent's root finder in the form of Forsythe, Malcolm and Moler's zeroin,
- * which R's uniroot() runs, with f(a) and f(b) given and uniroot's defaults
- * (tol = DBL_EPSILON^0.25, 1000 iterations): fisher.test's odds ratio is
- * uniroot's answer, accurate only to tol, so matching it to 1e-10 means
- * taking the same steps. */
-static double zeroin(double a, double b, double fa, double fb,
-                     const mle_fun *f) {
-  const double tol = pow(DBL_EPSILON, 0.25);
-  double c = a, fc = fa;
-  if (fa == 0) return a;
-  if (fb == 0) return b;
-  for (int it = 0; it <= 1000; it++) {
-    double prev = b - a;
-    if (fabs(fc) < fabs(fb)) {
-      a = b; b = c; c = a;
-      fa = fb; fb = fc; fc = fa;
-    }
-    double tol_act = 2 * DBL_EPSILON * fabs(b) + tol / 2;
-    double step = (c - b) / 2;
-    if (fabs(step) <= tol_act || fb == 0) return b;
-    if (fabs(prev) >= tol_act && fabs(fa) > fabs(fb)) {
-      double p, q, cb = c - b;
-      if (a == c) {
-        double t1 = fb / fa;
-        p = cb * t1;
-        q = 1.0 - t1;
-      } else {
-        double qa = fa / fc, t1 = fb / fc, t2 = fb / fa;
-        p = t2 * (cb * qa * (qa - t1) - (b - a) * (t1 - 1.0));
-        q = (qa - 1.0) * (t1 - 1.0) * (t2 - 1.0);
-      }
-      if (p > 0) q = -q; else p = -p;
-      if (p < (0.75 * cb * q - fabs(tol_act * q) / 2) && p < fabs(prev * q / 2))
-        step = p / q;
-    }
-    if (fabs(step) < tol_act) step = step > 0 ? tol_act : -tol_act;
-    a = b;
-    fa = fb;
-    b += step;
-    fb = mle_f(b, f);
-    if ((fb > 0 && fc > 0) || (fb < 0 && fc < 0)) {
-      c = a;
-      fc = fa;
-    }
-  }
-  return b;
+/* The functions whose roots fisher.test seeks with uniroot: the mean
+ * (mnhyper(t) - x, for the MLE) or a tail (pnhyper(x, t) - alpha, for the
+ * bounds), at t or at 1 / t. */
+typedef struct {
+  const hyper *h;
+  double x, alpha;
+  int invert, tail, upper;
+} hyper_fun;
+
+static double hyper_root_fun(double t, void *info) {
+  const hyper_fun *f = (const hyper_fun *) info;
+  double ncp = f->invert ? 1 / t : t;
+  if (!f->tail) return mnhyper(f->h, ncp) - f->x;
+  return pnhyper(f->h, f->x, ncp, f->upper) - f->alpha;
+}
+
+/* uniroot(f, c(lo, 1))$root, with f evaluated at both ends as uniroot
+ * does by default. */
+static double hyper_root(hyper_fun *f, double lo) {
+  return uniroot(lo, 1, hyper_root_fun(lo, f), hyper_root_fun(1, f),
+                 hyper_root_fun, f, UNIROOT_TOL);
 }
 
 /* fisher.test's conditional maximum likelihood estimate of the odds ratio. */
@@ -699,74 +907,417 @@ static double fisher_mle(const hyper *h, double x) {
   if (x == h->lo) return 0;
   if (x == h->hi) return R_PosInf;
   double mu = mnhyper(h, 1);
-  if (mu > x) {
-    mle_fun f = {h, x, 0};
-    return zeroin(0, 1, mle_f(0, &f), mle_f(1, &f), &f);
-  }
+  hyper_fun f = {h, x, 0, 0, 0, 0};
+  if (mu > x) return hyper_root(&f, 0);
   if (mu < x) {
-    mle_fun f = {h, x, 1};
-    double lo = DBL_EPSILON;
-    return 1 / zeroin(lo, 1, mle_f(lo, &f), mle_f(1, &f), &f);
+    f.invert = 1;
+    return 1 / hyper_root(&f, DBL_EPSILON);
+  }
+  return 1;
+}
+
+/* fisher.test's ncp.U (upper = 0) and ncp.L (upper = 1): the odds ratio at
+ * which the lower (upper) tail probability of x is alpha. */
+static double fisher_bound(const hyper *h, double x, double alpha, int upper) {
+  if (!upper && x == h->hi) return R_PosInf;
+  if (upper && x == h->lo) return 0;
+  double p = pnhyper(h, x, 1, upper);
+  hyper_fun f = {h, x, alpha, 0, 1, upper};
+  if (upper ? p > alpha : p < alpha) return hyper_root(&f, 0);
+  if (upper ? p < alpha : p > alpha) {
+    f.invert = 1;
+    return 1 / hyper_root(&f, DBL_EPSILON);
   }
   return 1;
 }
 
 static const char *const fisher_cols[] = {
-  "statistic", "df", "p_value", "n", "estimate", "status"};
-enum { FI_STAT, FI_DF, FI_P, FI_N, FI_EST, FI_STATUS, FI_NCOL };
+  "statistic", "df", "p_value", "n", "estimate", "ci_low", "ci_high",
+  "status"};
+enum { FI_STAT, FI_DF, FI_P, FI_N, FI_EST, FI_LO, FI_HI, FI_STATUS,
+       FI_NCOL };
 
-/* fisher.test on the reduced 2 x 2 table of x (rows) by group (columns). */
-static void fisher_one(const ctable *t, int estimate, double *res,
+/* fisher.test on the reduced 2 x 2 table of x (rows) by group (columns):
+ * p-value under the alternative at the null odds ratio o->mu, the
+ * conditional MLE and, with conf.int, its interval. */
+static void fisher_2x2(const ctable *t, const test_opts *o, double *res,
                        R_xlen_t nrow, R_xlen_t j) {
-  double m = t->sc[0], n = t->sc[1], k = t->sr[0], x = t->o[0];
   hyper h;
-  h.lo = (int) fmax(0, k - n);
-  h.hi = (int) fmin(k, m);
+  h.m = t->sc[0];
+  h.n = t->sc[1];
+  h.k = t->sr[0];
+  double x = t->o[0], or = o->mu;
+  h.lo = (int) fmax(0, h.k - h.n);
+  h.hi = (int) fmin(h.k, h.m);
   h.len = h.hi - h.lo + 1;
   h.logdc = (double *) R_alloc(h.len, sizeof(double));
   h.d = (double *) R_alloc(h.len, sizeof(double));
   for (int i = 0; i < h.len; i++)
-    h.logdc[i] = Rf_dhyper(h.lo + i, m, n, k, 1);
-  /* Two-sided p: the probabilities no larger than that of the observed
-   * table, with fisher.test's relative tolerance 1 + 1e-7. */
-  dnhyper(&h, 1);
-  double cut = h.d[(int) x - h.lo] * (1 + pow(10, -7));
-  long double p = 0;
-  for (int i = 0; i < h.len; i++)
-    if (h.d[i] <= cut) p += h.d[i];
-  AT(res, nrow, j, FI_P) = (double) p;
-  if (estimate) AT(res, nrow, j, FI_EST) = fisher_mle(&h, x);
+    h.logdc[i] = Rf_dhyper(h.lo + i, h.m, h.n, h.k, 1);
+  double p;
+  if (o->alternative == ALT_LESS) {
+    p = pnhyper(&h, x, or, 0);
+  } else if (o->alternative == ALT_GREATER) {
+    p = pnhyper(&h, x, or, 1);
+  } else if (or == 0) {
+    p = x == h.lo;
+  } else if (or == R_PosInf) {
+    p = x == h.hi;
+  } else {
+    /* The probabilities no larger than that of the observed table, with
+     * fisher.test's relative tolerance 1 + 1e-7. */
+    dnhyper(&h, or);
+    double cut = h.d[(int) x - h.lo] * (1 + pow(10, -7));
+    long double s = 0;
+    for (int i = 0; i < h.len; i++)
+      if (h.d[i] <= cut) s += h.d[i];
+    p = (double) s;
+  }
+  AT(res, nrow, j, FI_P) = p;
+  AT(res, nrow, j, FI_EST) = fisher_mle(&h, x);
+  if (!o->conf_int) return;
+  double a = 1 - o->level;
+  if (o->alternative == ALT_LESS) {
+    AT(res, nrow, j, FI_LO) = 0;
+    AT(res, nrow, j, FI_HI) = fisher_bound(&h, x, a, 0);
+  } else if (o->alternative == ALT_GREATER) {
+    AT(res, nrow, j, FI_LO) = fisher_bound(&h, x, a, 1);
+    AT(res, nrow, j, FI_HI) = R_PosInf;
+  } else {
+    AT(res, nrow, j, FI_LO) = fisher_bound(&h, x, a / 2, 1);
+    AT(res, nrow, j, FI_HI) = fisher_bound(&h, x, a / 2, 0);
+  }
 }
 
-/* Fisher's test needs a 2 x 2 table once empty levels are dropped. */
-static int fisher_table(const ctable *t, int estimate, double *res,
-                        R_xlen_t nrow, R_xlen_t j) {
-  if (t->nr != 2) return VCF_NOT_2X2;
-  fisher_one(t, estimate, res, nrow, j);
+/* ---- Fisher's exact test for r x c: the network algorithm ---------------- */
+
+/* The p-value of an r x c table is the sum of the probabilities of all
+ * tables with its margins that are no more probable than it (up to
+ * FEXACT's tolerance, 3.45254e-7 on the log scale, the criterion
+ * fisher.test applies). Tables are built column by column (the stages of
+ * Mehta and Patel's network); a node is a stage with the row sums still to
+ * fill. Its completions' log values (sum over the remaining columns of
+ * log c! - sum log x!) have a closed-form total, log N'! - sum log r'!,
+ * and bounds from filling each remaining column on its own (evenly for the
+ * largest value, greedily for the smallest): a node whose every completion
+ * counts adds its total at once, one with none is skipped, only the rest
+ * are expanded. The last two columns are tabulated once per node (row sums
+ * sorted, as completions do not depend on the order of rows): the sorted
+ * values of its completions with cumulative sums, so that each visit is a
+ * binary search. Rows are the shorter side; columns ascending, so that the
+ * two largest are tabulated. */
+#define FX_TOL 3.45254e-7
+#define FX_MAX_WORK 4e8     /* node visits before giving up */
+#define FX_MAX_MEMO 2e7     /* completions tabulated before giving up */
+
+typedef struct {
+  int nkey;          /* node keys: sorted row sums, R ints */
+  double *vals;      /* sorted completion values */
+  double *cum;       /* cumulative sums of exp(vals - vals[count - 1]) */
+  R_xlen_t count;
+} fx_entry;
+
+typedef struct {
+  int R, C;
+  const int *cs;     /* column sums, ascending */
+  const double *lf;  /* log factorials 0..N */
+  double obs;        /* observed value + tolerance */
+  double dro;        /* log N! - sum log r! */
+  long double p;
+  double work, memo_size;
+  int too_large;
+  /* hash table of tabulated nodes: keys (R ints each) and entries */
+  int *keys;
+  fx_entry *entries;
+  R_xlen_t slots, used;
+  int *scratch;      /* R * (C + 2) ints for the stages' row sums */
+} fx_state;
+
+static int cmp_int(const void *a, const void *b) {
+  int x = *(const int *) a, y = *(const int *) b;
+  return (x > y) - (x < y);
+}
+
+static uint64_t fx_hash(const int *r, int R) {
+  uint64_t h = 1469598103934665603ULL;
+  for (int i = 0; i < R; i++) {
+    h ^= (uint64_t) (unsigned) r[i];
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+/* Largest (even = 1) or smallest (even = 0) value of one column of total c
+ * filled on its own within row caps r (sorted ascending): evenly spread,
+ * or poured into the largest rows first. */
+static double fx_column_bound(const fx_state *s, const int *r, int c, int even) {
+  double v = s->lf[c];
+  int left = c;
+  if (even) {
+    for (int i = 0; i < s->R; i++) {
+      int rest = s->R - i;
+      /* caps ascending: once this row can take its share, so can the
+       * rest, and the remainder is spread one each */
+      if ((double) r[i] * rest >= left) {
+        int base = left / rest, extra = left % rest;
+        for (int k = 0; k < rest; k++) v -= s->lf[base + (k < extra)];
+        return v;
+      }
+      v -= s->lf[r[i]];
+      left -= r[i];
+    }
+    return v;
+  }
+  for (int i = s->R - 1; i >= 0 && left > 0; i--) {
+    int x = r[i] < left ? r[i] : left;
+    v -= s->lf[x];
+    left -= x;
+  }
+  return v;
+}
+
+/* The tabulated completions of the last two columns from sorted row sums r. */
+static void fx_add_pair(const fx_state *s, const int *r, int *x, int i, int left,
+                        double acc, double *vals, R_xlen_t *at) {
+  int C = s->C;
+  if (i == s->R - 1) {
+    if (left > r[i]) return;
+    double v = acc - s->lf[left] - s->lf[r[i] - left];
+    vals[(*at)++] = v + s->lf[s->cs[C - 2]] + s->lf[s->cs[C - 1]];
+    return;
+  }
+  int rest = 0;
+  for (int k = i + 1; k < s->R; k++) rest += r[k];
+  int from = left - rest > 0 ? left - rest : 0;
+  int to = r[i] < left ? r[i] : left;
+  for (int v = from; v <= to; v++) {
+    x[i] = v;
+    fx_add_pair(s, r, x, i + 1, left - v,
+                acc - s->lf[v] - s->lf[r[i] - v], vals, at);
+  }
+}
+
+/* The number of ways to fill a column of total c within caps r, bounded. */
+static double fx_count(const int *r, int R, int c) {
+  /* count by dynamic programming over rows: ways[t] to reach total t */
+  double *ways = (double *) R_alloc((size_t) c + 1, sizeof(double));
+  for (int t = 0; t <= c; t++) ways[t] = t == 0;
+  for (int i = 0; i < R; i++)
+    for (int t = c; t >= 0; t--) {
+      double w = 0;
+      for (int v = 0; v <= r[i] && v <= t; v++) w += ways[t - v];
+      ways[t] = w;
+    }
+  return ways[c];
+}
+
+static fx_entry *fx_lookup(fx_state *s, const int *r);
+
+/* A node with two columns left: the mass of its completions with value
+ * <= obs - pastp, from its table (built at the first visit). */
+static void fx_last_two(fx_state *s, const int *r, double pastp) {
+  fx_entry *e = fx_lookup(s, r);
+  if (!e) return;
+  double limit = s->obs - pastp;
+  /* number of values <= limit */
+  R_xlen_t lo = 0, hi = e->count;
+  while (lo < hi) {
+    R_xlen_t mid = lo + (hi - lo) / 2;
+    if (e->vals[mid] <= limit) lo = mid + 1; else hi = mid;
+  }
+  if (lo == 0) return;
+  s->p += (long double) e->cum[lo - 1] *
+          expl((long double) pastp + e->vals[e->count - 1] - s->dro);
+}
+
+static fx_entry *fx_lookup(fx_state *s, const int *r) {
+  int R = s->R;
+  uint64_t h = fx_hash(r, R);
+  R_xlen_t slot = (R_xlen_t) (h % (uint64_t) s->slots);
+  while (s->entries[slot].count >= 0) {
+    if (memcmp(s->keys + slot * R, r, sizeof(int) * R) == 0)
+      return &s->entries[slot];
+    slot = (slot + 1) % s->slots;
+  }
+  /* new node: tabulate */
+  if (2 * (s->used + 1) > s->slots) {
+    s->too_large = 1;
+    return NULL;
+  }
+  double count = fx_count(r, R, s->cs[s->C - 2]);
+  if (s->memo_size + count > FX_MAX_MEMO) {
+    s->too_large = 1;
+    return NULL;
+  }
+  s->memo_size += count;
+  fx_entry *e = &s->entries[slot];
+  memcpy(s->keys + slot * R, r, sizeof(int) * R);
+  e->vals = (double *) R_alloc((size_t) count + 1, sizeof(double));
+  e->cum = (double *) R_alloc((size_t) count + 1, sizeof(double));
+  int *x = (int *) R_alloc(R, sizeof(int));
+  R_xlen_t at = 0;
+  fx_add_pair(s, r, x, 0, s->cs[s->C - 2], 0, e->vals, &at);
+  qsort(e->vals, at, sizeof(double), cmp_double);
+  long double c = 0;
+  double top = at ? e->vals[at - 1] : 0;
+  for (R_xlen_t k = 0; k < at; k++) {
+    c += expl((long double) e->vals[k] - top);
+    e->cum[k] = (double) c;
+  }
+  e->count = at;
+  s->used++;
+  return e;
+}
+
+static void fx_node(fx_state *s, int k, int *r, double pastp);
+
+/* Fill column k row by row (x[i] for row i), then go to the next node. */
+static void fx_fill(fx_state *s, int k, const int *r, int *x, int i, int left,
+                    double pastp) {
+  int R = s->R;
+  if (i == R - 1) {
+    if (left > r[i]) return;
+    x[i] = left;
+    int *next = s->scratch + (size_t) (k + 1) * R;
+    double v = pastp + s->lf[s->cs[k]];
+    for (int a = 0; a < R; a++) {
+      next[a] = r[a] - x[a];
+      v -= s->lf[x[a]];
+    }
+    fx_node(s, k + 1, next, v);
+    return;
+  }
+  int rest = 0;
+  for (int a = i + 1; a < R; a++) rest += r[a];
+  int from = left - rest > 0 ? left - rest : 0;
+  int to = r[i] < left ? r[i] : left;
+  for (int v = from; v <= to && !s->too_large; v++) {
+    x[i] = v;
+    fx_fill(s, k, r, x, i + 1, left - v, pastp);
+  }
+}
+
+static void fx_node(fx_state *s, int k, int *r, double pastp) {
+  int R = s->R;
+  qsort(r, R, sizeof(int), cmp_int);
+  if (++s->work > FX_MAX_WORK) s->too_large = 1;
+  if (s->too_large) return;
+  if (((R_xlen_t) s->work & 0xFFFFF) == 0) R_CheckUserInterrupt();
+  if (k == s->C - 2) {
+    fx_last_two(s, r, pastp);
+    return;
+  }
+  double hi = 0, lo = 0, total = 0;
+  int n = 0;
+  for (int c = k; c < s->C; c++) {
+    hi += fx_column_bound(s, r, s->cs[c], 1);
+    lo += fx_column_bound(s, r, s->cs[c], 0);
+  }
+  for (int i = 0; i < R; i++) {
+    total -= s->lf[r[i]];
+    n += r[i];
+  }
+  total += s->lf[n];
+  if (pastp + hi <= s->obs) {
+    s->p += expl((long double) pastp + total - s->dro);
+    return;
+  }
+  if (pastp + lo > s->obs) return;
+  int *x = (int *) R_alloc(R, sizeof(int));
+  fx_fill(s, k, r, x, 0, s->cs[k], pastp);
+}
+
+/* p-value of Fisher's exact test of the r x c table t; VCF_TOO_LARGE when
+ * the network would exceed FX_MAX_WORK nodes or FX_MAX_MEMO tabulated
+ * completions. */
+static int fisher_rxc(const ctable *t, double *p) {
+  int tr = t->nr > t->nc;  /* rows are the shorter side */
+  int R = tr ? t->nc : t->nr, C = tr ? t->nr : t->nc;
+  int *rs = (int *) R_alloc(R, sizeof(int));
+  int *cs = (int *) R_alloc(C, sizeof(int));
+  int *obs = (int *) R_alloc((size_t) R * C, sizeof(int));
+  for (int a = 0; a < t->nr; a++)
+    for (int b = 0; b < t->nc; b++) {
+      int v = (int) t->o[a + b * t->nr];
+      if (tr) obs[b + a * R] = v; else obs[a + b * R] = v;
+    }
+  for (int i = 0; i < R; i++) rs[i] = (int) (tr ? t->sc[i] : t->sr[i]);
+  for (int c = 0; c < C; c++) cs[c] = (int) (tr ? t->sr[c] : t->sc[c]);
+  int N = (int) t->n;
+  double *lf = (double *) R_alloc((size_t) N + 1, sizeof(double));
+  long double acc = 0;
+  lf[0] = 0;
+  for (int i = 1; i <= N; i++) {
+    acc += logl((long double) i);
+    lf[i] = (double) acc;
+  }
+  fx_state s;
+  s.R = R;
+  s.C = C;
+  /* observed value, by column: log c! - sum log x! */
+  double obsv = 0;
+  for (int c = 0; c < C; c++) {
+    obsv += lf[cs[c]];
+    for (int i = 0; i < R; i++) obsv -= lf[obs[i + c * R]];
+  }
+  s.obs = obsv + FX_TOL;
+  qsort(cs, C, sizeof(int), cmp_int);
+  s.cs = cs;
+  s.lf = lf;
+  s.dro = lf[N];
+  for (int i = 0; i < R; i++) s.dro -= lf[rs[i]];
+  s.p = 0;
+  s.work = 0;
+  s.memo_size = 0;
+  s.too_large = 0;
+  s.slots = 1 << 16;
+  /* enough slots for any number of nodes the memo limit allows */
+  while (s.slots < 4 * 1024 * 1024 && s.slots < (R_xlen_t) N * N) s.slots <<= 1;
+  s.keys = (int *) R_alloc((size_t) s.slots * R, sizeof(int));
+  s.entries = (fx_entry *) R_alloc((size_t) s.slots, sizeof(fx_entry));
+  for (R_xlen_t k = 0; k < s.slots; k++) s.entries[k].count = -1;
+  s.used = 0;
+  s.scratch = (int *) R_alloc((size_t) R * (C + 2), sizeof(int));
+  memcpy(s.scratch, rs, sizeof(int) * R);
+  fx_node(&s, 0, s.scratch, 0);
+  if (s.too_large) return VCF_TOO_LARGE;
+  double pv = (double) s.p;
+  *p = pv > 1 ? 1 : pv;
   return VCF_OK;
 }
 
-/* C_compare_fisher(X, nlev, gk, estimate): Fisher's exact test of every
- * variable of X against two groups; the observed table must be 2 x 2 after
- * dropping empty levels (else status VCF_NOT_2X2). Returns list(result
- * matrix with fisher_cols, list of full count tables). */
-static SEXP C_compare_fisher(SEXP X, SEXP nlev, SEXP gk, SEXP estimate) {
-  groups G = groups_of(gk, Rf_ScalarInteger(2), 2, 2);
+/* Fisher's test of a reduced table: 2 x 2 with estimate and interval, or
+ * r x c by the network algorithm. */
+static int fisher_table(const ctable *t, const void *ctx, double *res,
+                        R_xlen_t nrow, R_xlen_t j) {
+  const test_opts *o = (const test_opts *) ctx;
+  if (t->nr == 2 && t->nc == 2) {
+    fisher_2x2(t, o, res, nrow, j);
+    return VCF_OK;
+  }
+  double p;
+  int status = fisher_rxc(t, &p);
+  if (status == VCF_OK) AT(res, nrow, j, FI_P) = p;
+  return status;
+}
+
+/* C_compare_fisher(X, nlev, gk, ngroups, opts): Fisher's exact test of
+ * every variable of X against the groups. Returns list(result matrix with
+ * fisher_cols, list of full count tables). */
+static SEXP C_compare_fisher(SEXP X, SEXP nlev, SEXP gk, SEXP ngroups,
+                             SEXP opts) {
+  groups G = groups_of(gk, ngroups, 1, CMP_MAX_GROUPS);
   check_categorical(X, nlev, G.n);
-  vcf_arg_scalar(estimate, LGLSXP, "estimate");
+  test_opts o = opts_of(opts);
   return run_table_tests(X, nlev, &G, fisher_cols, FI_NCOL, FI_N, FI_STATUS,
-                         fisher_table, LOGICAL(estimate)[0]);
+                         fisher_table, &o);
 }
 
 /* ---- Wilcoxon tests ----------------------------------------------------- */
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 /* Ranks of the union of two sorted samples a and b with midranks for ties,
- * as rank() gives them: returns the rank sum of a; *tie_term gets
+ * as rank() gives them (infinite values rank as the largest or smallest,
+ * equal infinities tie): returns the rank sum of a; *tie_term gets
  * sum(t^3 - t) over the tie groups (table(r) in wilcox.test) and *ties
  * whether any value occurs twice. */
 static double rank_sum(const double *a, R_xlen_t na, const double *b,
@@ -791,32 +1342,234 @@ static double rank_sum(const double *a, R_xlen_t na, const double *b,
 }
 
 static const char *const wx_cols[] = {
-  "statistic", "df", "p_value", "n", "n1", "n2", "exact", "status"};
-enum { WX_STAT, WX_DF, WX_P, WX_N, WX_N1, WX_N2, WX_EXACT, WX_STATUS,
-       WX_NCOL };
+  "statistic", "df", "p_value", "n", "n1", "n2", "exact", "estimate",
+  "ci_low", "ci_high", "status"};
+enum { WX_STAT, WX_DF, WX_P, WX_N, WX_N1, WX_N2, WX_EXACT, WX_EST, WX_LO,
+       WX_HI, WX_STATUS, WX_NCOL };
 
-/* Two-sided p of a Wilcoxon statistic centred at z (statistic minus its
- * mean) by the normal approximation with continuity correction, as
- * wilcox.test(correct = TRUE). A zero sigma (all values tied) has no p. */
-static double wilcoxon_normal_p(double z, double sigma, int *status) {
-  double corr = z > 0 ? 0.5 : (z < 0 ? -0.5 : 0);
-  if (!(sigma > 0)) *status = VCF_ALL_TIED;
-  return p_z((z - corr) / sigma);
+/* wilcox.test's continuity correction of a centred statistic z. */
+static double wilcoxon_correction(double z, const test_opts *o, int correct) {
+  if (!correct) return 0;
+  if (o->alternative == ALT_GREATER) return 0.5;
+  if (o->alternative == ALT_LESS) return -0.5;
+  return z > 0 ? 0.5 : (z < 0 ? -0.5 : 0);
+}
+
+/* Sizes up to which the exact distributions are computed on request
+ * (exact = TRUE): Rmath's pwilcox tabulates about (m n)^2 / 8 doubles and
+ * psignrank n (n + 1) / 4, so larger samples would exhaust memory. */
+#define WX_EXACT_MAX_MN 12000.0
+#define WX_EXACT_MAX_N 5000.0
+
+/* The median of a sorted vector, as median(). */
+static double sorted_median(const double *v, R_xlen_t n) {
+  R_xlen_t h = n / 2;
+  if (n % 2) return v[h];
+  return (double) (((long double) v[h - 1] + v[h]) / 2);
+}
+
+/* The z statistic of a Wilcoxon test at a shifted null d, and the data it
+ * needs; one struct serves both tests (`two_sample`). R's uniroot turns an
+ * infinite value of f into the largest double and stops on NaN; `failed`
+ * records the latter. */
+typedef struct {
+  int two_sample;
+  const double *x;   /* sorted ascending */
+  R_xlen_t nx;
+  const double *y;   /* rank sum: the second sample, sorted */
+  R_xlen_t ny;
+  double *work;      /* nx (+ ny) doubles */
+  const test_opts *o;
+  int correct;
+  double zq;         /* subtracted from the statistic: wdiff(d, zq) */
+  int failed;
+} wx_fun;
+
+/* wilcox.test's W(d) of the signed-rank confidence interval: ranks of
+ * |x - d| without zeros, V - nx (nx + 1) / 4 with tie and continuity
+ * corrections, over its sigma. x is sorted, so x - d is too: the negative
+ * part read backwards gives |x - d| in order without a sort. */
+static double signrank_z(wx_fun *f, double d) {
+  double *pos = f->work, *neg = f->work + f->nx;
+  R_xlen_t np = 0, nn = 0;
+  for (R_xlen_t i = 0; i < f->nx; i++) {
+    double v = f->x[i] - d;
+    if (v > 0) pos[np++] = v;
+  }
+  for (R_xlen_t i = f->nx - 1; i >= 0; i--) {
+    double v = f->x[i] - d;
+    if (v < 0) neg[nn++] = -v;
+  }
+  double tie_term;
+  int ties;
+  double n = (double) (np + nn);
+  double z = rank_sum(pos, np, neg, nn, &tie_term, &ties) - n * (n + 1) / 4;
+  double sigma = sqrt(n * (n + 1) * (2 * n + 1) / 24 - tie_term / 48);
+  return (z - wilcoxon_correction(z, f->o, f->correct)) / sigma;
+}
+
+/* W(d) of the rank-sum interval: ranks of c(x - d, y). */
+static double ranksum_z(wx_fun *f, double d) {
+  double *xd = f->work;
+  for (R_xlen_t i = 0; i < f->nx; i++) xd[i] = f->x[i] - d;
+  double tie_term;
+  int ties;
+  double nx = (double) f->nx, ny = (double) f->ny;
+  double z = rank_sum(xd, f->nx, f->y, f->ny, &tie_term, &ties) -
+             nx * (nx + 1) / 2 - nx * ny / 2;
+  double sigma = sqrt((nx * ny / 12) *
+                      ((nx + ny + 1) - tie_term / ((nx + ny) * (nx + ny - 1))));
+  return (z - wilcoxon_correction(z, f->o, f->correct)) / sigma;
+}
+
+static double wx_root_fun(double d, void *info) {
+  wx_fun *f = (wx_fun *) info;
+  double v = (f->two_sample ? ranksum_z(f, d) : signrank_z(f, d)) - f->zq;
+  if (ISNAN(v)) f->failed = 1;
+  if (v == R_PosInf) return DBL_MAX;
+  if (v == R_NegInf) return -DBL_MAX;
+  return v;
+}
+
+/* uniroot(wdiff, c(lo, hi), f.lower = flo, f.upper = fhi, tol = 1e-4,
+ * zq = zq)$root, NaN when uniroot would stop with an error. */
+static double wx_root(wx_fun *f, double lo, double hi, double flo, double fhi,
+                      double zq) {
+  f->zq = zq;
+  f->failed = 0;
+  double r = uniroot(lo, hi, flo, fhi, wx_root_fun, f, 1e-4);
+  return f->failed ? R_NaN : r;
+}
+
+/* The Hodges-Lehmann estimate and asymptotic interval of wilcox.test
+ * (conf.int = TRUE, normal branch), written to est and ci[2]. */
+static void wilcoxon_asymptotic_ci(wx_fun *f, double mumin, double mumax,
+                                   double *est, double *ci) {
+  const test_opts *o = f->o;
+  double alpha = 1 - o->level;
+  f->zq = 0;
+  double wmin = f->two_sample ? ranksum_z(f, mumin) : signrank_z(f, mumin);
+  double wmax = f->two_sample ? ranksum_z(f, mumax) : signrank_z(f, mumax);
+  ci[0] = o->alternative == ALT_LESS ? R_NegInf : R_NaN;
+  ci[1] = o->alternative == ALT_GREATER ? R_PosInf : R_NaN;
+  if (!f->two_sample && (!R_FINITE(wmin) || !R_FINITE(wmax))) {
+    *est = (mumin + mumax) / 2;  /* wilcox.test's midrange */
+    return;
+  }
+  if (f->two_sample) {
+    /* root(): an end already past zq is the bound itself. */
+    double zl = Rf_qnorm5(o->alternative == ALT_TWO_SIDED ? alpha / 2 : alpha,
+                          0, 1, 0, 0);
+    double zu = Rf_qnorm5(o->alternative == ALT_TWO_SIDED ? alpha / 2 : alpha,
+                          0, 1, 1, 0);
+    if (o->alternative != ALT_LESS)
+      ci[0] = wmin - zl <= 0 ? mumin : wmax - zl >= 0 ? mumax :
+              wx_root(f, mumin, mumax, wmin - zl, wmax - zl, zl);
+    if (o->alternative != ALT_GREATER)
+      ci[1] = wmin - zu <= 0 ? mumin : wmax - zu >= 0 ? mumax :
+              wx_root(f, mumin, mumax, wmin - zu, wmax - zu, zu);
+  } else {
+    /* alpha doubles until the ends bracket the quantiles, as wilcox.test
+     * does; at alpha >= 1 the bound is the median. */
+    for (;;) {
+      double hi_q = o->alternative == ALT_GREATER ? Rf_qnorm5(alpha, 0, 1, 0, 0)
+                                                  : Rf_qnorm5(alpha / 2, 0, 1, 0, 0);
+      double lo_q = Rf_qnorm5(alpha / 2, 0, 1, 1, 0);
+      int widen = o->alternative == ALT_TWO_SIDED ? (wmin - hi_q < 0 || wmax - lo_q > 0)
+                : o->alternative == ALT_GREATER ? wmin - hi_q < 0 : wmax - lo_q > 0;
+      if (!widen) break;
+      alpha *= 2;
+    }
+    double med = sorted_median(f->x, f->nx);
+    double zl = Rf_qnorm5(o->alternative == ALT_TWO_SIDED ? alpha / 2 : alpha, 0, 1, 0, 0);
+    double zu = Rf_qnorm5(o->alternative == ALT_TWO_SIDED ? alpha / 2 : alpha, 0, 1, 1, 0);
+    if (o->alternative != ALT_LESS)
+      ci[0] = alpha < 1 ? wx_root(f, mumin, mumax, wmin - zl, wmax - zl, zl) : med;
+    if (o->alternative != ALT_GREATER)
+      ci[1] = alpha < 1 ? wx_root(f, mumin, mumax, wmin - zu, wmax - zu, zu) : med;
+  }
+  /* wilcox.test sets correct <- FALSE before the estimate. */
+  f->correct = 0;
+  f->zq = 0;
+  double emin = f->two_sample ? ranksum_z(f, mumin) : signrank_z(f, mumin);
+  double emax = f->two_sample ? ranksum_z(f, mumax) : signrank_z(f, mumax);
+  *est = wx_root(f, mumin, mumax, emin, emax, 0);
+}
+
+/* The exact interval from the sorted Walsh averages or differences `diffs`
+ * (count m) and the quantile function of the statistic: the bounds
+ * diffs[qu] and diffs[ql + 1] (1-based) of wilcox.test. */
+static void wilcoxon_exact_ci(const double *diffs, double m, double qu_two,
+                              double qu_one, const test_opts *o, double *ci) {
+  double qu = o->alternative == ALT_TWO_SIDED ? qu_two : qu_one;
+  if (qu == 0) qu = 1;
+  double ql = m - qu;
+  ci[0] = o->alternative == ALT_LESS ? R_NegInf : diffs[(R_xlen_t) qu - 1];
+  ci[1] = o->alternative == ALT_GREATER ? R_PosInf : diffs[(R_xlen_t) ql];
 }
 
 static void store_wilcoxon(double *res, R_xlen_t nrow, R_xlen_t j, double stat,
-                           double p, int exact, int status) {
-  if (status == VCF_OK) {
-    AT(res, nrow, j, WX_STAT) = stat;
-    AT(res, nrow, j, WX_P) = p;
-    AT(res, nrow, j, WX_EXACT) = exact;
-  }
-  AT(res, nrow, j, WX_STATUS) = status;
+                           double p, int exact, const double *est_ci) {
+  AT(res, nrow, j, WX_STAT) = stat;
+  AT(res, nrow, j, WX_P) = p;
+  AT(res, nrow, j, WX_EXACT) = exact;
+  AT(res, nrow, j, WX_EST) = est_ci[0];
+  AT(res, nrow, j, WX_LO) = est_ci[1];
+  AT(res, nrow, j, WX_HI) = est_ci[2];
 }
 
-/* wilcox.test(x, y) (rank sum, two-sided, exact = NULL, correct = TRUE). */
-static void ranksum_one(numcol x, const groups *G, double *res, R_xlen_t nrow,
-                        R_xlen_t j) {
+/* wilcox.test(x, y, alternative, mu, exact, correct, conf.int, conf.level)
+ * of the two sorted samples, R 4.2.2's rank-sum branch. */
+static int ranksum_sorted(double *x, R_xlen_t nxi, double *y, R_xlen_t nyi,
+                          const test_opts *o, double *res, R_xlen_t nrow,
+                          R_xlen_t j) {
+  double nx = (double) nxi, ny = (double) nyi;
+  double *xm = (double *) R_alloc(nxi, sizeof(double));
+  for (R_xlen_t i = 0; i < nxi; i++) xm[i] = x[i] - o->mu;
+  double tie_term;
+  int ties;
+  double w = rank_sum(xm, nxi, y, nyi, &tie_term, &ties) - nx * (nx + 1) / 2;
+  int exact = o->exact < 0 ? nx < 50 && ny < 50 : o->exact;
+  if (exact && !ties && nx * ny > WX_EXACT_MAX_MN) return VCF_TOO_LARGE;
+  double p, est_ci[3] = {NA_REAL, NA_REAL, NA_REAL};
+  int finite = R_FINITE(x[0]) && R_FINITE(x[nxi - 1]) && R_FINITE(y[0]) &&
+               R_FINITE(y[nyi - 1]);
+  if (exact && !ties) {
+    double lower = Rf_pwilcox(w, nx, ny, 1, 0);
+    double upper = Rf_pwilcox(w - 1, nx, ny, 0, 0);
+    p = o->alternative == ALT_LESS ? lower : o->alternative == ALT_GREATER
+        ? upper : fmin(2 * (w > nx * ny / 2 ? upper : lower), 1);
+    if (o->conf_int && finite) {
+      R_xlen_t m = nxi * nyi, at = 0;
+      double *diffs = (double *) R_alloc(m, sizeof(double));
+      for (R_xlen_t b = 0; b < nyi; b++)
+        for (R_xlen_t a = 0; a < nxi; a++) diffs[at++] = x[a] - y[b];
+      qsort(diffs, m, sizeof(double), cmp_double);
+      double alpha = 1 - o->level;
+      wilcoxon_exact_ci(diffs, (double) m, Rf_qwilcox(alpha / 2, nx, ny, 1, 0),
+                        Rf_qwilcox(alpha, nx, ny, 1, 0), o, est_ci + 1);
+      est_ci[0] = sorted_median(diffs, m);
+    }
+  } else {
+    double z = w - nx * ny / 2;
+    double sigma = sqrt((nx * ny / 12) *
+                        ((nx + ny + 1) - tie_term / ((nx + ny) * (nx + ny - 1))));
+    if (!(sigma > 0)) return VCF_ALL_TIED;
+    p = p_z((z - wilcoxon_correction(z, o, o->correct)) / sigma, o->alternative);
+    if (o->conf_int && finite) {
+      double *work = (double *) R_alloc(nxi, sizeof(double));
+      wx_fun f = {1, x, nxi, y, nyi, work, o, o->correct, 0, 0};
+      wilcoxon_asymptotic_ci(&f, x[0] - y[nyi - 1], x[nxi - 1] - y[0],
+                             est_ci, est_ci + 1);
+    }
+  }
+  store_wilcoxon(res, nrow, j, w, p, exact && !ties, est_ci);
+  return VCF_OK;
+}
+
+/* Rank sum of one variable between groups 0 and 1 (W of group 0). */
+static void ranksum_one(numcol x, const groups *G, const test_opts *o,
+                        double *res, R_xlen_t nrow, R_xlen_t j) {
   R_xlen_t n[2] = {0, 0};
   for (R_xlen_t i = 0; i < G->n; i++) {
     int k = group_at(G, i);
@@ -825,57 +1578,38 @@ static void ranksum_one(numcol x, const groups *G, double *res, R_xlen_t nrow,
   double *v[2];
   for (int k = 0; k < 2; k++) v[k] = (double *) R_alloc(n[k] ? n[k] : 1, sizeof(double));
   R_xlen_t fill[2] = {0, 0};
-  int status = VCF_OK;
   for (R_xlen_t i = 0; i < G->n; i++) {
     int k = group_at(G, i);
     if (k < 0) continue;
     double val = num_at(x, i);
-    if (ISNAN(val)) continue;
-    if (!R_FINITE(val)) status = VCF_NONFINITE;
-    v[k][fill[k]++] = val;
+    if (!ISNAN(val)) v[k][fill[k]++] = val;
   }
-  double nx = (double) n[0], ny = (double) n[1];
-  AT(res, nrow, j, WX_N) = nx + ny;
-  AT(res, nrow, j, WX_N1) = nx;
-  AT(res, nrow, j, WX_N2) = ny;
-  if (status == VCF_OK && nx + ny == 0) status = VCF_ALL_NA;
-  else if (status == VCF_OK && (nx == 0 || ny == 0)) status = VCF_ONE_GROUP;
+  AT(res, nrow, j, WX_N) = (double) (n[0] + n[1]);
+  AT(res, nrow, j, WX_N1) = (double) n[0];
+  AT(res, nrow, j, WX_N2) = (double) n[1];
+  int status = VCF_OK;
+  if (n[0] + n[1] == 0) status = VCF_ALL_NA;
+  else if (n[0] == 0 || n[1] == 0) status = VCF_ONE_GROUP;
   if (status == VCF_OK) {
     qsort(v[0], n[0], sizeof(double), cmp_double);
     qsort(v[1], n[1], sizeof(double), cmp_double);
-    double tie_term;
-    int ties;
-    double w = rank_sum(v[0], n[0], v[1], n[1], &tie_term, &ties) -
-               nx * (nx + 1) / 2;
-    int exact = nx < 50 && ny < 50 && !ties;
-    double p;
-    if (exact) {
-      p = w > nx * ny / 2 ? Rf_pwilcox(w - 1, nx, ny, 0, 0)
-                          : Rf_pwilcox(w, nx, ny, 1, 0);
-      p = fmin(2 * p, 1);
-    } else {
-      double sigma = sqrt((nx * ny / 12) *
-                          ((nx + ny + 1) - tie_term / ((nx + ny) * (nx + ny - 1))));
-      p = wilcoxon_normal_p(w - nx * ny / 2, sigma, &status);
-    }
-    store_wilcoxon(res, nrow, j, w, p, exact, status);
-    return;
+    status = ranksum_sorted(v[0], n[0], v[1], n[1], o, res, nrow, j);
   }
   AT(res, nrow, j, WX_STATUS) = status;
 }
 
-
-/* C_compare_ranksum(X, gk): Wilcoxon rank-sum tests of every variable of X
- * between groups 0 and 1. Statistic W is the rank sum of group 0 minus
+/* C_compare_ranksum(X, gk, opts): Wilcoxon rank-sum tests of every variable
+ * of X between groups 0 and 1. Statistic W is the rank sum of group 0 minus
  * n1 (n1 + 1) / 2, as wilcox.test(x = group 0, y = group 1). */
-static SEXP C_compare_ranksum(SEXP X, SEXP gk) {
+static SEXP C_compare_ranksum(SEXP X, SEXP gk, SEXP opts) {
   groups G = groups_of(gk, Rf_ScalarInteger(2), 2, 2);
   check_list(X, G.n, "X");
+  test_opts o = opts_of(opts);
   R_xlen_t nv = XLENGTH(X);
   SEXP res = PROTECT(result_matrix(nv, wx_cols, WX_NCOL));
   for (R_xlen_t j = 0; j < nv; j++) {
     const void *vmax = vmaxget();
-    ranksum_one(numcol_of(VECTOR_ELT(X, j), "X"), &G, REAL(res), nv, j);
+    ranksum_one(numcol_of(VECTOR_ELT(X, j), "X"), &G, &o, REAL(res), nv, j);
     vmaxset(vmax);
     R_CheckUserInterrupt();
   }
@@ -883,73 +1617,97 @@ static SEXP C_compare_ranksum(SEXP X, SEXP gk) {
   return res;
 }
 
-/* wilcox.test(x, y, paired = TRUE): complete pairs, zero differences
- * dropped, ranks of |d|; V is the rank sum of the positive differences.
- * Exact when fewer than 50 non-zero differences, no ties and no zeros. */
-static void signrank_one(numcol x, numcol y, R_xlen_t len, double *res,
-                         R_xlen_t nrow, R_xlen_t j) {
-  R_xlen_t npos = 0, nneg = 0, npairs = 0;
-  int status = VCF_OK;
-  for (R_xlen_t i = 0; i < len; i++) {
-    double xi = num_at(x, i), yi = num_at(y, i);
-    if (ISNAN(xi) || ISNAN(yi)) continue;
-    if (!R_FINITE(xi) || !R_FINITE(yi)) status = VCF_NONFINITE;
-    npairs++;
-    double d = xi - yi;
-    if (d > 0) npos++; else if (d < 0) nneg++;
-  }
-  AT(res, nrow, j, WX_N) = (double) npairs;
-  AT(res, nrow, j, WX_N1) = (double) (npos + nneg);
-  if (status == VCF_OK && npairs == 0) status = VCF_ALL_NA;
-  else if (status == VCF_OK && npos + nneg == 0) status = VCF_ALL_TIED;
-  if (status != VCF_OK) {
-    AT(res, nrow, j, WX_STATUS) = status;
-    return;
-  }
-  double *pos = (double *) R_alloc(npos ? npos : 1, sizeof(double));
-  double *neg = (double *) R_alloc(nneg ? nneg : 1, sizeof(double));
-  R_xlen_t ip = 0, in = 0;
-  for (R_xlen_t i = 0; i < len; i++) {
-    double d = num_at(x, i) - num_at(y, i);
-    if (ISNAN(d)) continue;
-    if (d > 0) pos[ip++] = d; else if (d < 0) neg[in++] = -d;
-  }
-  qsort(pos, npos, sizeof(double), cmp_double);
-  qsort(neg, nneg, sizeof(double), cmp_double);
+/* wilcox.test's signed-rank branch on the sorted non-zero values x - mu
+ * (count n, `zeroes` whether zeros were dropped). */
+static int signrank_sorted(const double *xm, R_xlen_t ni, int zeroes,
+                           const test_opts *o, double *res, R_xlen_t nrow,
+                           R_xlen_t j) {
+  double *pos = (double *) R_alloc(ni ? ni : 1, sizeof(double));
+  double *neg = (double *) R_alloc(ni ? ni : 1, sizeof(double));
+  R_xlen_t np = 0, nn = 0;
+  for (R_xlen_t i = 0; i < ni; i++) if (xm[i] > 0) pos[np++] = xm[i];
+  for (R_xlen_t i = ni - 1; i >= 0; i--) if (xm[i] < 0) neg[nn++] = -xm[i];
   double tie_term;
   int ties;
-  double v = rank_sum(pos, npos, neg, nneg, &tie_term, &ties);
-  double n = (double) (npos + nneg);
-  int zeroes = npairs > npos + nneg;
-  int exact = n < 50 && !ties && !zeroes;
-  double p;
-  if (exact) {
-    p = v > n * (n + 1) / 4 ? Rf_psignrank(v - 1, n, 0, 0)
-                            : Rf_psignrank(v, n, 1, 0);
-    p = fmin(2 * p, 1);
+  double v = rank_sum(pos, np, neg, nn, &tie_term, &ties);
+  double n = (double) ni;
+  int exact = o->exact < 0 ? n < 50 : o->exact;
+  if (exact && !ties && !zeroes && n > WX_EXACT_MAX_N) return VCF_TOO_LARGE;
+  double p, est_ci[3] = {NA_REAL, NA_REAL, NA_REAL};
+  int finite = ni > 0 && R_FINITE(xm[0]) && R_FINITE(xm[ni - 1]);
+  /* the values as wilcox.test's interval sees them: x - mu + mu */
+  double *x = (double *) R_alloc(ni ? ni : 1, sizeof(double));
+  for (R_xlen_t i = 0; i < ni; i++) x[i] = xm[i] + o->mu;
+  if (exact && !ties && !zeroes) {
+    double lower = Rf_psignrank(v, n, 1, 0);
+    double upper = Rf_psignrank(v - 1, n, 0, 0);
+    p = o->alternative == ALT_LESS ? lower : o->alternative == ALT_GREATER
+        ? upper : fmin(2 * (v > n * (n + 1) / 4 ? upper : lower), 1);
+    if (o->conf_int && finite) {
+      R_xlen_t m = ni * (ni + 1) / 2, at = 0;
+      double *walsh = (double *) R_alloc(m, sizeof(double));
+      for (R_xlen_t b = 0; b < ni; b++)
+        for (R_xlen_t a = 0; a <= b; a++) walsh[at++] = (x[a] + x[b]) / 2;
+      qsort(walsh, m, sizeof(double), cmp_double);
+      double alpha = 1 - o->level;
+      wilcoxon_exact_ci(walsh, (double) m, Rf_qsignrank(alpha / 2, n, 1, 0),
+                        Rf_qsignrank(alpha, n, 1, 0), o, est_ci + 1);
+      est_ci[0] = sorted_median(walsh, m);
+    }
   } else {
+    if (ni == 0) return VCF_ALL_TIED;
+    double z = v - n * (n + 1) / 4;
     double sigma = sqrt(n * (n + 1) * (2 * n + 1) / 24 - tie_term / 48);
-    p = wilcoxon_normal_p(v - n * (n + 1) / 4, sigma, &status);
+    p = p_z((z - wilcoxon_correction(z, o, o->correct)) / sigma, o->alternative);
+    if (o->conf_int && finite) {
+      double *work = (double *) R_alloc(2 * ni, sizeof(double));
+      wx_fun f = {0, x, ni, NULL, 0, work, o, o->correct, 0, 0};
+      wilcoxon_asymptotic_ci(&f, x[0], x[ni - 1], est_ci, est_ci + 1);
+    }
   }
-  store_wilcoxon(res, nrow, j, v, p, exact, status);
+  store_wilcoxon(res, nrow, j, v, p, exact && !ties && !zeroes, est_ci);
+  return VCF_OK;
 }
 
-/* C_compare_signrank(X, Y): Wilcoxon signed-rank tests of X[[j]] - Y[[j]].
- * Column n counts the complete pairs, n1 the non-zero differences. */
-static SEXP C_compare_signrank(SEXP X, SEXP Y) {
-  vcf_arg_type(X, VECSXP, "X");
-  vcf_arg_type(Y, VECSXP, "Y");
+/* wilcox.test(x, y, paired = TRUE) (or wilcox.test(x) when y is absent):
+ * complete pairs; x - y - mu with zeros dropped, ranks of the absolute
+ * values; V is the rank sum of the positive ones. A difference Inf - Inf
+ * is NaN and dropped, as wilcox.test drops it. */
+static void signrank_one(numcol x, numcol y, R_xlen_t len, const test_opts *o,
+                         double *res, R_xlen_t nrow, R_xlen_t j) {
+  double *d = (double *) R_alloc(len ? len : 1, sizeof(double));
+  R_xlen_t nd = 0, nz = 0;
+  for (R_xlen_t i = 0; i < len; i++) {
+    double v = num_at(x, i) - num_or_zero(y, i);
+    if (ISNAN(v)) continue;
+    v -= o->mu;
+    if (v == 0) nz++; else d[nd++] = v;
+  }
+  AT(res, nrow, j, WX_N) = (double) (nd + nz);
+  AT(res, nrow, j, WX_N1) = (double) nd;
+  int status = VCF_OK;
+  if (nd + nz == 0) status = VCF_ALL_NA;
+  else if (nd == 0) status = VCF_ALL_TIED;
+  if (status == VCF_OK) {
+    qsort(d, nd, sizeof(double), cmp_double);
+    status = signrank_sorted(d, nd, nz > 0, o, res, nrow, j);
+  }
+  AT(res, nrow, j, WX_STATUS) = status;
+}
+
+/* C_compare_signrank(X, Y, opts): Wilcoxon signed-rank tests of
+ * X[[j]] - Y[[j]] (of X[[j]] when Y is NULL). Column n counts the complete
+ * pairs, n1 the non-zero differences. */
+static SEXP C_compare_signrank(SEXP X, SEXP Y, SEXP opts) {
+  check_pair_lists(X, Y);
+  test_opts o = opts_of(opts);
   R_xlen_t nv = XLENGTH(X);
-  vcf_arg_length(Y, nv, "Y");
   SEXP res = PROTECT(result_matrix(nv, wx_cols, WX_NCOL));
   for (R_xlen_t j = 0; j < nv; j++) {
-    SEXP xj = VECTOR_ELT(X, j), yj = VECTOR_ELT(Y, j);
-    if (XLENGTH(xj) != XLENGTH(yj))
-      Rf_error("elements %lld of `X` and `Y` must have the same length.",
-               (long long) j + 1);
+    numcol x, y;
+    pair_at(X, Y, j, &x, &y);
     const void *vmax = vmaxget();
-    signrank_one(numcol_of(xj, "X"), numcol_of(yj, "Y"), XLENGTH(xj),
-                 REAL(res), nv, j);
+    signrank_one(x, y, XLENGTH(VECTOR_ELT(X, j)), &o, REAL(res), nv, j);
     vmaxset(vmax);
     R_CheckUserInterrupt();
   }
@@ -1078,11 +1836,12 @@ static SEXP C_compare_clopper_pearson(SEXP k, SEXP n, SEXP level) {
 const R_CallMethodDef vcf_compare_calls[] = {
   {"C_compare_groups", (DL_FUNC) &C_compare_groups, 2},
   {"C_compare_clopper_pearson", (DL_FUNC) &C_compare_clopper_pearson, 3},
-  {"C_compare_ttest2", (DL_FUNC) &C_compare_ttest2, 3},
-  {"C_compare_paired", (DL_FUNC) &C_compare_paired, 2},
+  {"C_compare_ttest2", (DL_FUNC) &C_compare_ttest2, 4},
+  {"C_compare_paired", (DL_FUNC) &C_compare_paired, 3},
   {"C_compare_chisq", (DL_FUNC) &C_compare_chisq, 5},
-  {"C_compare_fisher", (DL_FUNC) &C_compare_fisher, 4},
-  {"C_compare_ranksum", (DL_FUNC) &C_compare_ranksum, 2},
-  {"C_compare_signrank", (DL_FUNC) &C_compare_signrank, 2},
+  {"C_compare_gof", (DL_FUNC) &C_compare_gof, 3},
+  {"C_compare_fisher", (DL_FUNC) &C_compare_fisher, 5},
+  {"C_compare_ranksum", (DL_FUNC) &C_compare_ranksum, 3},
+  {"C_compare_signrank", (DL_FUNC) &C_compare_signrank, 3},
   {NULL, NULL, 0}
 };

@@ -244,7 +244,8 @@ test_that("vcf_compare defaults to pooled t and Pearson chi-square, as base R", 
   d <- make_data()
   res <- vcf_compare(d, by = "group")
   expect_named(res, c("variable", "test", "statistic", "df", "p_value", "n",
-                      "method", "estimate", "note"))
+                      "method", "estimate", "ci_low", "ci_high", "alternative",
+                      "note"))
   expect_equal(res$variable, c("age", "bme", "sex", "shape", "new_vcf"))
   expect_equal(res$test, c("t", "t", "chisq", "chisq", "chisq"))
   g <- factor(d$group)
@@ -344,11 +345,11 @@ test_that("variables without an answer give NA and one classed warning", {
                                   tests = c(x = "signrank")),
                  class = "vcf_warning_no_answer")
   expect_true(is.na(r$p_value))
-  # Fisher needs a 2 x 2 table
+  # Fisher's test of a 2 x 3 table: the r x c test, without an estimate
   d3 <- data.frame(group = rep(c("a", "b"), each = 6), f = rep(c("x", "y", "z"), 4))
-  expect_warning(r <- vcf_compare(d3, "group", tests = c(f = "fisher")),
-                 class = "vcf_warning_no_answer")
-  expect_equal(r$note, "not a 2 x 2 table")
+  r <- vcf_compare(d3, "group", tests = c(f = "fisher"))
+  expect_equal(r$p_value, stats::fisher.test(d3$f, d3$group)$p.value, tolerance = tol)
+  expect_true(is.na(r$estimate) && is.na(r$alternative))
   # Welch with one observation in a group, pooled with n = 2
   d4 <- data.frame(group = c("a", "b", "b"), x = c(1, 2, 4))
   expect_warning(r <- vcf_compare(d4, "group", tests = "welch"), class = "vcf_warning_no_answer")

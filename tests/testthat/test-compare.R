@@ -442,3 +442,167 @@ test_that("Clopper-Pearson bounds equal qbeta() and binom.test() on random and e
   expect_error(clopper_pearson(1:2, 10), class = "vcf_error_length")
   expect_snapshot(clopper_pearson(c(1, 12), c(10, 10)), error = TRUE)
 })
+
+# Base R's options: alternative, mu, conf.level, exact, correct, conf.int -----
+
+compare_opts <- vcfoutcomes:::compare_opts
+compare_gof <- vcfoutcomes:::compare_gof
+
+random_opts <- function(i) {
+  list(alternative = c("two.sided", "less", "greater")[i %% 3 + 1],
+       mu = if (i %% 4 == 0) 0 else round(stats::rnorm(1, sd = 2), 1),
+       conf.level = c(0.95, 0.9, 0.99, 0.8)[i %% 4 + 1],
+       exact = list(NULL, TRUE, FALSE)[[i %% 3 + 1]],
+       correct = i %% 5 != 0)
+}
+
+opts_vector <- function(o, mu = o$mu) {
+  compare_opts(o$alternative, mu, o$conf.level, o$exact, o$correct, TRUE)
+}
+
+add_htest <- function(cl, res, ref, estimate = unname(ref$estimate)) {
+  cl$add("statistic", res$statistic, unname(ref$statistic))
+  cl$add("p_value", res$p_value, ref$p.value)
+  cl$add("ci", c(res$ci_low, res$ci_high), as.numeric(ref$conf.int))
+  cl$add("estimate", res$estimate, estimate)
+  cl$add("method", res$method, ref$method)
+  cl$add("alternative", res$alternative, ref$alternative)
+}
+
+test_that("t-tests equal t.test() under every alternative, mu and conf.level", {
+  set.seed(112)
+  cl <- collector()
+  for (i in seq_len(n_cases)) {
+    o <- random_opts(i)
+    n <- random_sizes(i, min_each = 2L)
+    x <- random_values(n[1], i)
+    y <- random_values(n[2], i) + stats::rnorm(1)
+    d <- with_groups(x, y)
+    yp <- x + y[1] + stats::rnorm(n[1])
+    for (kind in c("pooled", "welch", "one", "paired")) {
+      ref <- tryCatch(switch(kind,
+        pooled = stats::t.test(x, y, var.equal = TRUE, alternative = o$alternative,
+                               mu = o$mu, conf.level = o$conf.level),
+        welch = stats::t.test(x, y, alternative = o$alternative, mu = o$mu,
+                              conf.level = o$conf.level),
+        one = stats::t.test(x, alternative = o$alternative, mu = o$mu,
+                            conf.level = o$conf.level),
+        paired = stats::t.test(x, yp, paired = TRUE, alternative = o$alternative,
+                               mu = o$mu, conf.level = o$conf.level)),
+        error = function(e) NULL)
+      if (is.null(ref)) next
+      res <- switch(kind,
+        pooled = compare_t2(d$x, d$g, TRUE, opts_vector(o)),
+        welch = compare_t2(d$x, d$g, FALSE, opts_vector(o)),
+        one = compare_paired_t(x, NULL, opts_vector(o)),
+        paired = compare_paired_t(x, yp, opts_vector(o)))
+      est <- if (kind %in% c("pooled", "welch")) unname(diff(rev(ref$estimate))) else
+        unname(ref$estimate)
+      add_htest(cl, res, ref, est)
+      cl$add("df", res$df, unname(ref$parameter))
+    }
+  }
+  cl$check(min_cases = 800)
+})
+
+test_that("Wilcoxon tests equal wilcox.test(conf.int = TRUE) under every option", {
+  set.seed(113)
+  cl <- collector()
+  seen <- c(exact = 0, approx = 0)
+  for (i in seq_len(n_cases)) {
+    o <- random_opts(i)
+    # exact = TRUE tabulates (n1 n2)^2 / 8 doubles: samples kept small there
+    n <- pmin(random_sizes(i, 2L), if (isTRUE(o$exact)) 80L else 300L)
+    x <- random_values(n[1], i)
+    y <- random_values(n[2], i) + stats::rnorm(1)
+    if (i %% 11 == 0) x[1] <- Inf  # ranked as the largest value
+    d <- with_groups(x, y)
+    yp <- x[seq_len(n[1])] + if (i %% 3 == 0) round(stats::rnorm(n[1])) else stats::rnorm(n[1])
+    for (kind in c("ranksum", "one", "paired")) {
+      args <- list(alternative = o$alternative, mu = o$mu, exact = o$exact,
+                   correct = o$correct, conf.int = all(is.finite(x)) || kind == "paired",
+                   conf.level = o$conf.level)
+      ref <- tryCatch(suppressWarnings(switch(kind,
+        ranksum = do.call(stats::wilcox.test, c(list(x, y), args)),
+        one = do.call(stats::wilcox.test, c(list(x), args)),
+        paired = do.call(stats::wilcox.test, c(list(x, yp, paired = TRUE), args)))),
+        error = function(e) NULL)
+      if (is.null(ref) || is.nan(ref$p.value)) next
+      res <- switch(kind,
+        ranksum = compare_ranksum(d$x, d$g, opts_vector(o)),
+        one = compare_signrank(x, NULL, opts_vector(o)),
+        paired = compare_signrank(x, yp, opts_vector(o)))
+      if (!args$conf.int) {
+        ref$conf.int <- c(NA_real_, NA_real_)
+        ref$estimate <- NA_real_
+      }
+      add_htest(cl, res, ref)
+      kind_seen <- if (res$exact == 1) "exact" else "approx"
+      seen[kind_seen] <- seen[kind_seen] + 1
+    }
+  }
+  cl$check(min_cases = 500)
+  expect_true(all(seen > 100))
+})
+
+test_that("Fisher's 2 x 2 test equals fisher.test() under every alternative, or and conf.level", {
+  set.seed(114)
+  cl <- collector()
+  for (i in seq_len(n_cases)) {
+    o <- random_opts(i)
+    d <- random_table_data(i, n_groups = 2L)
+    if (i %% 9 == 0) {  # a zero cell
+      d$x[d$x == "a" & d$g == "A"] <- "b"
+      if (nlevels(droplevels(d$x)) < 2) next
+    }
+    or <- c(1, 0.5, 2, 3.7)[i %% 4 + 1]
+    ref <- stats::fisher.test(d$x, d$g, alternative = o$alternative, or = or,
+                              conf.level = o$conf.level)
+    if (nlevels(droplevels(d$x[!is.na(d$x)])) > 2) next
+    res <- compare_fisher(d$x, d$g, opts_vector(o, mu = or))
+    cl$add("p_value", res$p_value, ref$p.value)
+    cl$add("ci", c(res$ci_low, res$ci_high), as.numeric(ref$conf.int))
+    cl$add("estimate", res$estimate, unname(ref$estimate))
+  }
+  cl$check(min_cases = 40)
+})
+
+test_that("Fisher's r x c test equals fisher.test() (network algorithm)", {
+  set.seed(115)
+  cl <- collector()
+  for (i in seq_len(120)) {
+    r <- sample(2:4, 1)
+    k <- sample(2:4, 1)
+    if (r == 2 && k == 2) k <- 3
+    n <- sample(c(8:40, 41:120), 1)
+    x <- factor(sample(letters[seq_len(r)], n, TRUE, prob = stats::runif(r) + 0.2))
+    g <- factor(sample(LETTERS[seq_len(k)], n, TRUE, prob = stats::runif(k) + 0.2))
+    x <- droplevels(x)
+    g <- droplevels(g)
+    if (nlevels(x) < 2 || nlevels(g) < 2 || (nlevels(x) == 2 && nlevels(g) == 2)) next
+    ref <- stats::fisher.test(x, g, workspace = 2e7)
+    res <- compare_fisher(x, g)
+    cl$add("p_value", res$p_value, ref$p.value)
+  }
+  cl$check(min_cases = 80)
+})
+
+test_that("goodness of fit equals chisq.test(table(x), p = p)", {
+  set.seed(116)
+  cl <- collector()
+  for (i in seq_len(n_cases)) {
+    k <- sample(2:6, 1)
+    x <- factor(sample(letters[seq_len(k)], sample(5:500, 1), TRUE), levels = letters[seq_len(k)])
+    w <- stats::runif(k) + 0.05
+    rescale <- i %% 2 == 0
+    p <- if (i %% 5 == 0) NULL else if (rescale) w else w / sum(w)
+    ref <- suppressWarnings(if (is.null(p)) stats::chisq.test(table(x)) else
+      stats::chisq.test(table(x), p = p, rescale.p = rescale))
+    res <- compare_gof(x, p, rescale)
+    cl$add("statistic", res$statistic, unname(ref$statistic))
+    cl$add("df", res$df, unname(ref$parameter))
+    cl$add("p_value", res$p_value, ref$p.value)
+    cl$add("method", res$method, ref$method)
+  }
+  cl$check()
+})

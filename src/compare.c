@@ -994,21 +994,25 @@ static void fisher_2x2(const ctable *t, const test_opts *o, double *res,
 /* The p-value of an r x c table is the sum of the probabilities of all
  * tables with its margins that are no more probable than it (up to
  * FEXACT's tolerance, 3.45254e-7 on the log scale, the criterion
- * fisher.test applies). Tables are built column by column (the stages of
- * Mehta and Patel's network); a node is a stage with the row sums still to
- * fill. Its completions' log values (sum over the remaining columns of
- * log c! - sum log x!) have a closed-form total, log N'! - sum log r'!,
- * and bounds from filling each remaining column on its own (evenly for the
- * largest value, greedily for the smallest): a node whose every completion
- * counts adds its total at once, one with none is skipped, only the rest
- * are expanded. The last two columns are tabulated once per node (row sums
- * sorted, as completions do not depend on the order of rows): the sorted
- * values of its completions with cumulative sums, so that each visit is a
- * binary search. Rows are the shorter side; columns ascending, so that the
- * two largest are tabulated. */
+ * fisher.test applies). Tables are built column by column, the stages of
+ * Mehta and Patel's network; a node is a stage with the row sums still to
+ * fill (sorted: the completions do not depend on the order of rows), and a
+ * path the value so far (sum of log c! - sum log x! over the columns
+ * filled), with the number of partial tables that share it. The stages run
+ * breadth first: paths reaching one node with equal values merge, which is
+ * what keeps the work small. A node's completions have a closed-form total,
+ * log N'! - sum log r'!, and bounds from filling each remaining column on
+ * its own (evenly for the largest value, greedily for the smallest): a path
+ * whose every completion counts adds its total at once, one with none is
+ * dropped, only the rest go on. The last two columns are tabulated once per
+ * node: the sorted values of its completions with cumulative sums, so that
+ * a path there is a binary search. Rows are the shorter side; columns
+ * ascending, so that the two largest are tabulated. */
 #define FX_TOL 3.45254e-7
 #define FX_MAX_WORK 4e8     /* node visits before giving up */
 #define FX_MAX_MEMO 2e7     /* completions tabulated before giving up */
+#define FX_MAX_PATHS 2e7    /* live paths (and nodes) of one stage */
+#define FX_MAX_CHILDREN 1e6 /* column vectors of one node */
 
 typedef struct {
   int nkey;          /* node keys: sorted row sums, R ints */
@@ -1030,7 +1034,6 @@ typedef struct {
   int *keys;
   fx_entry *entries;
   R_xlen_t slots, used;
-  int *scratch;      /* R * (C + 2) ints for the stages' row sums */
 } fx_state;
 
 static int cmp_int(const void *a, const void *b) {
@@ -1113,23 +1116,6 @@ static double fx_count(const int *r, int R, int c) {
 
 static fx_entry *fx_lookup(fx_state *s, const int *r);
 
-/* A node with two columns left: the mass of its completions with value
- * <= obs - pastp, from its table (built at the first visit). */
-static void fx_last_two(fx_state *s, const int *r, double pastp) {
-  fx_entry *e = fx_lookup(s, r);
-  if (!e) return;
-  double limit = s->obs - pastp;
-  /* number of values <= limit */
-  R_xlen_t lo = 0, hi = e->count;
-  while (lo < hi) {
-    R_xlen_t mid = lo + (hi - lo) / 2;
-    if (e->vals[mid] <= limit) lo = mid + 1; else hi = mid;
-  }
-  if (lo == 0) return;
-  s->p += (long double) e->cum[lo - 1] *
-          expl((long double) pastp + e->vals[e->count - 1] - s->dro);
-}
-
 static fx_entry *fx_lookup(fx_state *s, const int *r) {
   int R = s->R;
   uint64_t h = fx_hash(r, R);
@@ -1169,44 +1155,75 @@ static fx_entry *fx_lookup(fx_state *s, const int *r) {
   return e;
 }
 
-static void fx_node(fx_state *s, int k, int *r, double pastp);
+/* A path through the network: the node it reaches at the current stage,
+ * its value so far and how many tables share that value (paths with equal
+ * values at one node are merged, as in Mehta and Patel's algorithm). */
+typedef struct {
+  R_xlen_t node;
+  double value;
+  double weight;
+} fx_path;
 
-/* Fill column k row by row (x[i] for row i), then go to the next node. */
-static void fx_fill(fx_state *s, int k, const int *r, int *x, int i, int left,
-                    double pastp) {
-  int R = s->R;
-  if (i == R - 1) {
-    if (left > r[i]) return;
-    x[i] = left;
-    int *next = s->scratch + (size_t) (k + 1) * R;
-    double v = pastp + s->lf[s->cs[k]];
-    for (int a = 0; a < R; a++) {
-      next[a] = r[a] - x[a];
-      v -= s->lf[x[a]];
-    }
-    fx_node(s, k + 1, next, v);
-    return;
-  }
-  int rest = 0;
-  for (int a = i + 1; a < R; a++) rest += r[a];
-  int from = left - rest > 0 ? left - rest : 0;
-  int to = r[i] < left ? r[i] : left;
-  for (int v = from; v <= to && !s->too_large; v++) {
-    x[i] = v;
-    fx_fill(s, k, r, x, i + 1, left - v, pastp);
-  }
+/* The nodes of one stage: sorted row sums as keys in a hash table, with
+ * the bounds of their completions. */
+typedef struct {
+  int R;
+  R_xlen_t slots, count, cap;
+  R_xlen_t *slot_id;  /* slot -> node id, -1 when empty */
+  int *keys;          /* node id -> R row sums */
+  double *hi, *lo, *total;
+} fx_nodes;
+
+static void fx_nodes_init(fx_nodes *t, int R, R_xlen_t slots) {
+  t->R = R;
+  t->slots = slots;
+  t->count = 0;
+  t->cap = slots / 2;
+  t->slot_id = (R_xlen_t *) R_alloc((size_t) slots, sizeof(R_xlen_t));
+  for (R_xlen_t k = 0; k < slots; k++) t->slot_id[k] = -1;
+  t->keys = (int *) R_alloc((size_t) t->cap * R, sizeof(int));
+  t->hi = (double *) R_alloc((size_t) t->cap, sizeof(double));
+  t->lo = (double *) R_alloc((size_t) t->cap, sizeof(double));
+  t->total = (double *) R_alloc((size_t) t->cap, sizeof(double));
 }
 
-static void fx_node(fx_state *s, int k, int *r, double pastp) {
-  int R = s->R;
-  qsort(r, R, sizeof(int), cmp_int);
-  if (++s->work > FX_MAX_WORK) s->too_large = 1;
-  if (s->too_large) return;
-  if (((R_xlen_t) s->work & 0xFFFFF) == 0) R_CheckUserInterrupt();
-  if (k == s->C - 2) {
-    fx_last_two(s, r, pastp);
-    return;
+/* Twice the slots, the nodes kept with their ids. */
+static void fx_nodes_grow(fx_nodes *t) {
+  fx_nodes g;
+  fx_nodes_init(&g, t->R, 2 * t->slots);
+  int R = t->R;
+  memcpy(g.keys, t->keys, sizeof(int) * (size_t) t->count * R);
+  memcpy(g.hi, t->hi, sizeof(double) * (size_t) t->count);
+  memcpy(g.lo, t->lo, sizeof(double) * (size_t) t->count);
+  memcpy(g.total, t->total, sizeof(double) * (size_t) t->count);
+  for (R_xlen_t id = 0; id < t->count; id++) {
+    R_xlen_t slot = (R_xlen_t) (fx_hash(t->keys + id * R, R) % (uint64_t) g.slots);
+    while (g.slot_id[slot] >= 0) slot = (slot + 1) % g.slots;
+    g.slot_id[slot] = id;
   }
+  g.count = t->count;
+  *t = g;
+}
+
+/* Id of the node with sorted row sums r at stage k (its columns k..C-1
+ * still to fill), added with its bounds when new; -1 when the table is
+ * full. */
+static R_xlen_t fx_node_id(fx_state *s, fx_nodes *t, const int *r, int k) {
+  int R = s->R;
+  R_xlen_t slot = (R_xlen_t) (fx_hash(r, R) % (uint64_t) t->slots);
+  while (t->slot_id[slot] >= 0) {
+    R_xlen_t id = t->slot_id[slot];
+    if (memcmp(t->keys + id * R, r, sizeof(int) * R) == 0) return id;
+    slot = (slot + 1) % t->slots;
+  }
+  if (t->count >= t->cap) {
+    if (2 * t->slots > FX_MAX_PATHS) return -1;
+    fx_nodes_grow(t);
+    return fx_node_id(s, t, r, k);
+  }
+  R_xlen_t id = t->count++;
+  t->slot_id[slot] = id;
+  memcpy(t->keys + id * R, r, sizeof(int) * R);
   double hi = 0, lo = 0, total = 0;
   int n = 0;
   for (int c = k; c < s->C; c++) {
@@ -1217,14 +1234,152 @@ static void fx_node(fx_state *s, int k, int *r, double pastp) {
     total -= s->lf[r[i]];
     n += r[i];
   }
-  total += s->lf[n];
-  if (pastp + hi <= s->obs) {
-    s->p += expl((long double) pastp + total - s->dro);
+  t->hi[id] = hi;
+  t->lo[id] = lo;
+  t->total[id] = total + s->lf[n];
+  return id;
+}
+
+/* The children of a node: every column vector x of total cs[k] within the
+ * row sums r, as the sorted remaining row sums and the column's value
+ * log cs[k]! - sum log x!. */
+typedef struct {
+  int *rows;     /* count * R */
+  double *value;
+  R_xlen_t count, cap;
+} fx_children;
+
+static void fx_child_fill(const fx_state *s, const int *r, int *x, int i,
+                          int left, double acc, fx_children *ch) {
+  int R = s->R;
+  if (i == R - 1) {
+    if (left > r[i] || ch->count >= ch->cap) return;
+    x[i] = left;
+    int *out = ch->rows + ch->count * R;
+    for (int a = 0; a < R; a++) out[a] = r[a] - x[a];
+    qsort(out, R, sizeof(int), cmp_int);
+    ch->value[ch->count++] = acc - s->lf[left];
     return;
   }
-  if (pastp + lo > s->obs) return;
+  int rest = 0;
+  for (int a = i + 1; a < R; a++) rest += r[a];
+  int from = left - rest > 0 ? left - rest : 0;
+  int to = r[i] < left ? r[i] : left;
+  for (int v = from; v <= to; v++) {
+    x[i] = v;
+    fx_child_fill(s, r, x, i + 1, left - v, acc - s->lf[v], ch);
+  }
+}
+
+static int cmp_path(const void *a, const void *b) {
+  const fx_path *p = (const fx_path *) a, *q = (const fx_path *) b;
+  if (p->node != q->node) return (p->node > q->node) - (p->node < q->node);
+  return (p->value > q->value) - (p->value < q->value);
+}
+
+/* Sort paths by node and value and merge those of one node whose values
+ * agree to 1e-12 relative (the same tables' values summed in another
+ * order). Returns the number left. */
+static R_xlen_t fx_merge(fx_path *p, R_xlen_t n) {
+  if (n == 0) return 0;
+  qsort(p, n, sizeof(fx_path), cmp_path);
+  R_xlen_t out = 0;
+  for (R_xlen_t k = 1; k < n; k++) {
+    if (p[k].node == p[out].node &&
+        fabs(p[k].value - p[out].value) <= 1e-12 * fmax(1, fabs(p[out].value))) {
+      p[out].weight += p[k].weight;
+    } else {
+      p[++out] = p[k];
+    }
+  }
+  return out + 1;
+}
+
+/* Mass of the completions of a last-two-columns node with value
+ * <= obs - value, weighted. */
+static void fx_add_last_two(fx_state *s, const fx_entry *e, double value,
+                            double weight) {
+  double limit = s->obs - value;
+  R_xlen_t lo = 0, hi = e->count;
+  while (lo < hi) {
+    R_xlen_t mid = lo + (hi - lo) / 2;
+    if (e->vals[mid] <= limit) lo = mid + 1; else hi = mid;
+  }
+  if (lo == 0) return;
+  s->p += (long double) weight * e->cum[lo - 1] *
+          expl((long double) value + e->vals[e->count - 1] - s->dro);
+}
+
+
+/* Stage k's paths (sorted by node) into stage k + 1: each node's children
+ * once, each path through each child counted whole, dropped, or carried
+ * on. Returns the next stage's paths (count in *n_next), NULL when a limit
+ * is passed (s->too_large). */
+static fx_path *fx_stage(fx_state *s, int k, const fx_nodes *nodes,
+                         const fx_path *paths, R_xlen_t n_paths,
+                         fx_nodes *next, R_xlen_t *n_next) {
+  int R = s->R, last = k + 1 == s->C - 2;
+  R_xlen_t cap = 4096;
+  fx_path *out = last ? NULL : (fx_path *) R_alloc((size_t) cap, sizeof(fx_path));
+  R_xlen_t n_out = 0;
+  fx_children ch;
+  ch.cap = (R_xlen_t) FX_MAX_CHILDREN;
+  ch.rows = (int *) R_alloc((size_t) ch.cap * R, sizeof(int));
+  ch.value = (double *) R_alloc((size_t) ch.cap, sizeof(double));
   int *x = (int *) R_alloc(R, sizeof(int));
-  fx_fill(s, k, r, x, 0, s->cs[k], pastp);
+  for (R_xlen_t a = 0; a < n_paths;) {
+    R_xlen_t b = a;
+    while (b < n_paths && paths[b].node == paths[a].node) b++;
+    ch.count = 0;
+    fx_child_fill(s, nodes->keys + paths[a].node * R, x, 0, s->cs[k],
+                  s->lf[s->cs[k]], &ch);
+    if (ch.count >= ch.cap) s->too_large = 1;
+    s->work += (double) ch.count * (double) (b - a);
+    if (s->work > FX_MAX_WORK) s->too_large = 1;
+    if (s->too_large) return NULL;
+    for (R_xlen_t c = 0; c < ch.count; c++) {
+      const int *r = ch.rows + c * R;
+      if (last) {
+        fx_entry *e = fx_lookup(s, r);
+        if (!e) return NULL;
+        for (R_xlen_t q = a; q < b; q++)
+          fx_add_last_two(s, e, paths[q].value + ch.value[c], paths[q].weight);
+        continue;
+      }
+      R_xlen_t id = fx_node_id(s, next, r, k + 1);
+      if (id < 0) {
+        s->too_large = 1;
+        return NULL;
+      }
+      for (R_xlen_t q = a; q < b; q++) {
+        double v = paths[q].value + ch.value[c];
+        if (v + next->hi[id] <= s->obs) {
+          s->p += (long double) paths[q].weight *
+                  expl((long double) v + next->total[id] - s->dro);
+        } else if (v + next->lo[id] <= s->obs) {
+          if (n_out >= cap) {
+            n_out = fx_merge(out, n_out);
+            if (2 * n_out >= cap) {
+              if (2 * cap > FX_MAX_PATHS) {
+                s->too_large = 1;
+                return NULL;
+              }
+              fx_path *grown = (fx_path *) R_alloc((size_t) 2 * cap, sizeof(fx_path));
+              memcpy(grown, out, sizeof(fx_path) * (size_t) n_out);
+              out = grown;
+              cap *= 2;
+            }
+          }
+          fx_path np = {id, v, paths[q].weight};
+          out[n_out++] = np;
+        }
+      }
+    }
+    R_CheckUserInterrupt();
+    a = b;
+  }
+  *n_next = last ? 0 : fx_merge(out, n_out);
+  return out;
 }
 
 /* p-value of Fisher's exact test of the r x c table t; VCF_TOO_LARGE when
@@ -1277,9 +1432,27 @@ static int fisher_rxc(const ctable *t, double *p) {
   s.entries = (fx_entry *) R_alloc((size_t) s.slots, sizeof(fx_entry));
   for (R_xlen_t k = 0; k < s.slots; k++) s.entries[k].count = -1;
   s.used = 0;
-  s.scratch = (int *) R_alloc((size_t) R * (C + 2), sizeof(int));
-  memcpy(s.scratch, rs, sizeof(int) * R);
-  fx_node(&s, 0, s.scratch, 0);
+  int *root = (int *) R_alloc(R, sizeof(int));
+  memcpy(root, rs, sizeof(int) * R);
+  qsort(root, R, sizeof(int), cmp_int);
+  if (C == 2) {
+    fx_entry *e = fx_lookup(&s, root);
+    if (e) fx_add_last_two(&s, e, 0, 1);
+  } else {
+    fx_nodes nodes;
+    fx_nodes_init(&nodes, R, 4);
+    fx_path start = {fx_node_id(&s, &nodes, root, 0), 0, 1};
+    fx_path *paths = &start;
+    R_xlen_t n_paths = 1;
+    for (int k = 0; k + 2 < C && !s.too_large && n_paths > 0; k++) {
+      fx_nodes next;
+      fx_nodes_init(&next, R, 1024);
+      R_xlen_t n_next = 0;
+      paths = fx_stage(&s, k, &nodes, paths, n_paths, &next, &n_next);
+      nodes = next;
+      n_paths = n_next;
+    }
+  }
   if (s.too_large) return VCF_TOO_LARGE;
   double pv = (double) s.p;
   *p = pv > 1 ? 1 : pv;

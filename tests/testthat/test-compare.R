@@ -606,3 +606,63 @@ test_that("goodness of fit equals chisq.test(table(x), p = p)", {
   }
   cl$check()
 })
+
+# R's own test cases ----------------------------------------------------------
+
+test_that("every expressible case of R's regression tests and help pages is equal", {
+  source(test_path("fixtures", "rsource-cases.R"), local = TRUE)
+  ids <- vapply(rsource_cases, `[[`, "", "id")
+  expect_false(anyDuplicated(ids) > 0)
+  expressible <- Filter(function(x) x$expressible, rsource_cases)
+  passed <- 0
+  for (cs in expressible) {
+    ref <- tryCatch(suppressWarnings(cs$base()), error = function(e) e)
+    if (cs$no_answer) {
+      res <- tryCatch(cs$ours(), vcf_error = function(e) e)
+      expect_true(inherits(ref, "error") || is.nan(ref$p.value), label = cs$id)
+      expect_true(inherits(res, "vcf_error") || (is.na(res$p_value) && !is.na(res$note)),
+                  label = cs$id)
+      passed <- passed + 1
+      next
+    }
+    res <- cs$ours()
+    expect_equal(nrow(res), 1L, label = cs$id)
+    ours <- list(p = res$p_value, method = res$method)
+    base <- list(p = ref$p.value, method = ref$method)
+    if (!is.null(ref$statistic)) {
+      ours$statistic <- res$statistic
+      base$statistic <- unname(ref$statistic)
+    }
+    if (!is.null(ref$parameter)) {
+      ours$df <- res$df
+      base$df <- unname(ref$parameter)
+    }
+    if (!is.null(ref$estimate)) {
+      ours$estimate <- res$estimate
+      base$estimate <- if (length(ref$estimate) == 2L) unname(ref$estimate[1] - ref$estimate[2]) else
+        unname(ref$estimate)
+    }
+    if (!is.null(ref$conf.int)) {
+      ours$ci <- c(res$ci_low, res$ci_high)
+      base$ci <- as.numeric(ref$conf.int)
+    }
+    if (!is.null(ref$alternative) && !is.na(res$alternative)) {
+      ours$alternative <- res$alternative
+      base$alternative <- ref$alternative
+    }
+    text <- c("method", "alternative")
+    num_ours <- as.list(unlist(ours[setdiff(names(ours), text)]))
+    num_base <- as.list(unlist(base[setdiff(names(base), text)]))
+    ok <- isTRUE(all.equal(num_ours, num_base, tolerance = tol)) &&
+      identical(ours[intersect(names(ours), text)], base[intersect(names(base), text)])
+    expect_equal(num_ours, num_base, tolerance = tol, label = cs$id)
+    expect_identical(ours[intersect(names(ours), text)], base[intersect(names(base), text)],
+                     label = cs$id)
+    passed <- passed + ok
+  }
+  # the count reported in the closing note of issue 15
+  counts <- c(found = length(rsource_cases), expressible = length(expressible),
+              passing = passed)
+  expect_equal(counts[["passing"]], counts[["expressible"]])
+  expect_gte(counts[["expressible"]], 75)
+})

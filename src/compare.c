@@ -1116,6 +1116,29 @@ static double fx_count(const int *r, int R, int c) {
 
 static fx_entry *fx_lookup(fx_state *s, const int *r);
 
+static void fx_memo_init(fx_state *s, R_xlen_t slots) {
+  s->slots = slots;
+  s->keys = (int *) R_alloc((size_t) slots * s->R, sizeof(int));
+  s->entries = (fx_entry *) R_alloc((size_t) slots, sizeof(fx_entry));
+  for (R_xlen_t k = 0; k < slots; k++) s->entries[k].count = -1;
+}
+
+/* Twice the slots of the tabulated nodes, their tables kept. */
+static void fx_memo_grow(fx_state *s) {
+  int R = s->R;
+  R_xlen_t old_slots = s->slots;
+  int *old_keys = s->keys;
+  fx_entry *old_entries = s->entries;
+  fx_memo_init(s, 2 * old_slots);
+  for (R_xlen_t k = 0; k < old_slots; k++) {
+    if (old_entries[k].count < 0) continue;
+    R_xlen_t slot = (R_xlen_t) (fx_hash(old_keys + k * R, R) % (uint64_t) s->slots);
+    while (s->entries[slot].count >= 0) slot = (slot + 1) % s->slots;
+    s->entries[slot] = old_entries[k];
+    memcpy(s->keys + slot * R, old_keys + k * R, sizeof(int) * R);
+  }
+}
+
 static fx_entry *fx_lookup(fx_state *s, const int *r) {
   int R = s->R;
   uint64_t h = fx_hash(r, R);
@@ -1125,10 +1148,14 @@ static fx_entry *fx_lookup(fx_state *s, const int *r) {
       return &s->entries[slot];
     slot = (slot + 1) % s->slots;
   }
-  /* new node: tabulate */
+  /* new node: tabulate (in a table grown to keep it half empty) */
   if (2 * (s->used + 1) > s->slots) {
-    s->too_large = 1;
-    return NULL;
+    if (2 * s->slots > FX_MAX_PATHS) {
+      s->too_large = 1;
+      return NULL;
+    }
+    fx_memo_grow(s);
+    return fx_lookup(s, r);
   }
   double count = fx_count(r, R, s->cs[s->C - 2]);
   if (s->memo_size + count > FX_MAX_MEMO) {
@@ -1247,13 +1274,18 @@ typedef struct {
   int *rows;     /* count * R */
   double *value;
   R_xlen_t count, cap;
+  int overflow;  /* more children than cap: the node is too large */
 } fx_children;
 
 static void fx_child_fill(const fx_state *s, const int *r, int *x, int i,
                           int left, double acc, fx_children *ch) {
   int R = s->R;
   if (i == R - 1) {
-    if (left > r[i] || ch->count >= ch->cap) return;
+    if (left > r[i]) return;
+    if (ch->count >= ch->cap) {
+      ch->overflow = 1;
+      return;
+    }
     x[i] = left;
     int *out = ch->rows + ch->count * R;
     for (int a = 0; a < R; a++) out[a] = r[a] - x[a];
@@ -1265,7 +1297,7 @@ static void fx_child_fill(const fx_state *s, const int *r, int *x, int i,
   for (int a = i + 1; a < R; a++) rest += r[a];
   int from = left - rest > 0 ? left - rest : 0;
   int to = r[i] < left ? r[i] : left;
-  for (int v = from; v <= to; v++) {
+  for (int v = from; v <= to && !ch->overflow; v++) {
     x[i] = v;
     fx_child_fill(s, r, x, i + 1, left - v, acc - s->lf[v], ch);
   }
@@ -1331,9 +1363,10 @@ static fx_path *fx_stage(fx_state *s, int k, const fx_nodes *nodes,
     R_xlen_t b = a;
     while (b < n_paths && paths[b].node == paths[a].node) b++;
     ch.count = 0;
+    ch.overflow = 0;
     fx_child_fill(s, nodes->keys + paths[a].node * R, x, 0, s->cs[k],
                   s->lf[s->cs[k]], &ch);
-    if (ch.count >= ch.cap) s->too_large = 1;
+    if (ch.overflow) s->too_large = 1;
     s->work += (double) ch.count * (double) (b - a);
     if (s->work > FX_MAX_WORK) s->too_large = 1;
     if (s->too_large) return NULL;
@@ -1425,12 +1458,7 @@ static int fisher_rxc(const ctable *t, double *p) {
   s.work = 0;
   s.memo_size = 0;
   s.too_large = 0;
-  s.slots = 1 << 16;
-  /* enough slots for any number of nodes the memo limit allows */
-  while (s.slots < 4 * 1024 * 1024 && s.slots < (R_xlen_t) N * N) s.slots <<= 1;
-  s.keys = (int *) R_alloc((size_t) s.slots * R, sizeof(int));
-  s.entries = (fx_entry *) R_alloc((size_t) s.slots, sizeof(fx_entry));
-  for (R_xlen_t k = 0; k < s.slots; k++) s.entries[k].count = -1;
+  fx_memo_init(&s, 1024);
   s.used = 0;
   int *root = (int *) R_alloc(R, sizeof(int));
   memcpy(root, rs, sizeof(int) * R);

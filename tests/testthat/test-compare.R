@@ -666,3 +666,52 @@ test_that("every expressible case of R's regression tests and help pages is equa
   expect_equal(counts[["passing"]], counts[["expressible"]])
   expect_gte(counts[["expressible"]], 75)
 })
+
+test_that("every option of vcf_compare() is checked, with a classed error naming it", {
+  d <- make_data()
+  bad <- list(list(alternative = "sideways"), list(alternative = NA_character_),
+              list(mu = NA), list(mu = Inf), list(mu = "1"), list(conf.level = 1),
+              list(conf.level = c(0.9, 0.95)), list(exact = NA), list(exact = "yes"),
+              list(correct = NA), list(conf.int = 1:2), list(or = -1),
+              list(rescale.p = NA))
+  for (args in bad) {
+    expect_error(do.call(vcf_compare, c(list(d, by = "group"), args)),
+                 class = "vcf_error_argument", label = names(args))
+  }
+  expect_error(vcf_compare(d, vars = "age", tests = "welch"), class = "vcf_error_test")
+  expect_error(vcf_compare(d, vars = "sex", p = c(0.5, 0.6)), class = "vcf_error_value")
+  expect_error(vcf_compare(d, vars = "sex", p = c(0.2, 0.3, 0.5)), class = "vcf_error_length")
+  expect_error(vcf_compare(d, vars = "sex", p = c(-1, 2)), class = "vcf_error_value")
+  expect_error(vcf_compare(d, by = "group", vars = "sex", p = c(0.5, 0.5)),
+               class = "vcf_error_argument")
+  expect_error(vcf_compare(d, vars = "age", paired_by = "sex"), class = "vcf_error_paired_by")
+  expect_snapshot(vcf_compare(d, by = "group", alternative = "sideways"), error = TRUE)
+  expect_snapshot(vcf_compare(d, by = "group", conf.level = 1), error = TRUE)
+  expect_snapshot(vcf_compare(d, vars = "sex", p = c(0.5, 0.6)), error = TRUE)
+  expect_snapshot(vcf_compare(d, vars = "age", tests = "welch"), error = TRUE)
+})
+
+test_that("one-sample rows through vcf_compare() equal t.test(), wilcox.test() and chisq.test()", {
+  d <- make_data(80, seed = 5)
+  res <- vcf_compare(d, vars = c("age", "bme", "sex"), tests = c(bme = "signrank"),
+                     mu = 74, alternative = "greater", conf.level = 0.9)
+  ref_t <- stats::t.test(d$age, mu = 74, alternative = "greater", conf.level = 0.9)
+  ref_w <- suppressWarnings(stats::wilcox.test(d$bme, mu = 74, alternative = "greater",
+                                               conf.int = TRUE, conf.level = 0.9))
+  ref_c <- stats::chisq.test(table(d$sex))
+  expect_equal(res$p_value, c(ref_t$p.value, ref_w$p.value, ref_c$p.value), tolerance = tol)
+  expect_equal(c(res$ci_low[1:2], res$estimate[1:2]),
+               c(ref_t$conf.int[1], ref_w$conf.int[1], ref_t$estimate, ref_w$estimate),
+               tolerance = tol, ignore_attr = TRUE)
+  expect_equal(res$alternative, c("greater", "greater", NA))
+  expect_equal(res$method, c(ref_t$method, ref_w$method, ref_c$method))
+})
+
+test_that("a table beyond the network's limits is a classed no answer, not a hang", {
+  set.seed(117)
+  x <- factor(sample(letters[1:6], 3000, TRUE))
+  g <- factor(sample(LETTERS[1:8], 3000, TRUE))
+  res <- suppressWarnings(vcf_compare(data.frame(x, g), "g", tests = "fisher"))
+  expect_true(is.na(res$p_value))
+  expect_equal(res$note, "table too large for the exact test")
+})

@@ -1009,6 +1009,7 @@ static void fisher_2x2(const ctable *t, const test_opts *o, double *res,
  * a path there is a binary search. Rows are the shorter side; columns
  * ascending, so that the two largest are tabulated. */
 #define FX_TOL 3.45254e-7
+#define FX_MAX_N 1e7        /* observations of a table (2 x 2 or r x c) */
 #define FX_MAX_WORK 4e8     /* node visits before giving up */
 #define FX_MAX_MEMO 2e7     /* completions tabulated before giving up */
 #define FX_MAX_PATHS 2e7    /* live paths (and nodes) of one stage */
@@ -1492,6 +1493,9 @@ static int fisher_rxc(const ctable *t, double *p) {
 static int fisher_table(const ctable *t, const void *ctx, double *res,
                         R_xlen_t nrow, R_xlen_t j) {
   const test_opts *o = (const test_opts *) ctx;
+  /* Counts become ints below (support, log factorial tables): refuse what
+   * an int cannot index or a table of that size would not finish. */
+  if (t->n > FX_MAX_N) return VCF_TOO_LARGE;
   if (t->nr == 2 && t->nc == 2) {
     fisher_2x2(t, o, res, nrow, j);
     return VCF_OK;

@@ -13,7 +13,7 @@ CHECK_ENV := _R_CHECK_CRAN_INCOMING_REMOTE_=false \
   _R_CHECK_FUTURE_FILE_TIMESTAMPS_=false _R_CHECK_SYSTEM_CLOCK_=0 \
   _R_CHECK_RD_VALIDATE_RD2HTML_=false _R_CHECK_RD_MATH_RENDERING_=false
 
-.PHONY: deps document install demo test check sanitize bench bench-deps data clean
+.PHONY: deps document install demo test check sanitize bench bench-deps data clean screenshots
 
 deps:
 	sh tools/install-deps.sh
@@ -21,8 +21,12 @@ deps:
 document: deps
 	$(RSCRIPT) -e 'roxygen2::roxygenise()'
 
+# Installed from a built tarball, so that the vignettes are built and
+# vignette(package = "vcfoutcomes") lists them.
 install: deps
-	$(R) CMD INSTALL --preclean --no-multiarch .
+	rm -f $(TARBALL)
+	$(R) CMD build .
+	$(R) CMD INSTALL --preclean --no-multiarch $(TARBALL)
 
 demo: install
 	$(RSCRIPT) tools/demo.R
@@ -55,6 +59,11 @@ bench: install bench-deps
 data: install
 	for f in data-raw/*.R; do echo "== $$f"; $(RSCRIPT) $$f || exit 1; done
 
+# Renders the vignettes and both studies' reports to HTML and takes PNG
+# screenshots of them with headless Chromium (not in CI), into screenshots/.
+screenshots: install
+	$(RSCRIPT) tools/screenshots.R
+
 clean:
 	sh cleanup
-	rm -rf $(PKG).Rcheck $(TARBALL) demo-output test-totals.txt
+	rm -rf $(PKG).Rcheck $(TARBALL) demo-output test-totals.txt screenshots

@@ -49,10 +49,49 @@ check_boot_seed <- function(seed, call = rlang::caller_env()) {
 }
 
 check_boot_threads <- function(threads, call = rlang::caller_env()) {
-  if (is.null(threads)) return(NULL)
+  if (is.null(threads)) {
+    check_threads_option(call)
+    return(NULL)
+  }
   check_number(threads, "threads", min = 1, max = 1024, integer = TRUE,
                call = call)
   as.integer(threads)
+}
+
+# The option vcfoutcomes.threads, when set, must be a whole number >= 1.
+check_threads_option <- function(call = rlang::caller_env()) {
+  opt <- getOption("vcfoutcomes.threads")
+  if (is.null(opt)) return(invisible(NULL))
+  ok <- is.numeric(opt) && length(opt) == 1L && !is.na(opt) && opt >= 1 &&
+    opt <= 1e6 && opt == round(opt)
+  if (!ok) {
+    vcf_abort(c("The option {.code vcfoutcomes.threads} must be a whole number >= 1 or unset.",
+                x = "It is {.val {format_arg(opt)}}.",
+                i = "Reset it with {.code options(vcfoutcomes.threads = NULL)}."),
+              c("option", "argument"), call = call)
+  }
+  invisible(as.integer(opt))
+}
+
+#' Number of threads a call uses
+#'
+#' The number of OpenMP threads that a function with a `threads` argument
+#' (such as [vcf_boot_lm()]) uses: `threads` when given, else the option
+#' `vcfoutcomes.threads`, else all that OpenMP offers; capped by the
+#' `OMP_THREAD_LIMIT` environment variable (see [vcfoutcomes-package]).
+#' Results never depend on it.
+#'
+#' @param threads `NULL` (the default count) or a whole number >= 1.
+#' @return An integer, 1 when the package was built without OpenMP.
+#' @examples
+#' vcf_threads()
+#' old <- options(vcfoutcomes.threads = 1)
+#' vcf_threads()
+#' options(old)
+#' @export
+vcf_threads <- function(threads = NULL) {
+  threads <- check_boot_threads(threads)
+  .Call(C_boot_threads, if (is.null(threads)) 0L else threads)
 }
 
 #' Settings of the bootstrap
@@ -80,7 +119,7 @@ print.vcf_boot_control <- function(x, ...) {
   cat("<vcf_boot_control> B = ", x$B, ", type = ",
       paste(x$type, collapse = ", "), ", level = ", x$level, ", seed = ",
       if (is.null(x$seed)) "NULL (from set.seed())" else format(x$seed, digits = 16),
-      ", threads = ", if (is.null(x$threads)) "all" else x$threads, "\n",
+      ", threads = ", if (is.null(x$threads)) "default" else x$threads, "\n",
       sep = "")
   invisible(x)
 }
@@ -151,8 +190,13 @@ boot_design <- function(formula, data, cluster, strata, weights, call) {
               c("range", "argument"), call = call)
   }
 
-  mf <- stats::model.frame(formula, data = data, na.action = stats::na.omit,
-                           drop.unused.levels = TRUE)
+  mf <- tryCatch(stats::model.frame(formula, data = data, na.action = stats::na.omit,
+                                    drop.unused.levels = TRUE),
+                 error = function(e) {
+                   vcf_abort(c("{.arg formula} cannot be evaluated in {.arg data}.",
+                               x = "{conditionMessage(e)}"),
+                             c("formula", "input"), call = call)
+                 })
   if (!is.null(stats::model.offset(mf))) {
     vcf_abort("{.arg formula} must not contain an offset.", "argument",
               call = call)
@@ -166,7 +210,11 @@ boot_design <- function(formula, data, cluster, strata, weights, call) {
               c("type", "input"), call = call)
   }
   terms <- attr(mf, "terms")
-  X <- stats::model.matrix(terms, mf)
+  X <- tryCatch(stats::model.matrix(terms, mf), error = function(e) {
+    vcf_abort(c("The design matrix of {.arg formula} cannot be built.",
+                x = "{conditionMessage(e)}"),
+              c("formula", "input"), call = call)
+  })
   n <- nrow(X)
   p <- ncol(X)
   if (p == 0L) {
@@ -203,8 +251,13 @@ boot_units <- function(design, call) {
   split_units <- unit_stratum[unit] != stratum
   if (any(split_units)) {
     bad <- unique(design$cluster[split_units])
+    # (plural words chosen here: cli would take the values as the quantity)
+    what <- paste0(if (length(bad) == 1L) "Cluster " else "Clusters ",
+                   paste(format_values(utils::head(bad, 5L)), collapse = ", "),
+                   if (length(bad) > 5L) paste0(" (", length(bad), " in all)"),
+                   if (length(bad) == 1L) " spans" else " span")
     vcf_abort(c("Every cluster must lie within one stratum.",
-                x = "{cli::qty(bad)}Cluster{?s} {.val {utils::head(bad, 5)}} span{?s/} several strata."),
+                x = "{what} several strata."),
               c("nesting", "input"), call = call)
   }
   order_units <- order(unit_stratum, seq_len(n_units))
@@ -311,6 +364,11 @@ boot_setup <- function(formula, data, cluster = NULL, strata = NULL,
   jack <- "bca" %in% type && influence == "jackknife"
   if ("bca" %in% type && influence == "regression") {
     n_reg <- if (is.null(indices)) units$n_units else design$n_data
+    if (as.double(B) * n_reg > 2^31 - 1) {
+      vcf_abort(c("{.arg influence} = {.val regression} needs a B x units frequency matrix, too large here.",
+                  x = "{.arg B} is {B} for {n_reg} units."),
+                c("too_large", "argument"), call = call)
+    }
     if (B <= n_reg + 1L) {
       vcf_abort(c("{.arg influence} = {.val regression} needs more replicates than resampling units.",
                   x = "{.arg B} is {B} for {n_reg} units."),
@@ -318,17 +376,16 @@ boot_setup <- function(formula, data, cluster = NULL, strata = NULL,
     }
   }
 
+  ols <- boot_qr_fit(design, call)
+  boot_check_work(B, units$n_units, p, call)
   S <- .Call(C_boot_unit_sums, X, design$y, design$weights, units$unit,
              units$n_units, shift, shift_y, extras)
   full <- .Call(C_boot_full, S, p, extras, shift, shift_y, intercept, se_mode,
                 jack)
-  if (full$deficient) boot_abort_rank(X, design$weights, call)
+  if (full$deficient) boot_abort_rank(call)
 
   if (is.null(indices)) {
-    if (is.null(seed)) {
-      draw <- sample.int(.Machine$integer.max, 2L) - 1
-      seed <- floor(draw[1L] / 2^9) * 2^31 + draw[2L]        # 53 bits
-    }
+    if (is.null(seed)) seed <- boot_draw_seed()
     index_units <- NULL
   } else {
     seed <- NA_real_
@@ -343,7 +400,25 @@ boot_setup <- function(formula, data, cluster = NULL, strata = NULL,
                 n_draws = if (is.null(index_units)) units$n_units else nrow(index_units))
   list(design = design, units = units, model = model, full = full,
        indices = indices, index_units = index_units, B = B, seed = seed,
-       se_mode = se_mode, X = X)
+       se_mode = se_mode, X = X, ols = boot_model_data(design, units, ols))
+}
+
+# A 53-bit seed from R's generator, so that set.seed() governs the streams.
+boot_draw_seed <- function() {
+  draw <- sample.int(.Machine$integer.max, 2L) - 1
+  floor(draw[1L] / 2^9) * 2^31 + draw[2L]
+}
+
+# Refuse runs whose replicate matrix could not be held: B x p doubles (4 GB
+# at most, so that the intervals' copies fit as well).
+boot_check_work <- function(B, n_units, p, call) {
+  cells <- as.double(B) * p
+  if (cells > 2^31 - 1 || cells * 8 > 4e9) {
+    vcf_abort(c("{.arg B} is too large for this model: {format(B, big.mark = ',')} replicates of {p} coefficient{?s} would not fit in memory.",
+                i = "Use fewer replicates (B = 1e5 gives Monte Carlo error below 0.001 on a 95% interval end's tail probability)."),
+              c("too_large", "argument"), call = call)
+  }
+  invisible(TRUE)
 }
 
 #' Bootstrapped linear regression
@@ -377,6 +452,15 @@ boot_setup <- function(formula, data, cluster = NULL, strata = NULL,
 #'   used; `cluster` is not allowed, `strata` is used for the influence
 #'   values only.
 #'
+#' @section Pairs or wild:
+#' `method = "pairs"` resamples rows or whole clusters. With few clusters
+#' (below about 30-50), clusters of very unequal size, or a binary
+#' predictor that is 1 in few clusters, pairs cluster intervals tend to
+#' under-cover; use `method = "wild"` (the restricted wild cluster
+#' bootstrap, [vcf_boot_wild()], which returns p-values and test-inversion
+#' intervals) or the CR2 interval `confint(fit, type = "cr2")`, which any
+#' fit offers. `bench/coverage.R` in the sources compares their coverage.
+#'
 #' A replicate whose design is rank-deficient (for example a binary
 #' predictor that is constant in the resample) is *degenerate*: its
 #' coefficients are `NA`, it is counted (`$degenerate`, `print()`), and it
@@ -390,7 +474,10 @@ boot_setup <- function(formula, data, cluster = NULL, strata = NULL,
 #' intercept, which keeps the normal equations well conditioned; estimates
 #' agree with `lm()` to about 1e-13 on well-conditioned designs. A column
 #' whose residual, after projection on the previous columns, has a squared
-#' norm below 1e-10 of its own makes the design rank-deficient.
+#' norm below 1e-10 of its own makes a replicate degenerate. The
+#' full-sample fit itself (`t0`, residuals, CR2) uses GSL's column-pivoted
+#' QR; a design whose rank is below its number of columns is an error of
+#' class `vcf_error_rank_deficient` naming the aliased coefficients.
 #' Replicates run in parallel on `threads` OpenMP threads (default: all).
 #' Long runs report progress through the \pkg{progressr} package (wrap the
 #' call in `progressr::with_progress()`) and can be interrupted.
@@ -444,22 +531,34 @@ boot_setup <- function(formula, data, cluster = NULL, strata = NULL,
 #' @param level Confidence level, strictly between 0 and 1.
 #' @param seed `NULL` (take the seed from R's random number generator) or a
 #'   whole number in \[0, 2^53\].
-#' @param threads Number of threads; `NULL` uses all that OpenMP offers
-#'   (one for small runs, under 5 million drawn units in all).
+#' @param threads Number of threads; `NULL` uses the default count (the
+#'   option `vcfoutcomes.threads`, else all that OpenMP offers, capped by
+#'   `OMP_THREAD_LIMIT`; see [vcf_threads()]), or one for small runs
+#'   (under 5 million drawn units in all).
 #' @param indices Optional B x n matrix of 1-based row numbers of `data`
 #'   giving the resamples (see Resampling).
 #' @param weights Optional case weights, given like `cluster`.
 #' @param influence How BCa's acceleration is estimated: `"jackknife"` over
 #'   the resampling units, or `"regression"` of the replicates on the
 #'   resampling frequencies, as `boot::boot.ci()` does.
+#' @param method `"pairs"` (default: case, cluster or stratified resampling
+#'   of rows or clusters) or `"wild"` (the wild cluster bootstrap, see
+#'   [vcf_boot_wild()]).
+#' @param ... With `method = "wild"`: `variant`, `dist`, `null`,
+#'   `weights_matrix` and `parm` of [vcf_boot_wild()]. Otherwise unused (an error).
 #' @return An object of class `vcf_boot`, a list with, among others:
 #'   `t0` (the estimates, equal to `coef(lm())`), `t` (the B x p matrix of
 #'   replicates, `NA` rows for degenerate ones), `se0` and `se` (standard
 #'   errors, for `"stud"`), `degenerate` (count), `intervals` (a data frame
 #'   of every interval with the number of replicates it used), `seed`,
-#'   `resampling`, `nobs`, `n_units` and `n_strata`. Methods: [coef()],
-#'   [confint()], [vcov()] (covariance of the replicates), `print()`,
-#'   `summary()`, [tidy()], [glance()] and `plot()`.
+#'   `resampling`, `nobs`, `n_units`, `n_strata` and `ols` (the
+#'   full-sample QR fit: `coef`, `residuals`, `cov_unscaled` = (X'WX)^-1,
+#'   the design and the clusters, used by CR2 and `augment()`). Methods:
+#'   [coef()], [confint()] (bootstrap types, `"cr2"`, `"cr1"`), [vcov()]
+#'   (covariance of the replicates, or `type = "CR2"`/`"CR1"`), `print()`,
+#'   `summary()`, [tidy()], [glance()], [augment()] and `plot()`. With
+#'   `method = "wild"`, a `vcf_wild` object instead (see
+#'   [vcf_boot_wild()]).
 #' @examples
 #' set.seed(1)
 #' d <- data.frame(patient = rep(1:30, length.out = 40),
@@ -474,9 +573,20 @@ boot_setup <- function(formula, data, cluster = NULL, strata = NULL,
 vcf_boot_lm <- function(formula, data, cluster = NULL, strata = NULL, B = 2000,
                         type = "bca", level = 0.95, seed = NULL, threads = NULL,
                         indices = NULL, weights = NULL,
-                        influence = c("jackknife", "regression")) {
+                        influence = c("jackknife", "regression"),
+                        method = c("pairs", "wild"), ...) {
   call <- rlang::current_env()
   B_given <- !missing(B)
+  method <- check_choice(method, c("pairs", "wild"), "method", call)
+  if (method == "wild") {
+    return(boot_lm_wild(formula, data, cluster, strata, B, B_given, level, seed,
+                        threads, indices, weights, list(...), call))
+  }
+  if (...length()) {
+    vcf_abort(c("Arguments in {.arg ...} are for {.code method = \"wild\"} only.",
+                x = "Unused: {.arg {names(list(...))}}."),
+              "argument", call = call)
+  }
   if (is.null(indices) || B_given) B <- check_boot_B(B)
   type <- check_boot_type(type)
   level <- check_boot_level(level)
@@ -503,6 +613,10 @@ vcf_boot_lm <- function(formula, data, cluster = NULL, strata = NULL, B = 2000,
   run <- boot_run_all(model, B, threads, index_units)
 
   coef_names <- colnames(X)
+  # t0 comes from the same centred normal equations as the replicates, so
+  # a replicate that redraws the sample equals t0 bit for bit and BCa's
+  # count of replicates below t0 is not moved by rounding; it agrees with
+  # the QR fit (setup$ols) to about 1e-13.
   t0 <- stats::setNames(full$coef, coef_names)
   colnames(run$t) <- coef_names
   if (!is.null(run$se)) colnames(run$se) <- coef_names
@@ -539,7 +653,7 @@ vcf_boot_lm <- function(formula, data, cluster = NULL, strata = NULL, B = 2000,
     resampling = resampling, nobs = length(design$y), n_units = units$n_units,
     n_strata = length(units$strata_off) - 1L, weighted = !is.null(design$weights),
     seed = seed, threads = threads, formula = formula, terms = design$terms,
-    call = match.call(),
+    call = match.call(), ols = setup$ols,
     design = list(row_unit = row_unit, strata_off = model$strata_off,
                   indices = indices))
   class(fit) <- "vcf_boot"
@@ -547,14 +661,37 @@ vcf_boot_lm <- function(formula, data, cluster = NULL, strata = NULL, B = 2000,
   fit
 }
 
-boot_abort_rank <- function(X, weights, call) {
-  Xw <- if (is.null(weights)) X else X * sqrt(weights)
-  qx <- qr(Xw)
-  aliased <- if (qx$rank < ncol(X)) colnames(X)[qx$pivot[-seq_len(qx$rank)]] else
-    character()
+# The pivoted QR found full rank but the centred normal equations are too
+# close to singular for the replicates' Cholesky (see ols.c's tolerance).
+# vcf_boot_lm(method = "wild"): the pairs-only arguments must be unset and
+# `...` holds vcf_boot_wild()'s own (variant, dist, null, weights_matrix).
+boot_lm_wild <- function(formula, data, cluster, strata, B, B_given, level,
+                         seed, threads, indices, weights, dots, call) {
+  if (!is.null(strata) || !is.null(indices)) {
+    vcf_abort("{.arg strata} and {.arg indices} are for {.code method = \"pairs\"}.",
+              c("method", "argument"), call = call)
+  }
+  known <- c("variant", "dist", "null", "weights_matrix", "parm")
+  unknown <- setdiff(names(dots), known)
+  if (length(dots) && (is.null(names(dots)) || any(names(dots) == "") || length(unknown))) {
+    vcf_abort(c("{.arg ...} takes only {.arg {known}} with {.code method = \"wild\"}.",
+                x = "Unknown: {.val {if (length(unknown)) unknown else 'an unnamed argument'}}."),
+              "argument", call = call)
+  }
+  variant <- check_choice(dots$variant %||% wild_variants, wild_variants, "variant", call)
+  dist <- check_choice(dots$dist %||% wild_dists, wild_dists, "dist", call)
+  weights_matrix <- dots$weights_matrix
+  if (is.null(weights_matrix) || B_given) B <- check_wild_B(B, call)
+  level <- check_boot_level(level, call)
+  seed <- check_boot_seed(seed, call)
+  threads <- check_boot_threads(threads, call)
+  wild_fit(formula, data, cluster, B, B_given, variant, dist, dots$null %||% 0,
+           level, seed, threads, weights, weights_matrix, call, dots$parm)
+}
+
+boot_abort_rank <- function(call) {
   vcf_abort(c("The design matrix of {.arg formula} is rank-deficient in {.arg data}.",
-              x = if (length(aliased)) "Aliased {cli::qty(aliased)}coefficient{?s}: {.val {aliased}}." else
-                "It is numerically close to collinear."),
+              x = "It is numerically close to collinear."),
             c("rank_deficient", "input"), call = call)
 }
 
@@ -733,16 +870,30 @@ boot_type_arg <- function(type, object, call = rlang::caller_env()) {
 #' @param parm Coefficients, by name or position; all by default.
 #' @param level Confidence level; intervals at another level than the fit's
 #'   are recomputed from the stored replicates.
-#' @param type Interval type: one of the fit's types (default: its first).
-#'   `tidy()` and `plot()` take several.
+#' @param type `confint()`: an interval type, one of the fit's types
+#'   (default: its first), or `"cr2"` (CR2 cluster-robust standard errors
+#'   with Satterthwaite degrees of freedom, Bell and McCaffrey 2002;
+#'   Pustejovsky and Tipton 2018) or `"cr1"` (CR1 with G - 1 degrees of
+#'   freedom), computed from the full-sample fit and the clusters (rows
+#'   when the fit has no `cluster`). `tidy()` and `plot()` take several
+#'   bootstrap types. `vcov()`: `"boot"` (default; the covariance of the
+#'   replicates), `"CR2"` or `"CR1"`.
 #' @param conf.int,conf.level As for broom's `tidy()` methods.
 #' @param bins Number of histogram bins.
+#' @param data,newdata For `augment()`: the data frame the model was fitted
+#'   to (columns are added, `NA` on rows the model dropped), or new data to
+#'   predict; by default the model's design matrix.
 #' @param ... Unused.
 #' @return `coef()`: the estimates. `confint()`: a matrix with one row per
 #'   coefficient and columns for the lower and upper limits, labelled in
 #'   percent as by [confint.lm()], with attributes `type` and `replicates`
-#'   (the replicates each interval used). `vcov()`: the covariance matrix of
-#'   the non-degenerate replicates. `tidy()`: a data frame with one row per
+#'   (the replicates each interval used), or `df` for CR2/CR1. `vcov()`: the
+#'   covariance matrix of the non-degenerate replicates, or the CR2 (with
+#'   attribute `df`, the Satterthwaite degrees of freedom per coefficient)
+#'   or CR1 sandwich. `augment()`: the data with `.fitted`, `.resid`,
+#'   `.cluster` (resampling unit) and `.std.error` (the bootstrap standard
+#'   deviation of the fitted value); for `newdata`, `.fitted` and
+#'   `.std.error`. `tidy()`: a data frame with one row per
 #'   coefficient and interval type (`term`, `estimate`, `std.error` (the
 #'   bootstrap standard deviation), `bias`, `conf.low`, `conf.high`,
 #'   `conf.level`, `conf.method`, `replicates`). `glance()`: a one-row data
@@ -758,7 +909,13 @@ coef.vcf_boot <- function(object, ...) object$t0
 
 #' @rdname vcf_boot-methods
 #' @export
-vcov.vcf_boot <- function(object, ...) {
+vcov.vcf_boot <- function(object, type = c("boot", "CR2", "CR1"), ...) {
+  type <- check_choice(type, c("boot", "CR2", "CR1"), "type", rlang::current_env())
+  if (type == "CR1") return(boot_cr1(object$ols))
+  if (type == "CR2") {
+    cr <- boot_cr2(object$ols)
+    return(structure(cr$vcov, df = cr$df))
+  }
   stats::cov(object$t[stats::complete.cases(object$t), , drop = FALSE])
 }
 
@@ -766,18 +923,49 @@ vcov.vcf_boot <- function(object, ...) {
 #' @export
 confint.vcf_boot <- function(object, parm, level = object$level,
                              type = object$type[1L], ...) {
-  level <- check_boot_level(level)
-  type <- boot_type_arg(type, object)
+  call <- rlang::current_env()
+  level <- check_boot_level(level, call)
+  terms <- check_parm(if (missing(parm)) NULL else parm, names(object$t0), call)
+  at <- match(terms, names(object$t0))
+  if (is.character(type) && length(type) == 1L && type %in% c("cr2", "cr1")) {
+    ci <- boot_analytic_ci(object$ols, type, level, call)
+    out <- ci_matrix(ci$lower[at], ci$upper[at], terms, level)
+    attr(out, "type") <- type
+    attr(out, "df") <- stats::setNames(ci$df[at], terms)
+    return(out)
+  }
+  type <- boot_type_arg(type, object, call)
   iv <- boot_interval_table(object, type, level)
-  terms <- names(object$t0)
-  if (!missing(parm)) terms <- if (is.numeric(parm)) terms[parm] else intersect(terms, parm)
   iv <- iv[match(terms, iv$term), , drop = FALSE]
-  alpha <- (1 - level) / 2
-  out <- cbind(iv$lower, iv$upper)
-  dimnames(out) <- list(terms, paste(format(100 * c(alpha, 1 - alpha), trim = TRUE,
-                                            scientific = FALSE, digits = 3), "%"))
+  out <- ci_matrix(iv$lower, iv$upper, terms, level)
   attr(out, "type") <- type
   attr(out, "replicates") <- stats::setNames(iv$replicates, terms)
+  out
+}
+
+#' @rdname vcf_boot-methods
+#' @method augment vcf_boot
+#' @export
+augment.vcf_boot <- function(x, data = NULL, newdata = NULL, ...) {
+  call <- rlang::current_env()
+  out <- boot_augment(x$ols, x$terms, data, newdata, call)
+  # The bootstrap standard deviation of each fitted value, from the
+  # non-degenerate replicates.
+  X <- if (is.null(newdata)) x$ols$X else {
+    tt <- stats::delete.response(x$terms)
+    stats::model.matrix(tt, stats::model.frame(tt, newdata, na.action = stats::na.pass,
+                                               xlev = x$ols$xlevels),
+                        xlev = x$ols$xlevels)
+  }
+  ok <- stats::complete.cases(x$t)
+  fits <- X %*% t(x$t[ok, , drop = FALSE])
+  sd_fit <- sqrt(rowSums((fits - rowMeans(fits))^2) / max(1, sum(ok) - 1))
+  if (is.null(data) || !is.null(newdata)) {
+    out$.std.error <- sd_fit
+  } else {
+    out$.std.error <- NA_real_
+    out$.std.error[x$ols$keep] <- sd_fit
+  }
   out
 }
 
@@ -875,11 +1063,16 @@ generics::tidy
 #' @export
 generics::glance
 
+#' @importFrom generics augment
+#' @export
+generics::augment
+
 #' @rdname vcf_boot-methods
 #' @method tidy vcf_boot
 #' @export
 tidy.vcf_boot <- function(x, conf.int = TRUE, conf.level = x$level,
                           type = x$type[1L], ...) {
+  check_flag(conf.int, "conf.int")
   ok <- stats::complete.cases(x$t)
   base <- data.frame(term = names(x$t0), estimate = unname(x$t0),
                      std.error = unname(apply(x$t[ok, , drop = FALSE], 2L, stats::sd)),
@@ -914,6 +1107,8 @@ glance.vcf_boot <- function(x, ...) {
 #' @export
 plot.vcf_boot <- function(x, type = x$type, bins = 30L, ...) {
   type <- check_boot_type(type)
+  check_number(bins, "bins", min = 1, max = 1e4, integer = TRUE)
+  for (one in type) boot_type_arg(one, x)
   terms <- names(x$t0)
   reps <- data.frame(term = factor(rep(terms, each = nrow(x$t)), levels = terms),
                      value = as.vector(x$t))
@@ -937,7 +1132,8 @@ plot.vcf_boot <- function(x, type = x$type, bins = 30L, ...) {
                                  x$R, " used)"))
 }
 
-# The resamples of a fit, for tests and audits: a list of B integer vectors
+# Internal API (used by the tests and by audits of a fit, not exported):
+# the resamples of a fit, a list of B integer vectors
 # of row numbers of `data`, in the order they were drawn (whole clusters
 # when resampling clusters).
 boot_indices <- function(fit) {

@@ -71,11 +71,11 @@ vcf_variables <- data.frame(
   values = c(
     "any identifier (numbers become text)",
     "",
-    "female, male (also F/M, woman/man; any case)",
-    "TRUE/FALSE (also yes/no, y/n, 1/0)",
-    "TRUE/FALSE (also yes/no, y/n, 1/0)",
+    "female, male (also F/M, woman/man, w (weiblich), v (vrouw); any case)",
+    "TRUE/FALSE (also yes/no, y/n, 1/0, ja/nein, ja/nee)",
+    "TRUE/FALSE (also yes/no, y/n, 1/0, ja/nein, ja/nee)",
     "C1-C7, T1-T13, L1-L6 (also t12, Th12, VerSe codes 1-25 and 28)",
-    "TRUE/FALSE (also yes/no, y/n, 1/0)",
+    "TRUE/FALSE (also yes/no, y/n, 1/0, ja/nein, ja/nee)",
     "PV, BKP (also VP, KP, vertebroplasty, kyphoplasty)",
     "",
     "wedge, biconcave, crush",
@@ -87,7 +87,7 @@ vcf_variables <- data.frame(
     "",
     "none < minor < moderate < severe (or codes 0-3)",
     "",
-    "TRUE/FALSE (also yes/no, y/n, 1/0)",
+    "TRUE/FALSE (also yes/no, y/n, 1/0, ja/nein, ja/nee)",
     "",
     "none < paracetamol < NSAID < opiate (also no, acetaminophen, opioid; or codes 0-3)",
     ""),
@@ -131,10 +131,12 @@ unit_label <- function(unit) {
 choice_spec <- function(name) {
   switch(name,
     sex = list(levels = c("female", "male"), ordered = FALSE, codes = FALSE,
-               also = c("F", "M", "woman", "man"),
+               also = c("F", "M", "woman", "man", "w", "v"),
                dict = c(f = "female", female = "female", woman = "female",
-                        women = "female", m = "male", male = "male",
-                        man = "male", men = "male")),
+                        women = "female", w = "female", weiblich = "female",
+                        frau = "female", v = "female", vrouw = "female",
+                        m = "male", male = "male", man = "male", men = "male",
+                        mann = "male", maennlich = "male", "m\u00e4nnlich" = "male")),
     procedure = list(levels = c("PV", "BKP"), ordered = FALSE, codes = FALSE,
                      also = c("VP", "KP", "vertebroplasty", "kyphoplasty",
                               "balloon kyphoplasty"),
@@ -159,17 +161,49 @@ choice_spec <- function(name) {
                      dict = stats::setNames(bme_class_levels, bme_class_levels)))
 }
 
-# Text read as a missing value in canonical columns (after trimming, any case).
-na_strings <- c("", "na", "n/a", "nan", ".")
+# Text read as a missing value in every column of a sheet (after trimming,
+# any case).
+na_strings <- c("", "na", "n/a", "n.a.", "n.a", "nan", ".", "-", "--", "?", "??",
+                "unknown", "missing")
+
+# Yes/no spellings read by logical columns (English, German, Dutch, French).
+yes_words <- c("true", "t", "yes", "y", "1", "ja", "j", "oui")
+no_words <- c("false", "f", "no", "n", "0", "nein", "nee", "non")
 
 norm_text <- function(x) gsub("[[:space:]_.-]+", "", tolower(x))
 
 #' Build a validated VCF cohort
 #'
-#' `vcf_cohort()` turns a table with one row per patient x fracture level x
-#' visit (or separate patient, fracture and visit tables) into a `vcf_cohort`
-#' object: the data every table, figure and analysis of the package works
-#' on. It checks the data and says exactly which rows are wrong.
+#' `vcf_cohort()` turns a spreadsheet or a table with one row per patient x
+#' fracture level x visit, one row per patient or fracture with one column
+#' per visit, or separate patient, fracture and visit tables, into a
+#' `vcf_cohort` object: the data every table, figure and analysis of the
+#' package works on. It checks the whole sheet first and reports every
+#' problem at once, with the row the spreadsheet shows.
+#'
+#' @section Files:
+#' `data` may be the path of an `.xlsx`/`.xls` file (read with the
+#' \pkg{readxl} package; choose the sheet with `sheet`) or a `.csv`/`.tsv`
+#' file (read with \pkg{data.table}'s `fread()`; comma, semicolon or tab
+#' separated, decimal point or comma). The header is found automatically:
+#' the first row that fills at least half as many cells as the fullest row,
+#' mostly with text, so merged title rows above it are skipped. When it
+#' leaves gaps under merged group headers ("VAS" over "pre", "3m") that the
+#' next row fills with text, the two rows are joined ("VAS pre", "VAS 3m").
+#' Give `header` (the spreadsheet row, or two consecutive rows) when the
+#' guess is wrong. Row numbers in messages are the spreadsheet's own; for a
+#' data frame they are its row numbers.
+#'
+#' @section Wide sheets:
+#' An outcome recorded in one column per visit is mapped with a named
+#' vector, `vas = c("0" = "VAS pre", "3" = "VAS 3m")`, or with
+#' [vcf_wide()], `vas = vcf_wide("^VAS (.*)$")`, whose capture is the
+#' visit. Without a `visit` column, each row (a patient, or a patient's
+#' fracture with `level`) becomes one row per visit. With a `visit` column
+#' (long and wide mixed), each wide value goes to the row of the same
+#' patient, level and visit, matched by the visit's month where the label
+#' gives one ("3m" and "3 months" match) or else by its text; rows are added
+#' where there is none.
 #'
 #' @section Canonical variables:
 #' The canonical variables, with their unit, type, measurement unit, range
@@ -187,60 +221,80 @@ norm_text <- function(x) gsub("[[:space:]_.-]+", "", tolower(x))
 #' * patient x visit: `vas` (0-10), `analgesic` (none < paracetamol < NSAID <
 #'   opiate, or codes 0-3), `odi` (0-100).
 #'
-#' Numeric columns accept numbers and numeric text ("7", "7.5"); `""`, `"NA"`,
-#' `"N/A"`, `"NaN"` and `"."` are missing. Logical columns accept
-#' TRUE/FALSE, yes/no, y/n and 1/0 in any case. Factor columns accept the
-#' spellings given in [vcf_variables], in any case.
+#' @section Cell values:
+#' Every cell is trimmed of leading and trailing spaces. `""`, `"NA"`,
+#' `"N/A"`, `"n.a."`, `"NaN"`, `"."`, `"-"`, `"--"`, `"?"`, `"unknown"` and
+#' `"missing"` (any case) are missing values. Numeric columns read numbers
+#' and numbers stored as text, with a decimal point or a decimal comma
+#' (`"7,5"` is 7.5); a range such as `"7-8"` is reported (enter one number),
+#' as is any other text. Logical columns read TRUE/FALSE, yes/no, y/n, 1/0
+#' and ja/nein (German), ja/nee (Dutch), oui/non, in any case. `sex` reads
+#' f/m, female/male, woman/man, w (weiblich), v (vrouw). `level` reads
+#' "T12", "Th12", "Th 12", "D12" and VerSe codes; a cell naming two levels
+#' ("L1/L2") is reported: give each fracture its own row. Own columns that
+#' hold only dates (date cells, or text such as 2020-01-31 or 31.01.2020)
+#' become dates; from files, own columns that hold only numbers (as text
+#' too) become numbers and only yes/no words become logical.
 #'
 #' @section The user's own columns:
-#' Columns that are not canonical are kept unchanged. Their unit is inferred
-#' from where they vary, ignoring missing values: constant within each patient
-#' gives `patient`; else constant within each patient x level gives
-#' `fracture`; else constant within each patient x visit gives
-#' `patient_visit`; else `visit`. Columns of the `patients` and `fractures`
-#' tables have the unit of their table. `$columns` records every column's
-#' unit. When every patient has one fracture, fracture-level columns are
-#' inferred as patient-level, which describes the same data.
+#' Columns that are not canonical are kept. They are analysed by
+#' [vcf_analyze()] only when listed in `extra`; dates and free text are never
+#' tabulated. Their unit is inferred from where they vary, ignoring missing
+#' values: constant within each patient gives `patient`; else constant within
+#' each patient x level gives `fracture`; else constant within each patient x
+#' visit gives `patient_visit`; else `visit`. Columns of the `patients` and
+#' `fractures` tables have the unit of their table. `$columns` records every
+#' column's unit and whether it is analysed. When every patient has one
+#' fracture, fracture-level columns are inferred as patient-level, which
+#' describes the same data.
 #'
 #' @section Visits:
 #' The visit order comes from, in this order of preference:
-#' 1. an ordered factor: its level order;
-#' 2. numbers (or numeric text such as "0", "3"): numeric order;
-#' 3. a `month` column: the median month of each visit (ties broken by the
-#'    labels as in 4);
-#' 4. labels with a time: "baseline", "pre-op", "preoperative", "before",
-#'    "screening" and "admission" are month 0; "3 mo", "3 months", "3m",
-#'    "month 3", "M3", "6 weeks", "2 days post-op", "1 year" are read with
-#'    their unit; "post-op" alone comes right after month 0, and "final",
-#'    "last" or "end" come last.
+#' 1. `visits`: the labels in order, `visits = c("pre", "FU1", "final")`, or
+#'    their months, `visits = c(pre = 0, FU1 = 3, final = 12)` (which also
+#'    gives `month`);
+#' 2. an ordered factor: its level order;
+#' 3. numbers (or numeric text such as "0", "3"): numeric order; they give
+#'    no month, as they may be visit numbers;
+#' 4. a `month` column: the median month of each visit (ties broken by the
+#'    labels as in 5);
+#' 5. labels with a time: "0", "pre", "pre-op", "baseline", "before",
+#'    "screening" and "admission" are month 0; a number with a unit is read
+#'    in months: "2 d" (days / 30.4375), "6 weeks" (weeks x 7 / 30.4375),
+#'    "3m", "3 months", "12 mo", "month 6", "M6", "1 y" (years x 12), also
+#'    German and Dutch units; "post" or "post-op" alone comes right after
+#'    month 0, with no month.
 #'
-#' Visits that none of these can order are an error. When `month` is absent
-#' and every visit label gives an explicit time (as "baseline", "3 mo",
-#' "12 months"), `month` is derived from the labels. When `visit` is absent
-#' and each fracture has a single row, the cohort has one visit,
+#' Labels that none of these can place ("final", "FU1") are reported, with
+#' the `visits =` call that would order them. When `month` is absent and
+#' some visit label states a time after baseline, `month` is derived from the
+#' labels (missing for the visits whose label has none). When `visit` is
+#' absent and each fracture has a single row, the cohort has one visit,
 #' `"baseline"`. The first visit is the baseline: every fracture needs a row
-#' there (outcomes may be missing). Untreated fractures usually have only
-#' that row.
+#' there (outcomes may be missing).
 #'
-#' @section Checks:
-#' Errors have class `vcf_error_input` (or `vcf_error_argument` for the
-#' arguments themselves), `vcf_error` and one of these subclasses:
-#' `vcf_error_type` (`data` is not a data frame, or a non-numeric value in a
-#' numeric column), `vcf_error_empty`, `vcf_error_unknown_variable` (a name
-#' in `...` that is not canonical), `vcf_error_missing_column` (a mapped
-#' column that is not in the data), `vcf_error_duplicate_column`,
-#' `vcf_error_wrong_table` (for example `vas` in the `patients` table),
-#' `vcf_error_missing_key`, `vcf_error_unknown_level`,
-#' `vcf_error_duplicate_key`, `vcf_error_unmatched_key` (separate tables
-#' that do not match), `vcf_error_range`, `vcf_error_unknown_value` (an
-#' unrecognized factor or logical value), `vcf_error_inconsistent` (a
-#' patient-level value that differs between a patient's rows, a
-#' fracture-level value within a fracture, or a patient x visit value such
-#' as `vas` between a patient's fracture rows at one visit),
-#' `vcf_error_visit_order`, `vcf_error_no_baseline` and
-#' `vcf_error_bme_class` (`bme_class` disagreeing with `bme_pct`). Messages
-#' name the column, the first offending rows (row numbers of the table as
-#' given) with their values, and what was expected.
+#' @section Problems:
+#' Problems in the cells (unreadable values, values out of range, missing or
+#' repeated keys, values that differ where they must agree, visits that
+#' cannot be ordered, fractures without a baseline row) are collected over
+#' the whole sheet and raised once, as an error of class
+#' `vcf_error_cohort`, `vcf_error_input`, `vcf_error` and one class per kind
+#' of problem found (`vcf_error_type`, `vcf_error_range`,
+#' `vcf_error_unknown_value`, `vcf_error_unknown_level`,
+#' `vcf_error_missing_key`, `vcf_error_duplicate_key`,
+#' `vcf_error_inconsistent`, `vcf_error_visit_order`,
+#' `vcf_error_no_baseline`, `vcf_error_unmatched_key`,
+#' `vcf_error_bme_class`). Its message lists the first 20 problems, each
+#' with its row, column, value and fix; `cnd$problems` is a data frame of all
+#' of them (`table`, `row`, `column`, `value`, `problem`, `fix`, `kind`) that
+#' a script can write to a file. Problems with the call itself (a mapping
+#' naming a column that does not exist, a file that cannot be read) are
+#' raised at once, with class `vcf_error_argument` or `vcf_error_input` and
+#' a specific subclass (`vcf_error_unknown_variable`,
+#' `vcf_error_missing_column`, `vcf_error_duplicate_column`,
+#' `vcf_error_wrong_table`, `vcf_error_empty`, `vcf_error_file`,
+#' `vcf_error_sheet`, `vcf_error_header`, `vcf_error_visits`,
+#' `vcf_error_dependency`).
 #'
 #' Legal but suspicious data gives warnings of class `vcf_warning`,
 #' `vcf_warning_suspicious` and one of `vcf_warning_bme_return` (BME above 0
@@ -252,17 +306,29 @@ norm_text <- function(x) gsub("[[:space:]_.-]+", "", tolower(x))
 #' Missing outcomes are allowed; `summary()` shows their completeness per
 #' visit and variable.
 #'
-#' @param data A data frame, tibble or data.table: the long table, one row
-#'   per patient x fracture level x visit, with patient- and fracture-level
-#'   columns repeated (or given on some rows only). With `patients` or
-#'   `fractures`, the visit table.
+#' @param data A data frame, tibble or data.table, or the path of an .xlsx,
+#'   .xls, .csv or .tsv file: the long table (one row per patient x fracture
+#'   level x visit, with patient- and fracture-level columns repeated or
+#'   given on some rows only), or a wide one (see Wide sheets). With
+#'   `patients` or `fractures`, the visit table.
 #' @param ... Column mapping, `canonical = "user column"`, such as
-#'   `patient = "Study ID", vas = "VAS_score"`. It applies to all tables.
-#' @param patients Optional table with one row per patient: `patient` and
-#'   patient-level columns.
-#' @param fractures Optional table with one row per fracture: `patient`,
-#'   `level` and fracture-level (or patient-level) columns. Fractures with no
-#'   row in `data` get a row at the first visit with missing outcomes.
+#'   `patient = "Study ID", vas = "VAS_score"`; for an outcome with one
+#'   column per visit, a named vector `vas = c("0" = "VAS pre", "3" = "VAS
+#'   3m")` or `vas = vcf_wide("^VAS (.*)$")`. It applies to all tables.
+#' @param patients Optional table (or file) with one row per patient:
+#'   `patient` and patient-level columns.
+#' @param fractures Optional table (or file) with one row per fracture:
+#'   `patient`, `level` and fracture-level (or patient-level) columns.
+#'   Fractures with no row in `data` get a row at the first visit with
+#'   missing outcomes.
+#' @param sheet For an .xlsx/.xls `data`: the sheet's name or number
+#'   (default the first).
+#' @param header For a file `data`: the spreadsheet row of the column names,
+#'   or two consecutive rows; `NULL` finds it.
+#' @param visits `NULL`, the visit labels in order, or months named by visit
+#'   label (see Visits).
+#' @param extra Names of own columns to analyse in [vcf_analyze()] (Table 1
+#'   and findings), such as `c("diabetes", "smoker")`.
 #' @return An object of class `vcf_cohort`, a list with
 #'   * `patients`: one row per patient, `patient` and patient-level columns;
 #'   * `fractures`: one row per fracture, `patient`, `level` (ordered factor
@@ -273,12 +339,14 @@ norm_text <- function(x) gsub("[[:space:]_.-]+", "", tolower(x))
 #'     `month` and patient x visit columns;
 #'   * `visit_levels`: the visits in order;
 #'   * `columns`: a data frame with the `name`, `unit`, whether `canonical`,
-#'     and `source` (the user's column name; `NA` when derived) of every
+#'     `source` (the user's column name; `NA` when derived; for a wide
+#'     outcome its columns joined by ", ") and whether `analysed` of every
 #'     column.
 #'
 #'   Rows are sorted by patient (numbers in identifiers in numeric order),
 #'   level and visit. Absent canonical columns stay absent.
-#' @seealso [vcf_variables], [vcf_level()], [vcf_bme_class()]
+#' @seealso [vcf_variables], [vcf_wide()], [vcf_level()], [vcf_bme_class()],
+#'   [vcf_analyze()]
 #' @examples
 #' df <- data.frame(
 #'   id = c("P1", "P1", "P1", "P2", "P2"),
@@ -290,38 +358,146 @@ norm_text <- function(x) gsub("[[:space:]_.-]+", "", tolower(x))
 #'   VAS_score = c(8, 3, 8, 7, 2),
 #'   bmi = c(24.1, 24.1, 24.1, 30.2, 30.2)
 #' )
-#' cohort <- vcf_cohort(df, patient = "id", vas = "VAS_score")
+#' cohort <- vcf_cohort(df, patient = "id", vas = "VAS_score", extra = "bmi")
 #' cohort
 #' summary(cohort)
 #' cohort$columns
+#'
+#' # A wide sheet from a file, every problem reported at once
+#' path <- system.file("extdata", "example_cohort.xlsx", package = "vcfoutcomes")
+#' if (requireNamespace("readxl", quietly = TRUE)) {
+#'   wide <- vcf_cohort(path, patient = "Patient", level = "Level",
+#'                      vas = vcf_wide("^VAS (.*)$"), odi = vcf_wide("^ODI (.*)$"))
+#'   wide
+#' }
 #' @export
-vcf_cohort <- function(data, ..., patients = NULL, fractures = NULL) {
+vcf_cohort <- function(data, ..., patients = NULL, fractures = NULL, sheet = NULL,
+                       header = NULL, visits = NULL, extra = NULL) {
   call <- rlang::current_env()
+  if (is.null(data)) cohort_input_table(data, "data", NULL, NULL, call)
   map <- cohort_mapping(list(...), call)
+  user_visits <- check_visits_arg(visits, call)
+  if (!is.null(sheet) && !is_sheet_path(data)) {
+    vcf_abort("{.arg sheet} applies when {.arg data} is the path of an .xlsx or .xls file.",
+              c("sheet", "argument"), call = call)
+  }
+  if (!is.null(header) && !is_sheet_path(data)) {
+    vcf_abort("{.arg header} applies when {.arg data} is the path of a file.",
+              c("header", "argument"), call = call)
+  }
   input <- list(data = data, patients = patients, fractures = fractures)
   input <- input[!vapply(input, is.null, logical(1L))]
-  tabs <- lapply(names(input), function(nm) cohort_input_table(input[[nm]], nm, call))
+  tabs <- lapply(names(input), function(nm) {
+    cohort_input_table(input[[nm]], nm, if (nm == "data") sheet, if (nm == "data") header, call)
+  })
   names(tabs) <- names(input)
-  tabs <- cohort_rename(tabs, map, call)
-  check_table_columns(tabs, map, call)
+  extra <- check_extra(extra, tabs, call)
 
-  tabs <- lapply(tabs, cohort_table_keys, map = map, call = call)
-  tabs <- lapply(tabs, cohort_coerce, map = map, call = call)
-  visit <- cohort_visit_key(tabs$data, map, call)
-  tabs$data <- visit$table
-  for (nm in names(tabs)) tabs[[nm]] <- cohort_check_table(tabs[[nm]], map, call)
-  tabs <- cohort_match_tables(tabs, call)
-
-  cohort <- cohort_build(tabs, visit, map)
-  cohort <- cohort_bme_class(cohort, tabs$data, map, call)
+  problems_start(tabs)
+  on.exit(problems_stop(), add = TRUE)
+  if (length(map$wide)) tabs$data <- widen_table(tabs$data, map$wide, map$long, call)
+  tabs <- cohort_rename(tabs, map$long, call)
+  check_table_columns(tabs, map$long, call)
+  tabs <- lapply(tabs, cohort_own_types)
+  tabs <- lapply(tabs, cohort_table_keys, map = map$long, call = call)
+  tabs <- lapply(tabs, cohort_coerce, map = map$long)
+  tabs <- lapply(tabs, function(t) table_subset(t, !is.na(t$patient) & !is_missing_level(t)))
+  visit <- cohort_visit_key(tabs$data, map$long, user_visits, call)
+  tabs$data <- table_subset(visit$table, !is.na(visit$table$visit))
+  visit$month <- if (!is.null(visit$month)) visit$month[!is.na(visit$table$visit)]
+  for (nm in names(tabs)) tabs[[nm]] <- cohort_check_table(tabs[[nm]], map$long)
+  tabs <- cohort_match_tables(tabs)
+  if (problems_found()) {
+    # Build what can be built, to find the problems that need the cohort,
+    # then report everything.
+    cohort <- tryCatch(cohort_build(tabs, visit, map, extra), error = function(e) NULL)
+    if (!is.null(cohort)) cohort_bme_class(cohort, tabs$data, map$long)
+    problems_raise(call)
+  }
+  cohort <- cohort_build(tabs, visit, map, extra)
+  cohort <- cohort_bme_class(cohort, tabs$data, map$long)
+  problems_raise(call)
   cohort_suspicious(cohort, tabs$data)
   cohort
 }
 
+# Problems ---------------------------------------------------------------------
+# Cell problems found during one vcf_cohort() call are collected here and
+# raised together by problems_raise().
+
+problem_log <- new.env(parent = emptyenv())
+problem_limit <- 20L
+
+problems_start <- function(tabs) {
+  problem_log$items <- list()
+  problem_log$columns <- unique(unlist(lapply(tabs, function(t) names(t$df))))
+}
+
+problems_stop <- function() {
+  problem_log$items <- list()
+  problem_log$columns <- NULL
+}
+
+problems_found <- function() length(problem_log$items) > 0L
+
+# Notes problems at positions `at` of table `t` (one per position).
+# `column` is one name, or one per row of `t` (wide outcomes); `value`,
+# `problem` and `fix` are one, or one per position.
+note_problem <- function(t, at, column, value, problem, fix, kind) {
+  if (!length(at)) return(invisible())
+  n <- length(at)
+  if (length(column) > 1L) column <- column[at]
+  problem_log$items[[length(problem_log$items) + 1L]] <- data.frame(
+    table = t$name, row = as.integer(t$row[at]), column = rep_len(as.character(column), n),
+    value = rep_len(cell_text(value), n), problem = rep_len(problem, n),
+    fix = rep_len(fix, n), kind = rep_len(kind, n), stringsAsFactors = FALSE)
+  invisible()
+}
+
+cell_text <- function(x) {
+  if (is.factor(x)) x <- as.character(x)
+  text <- if (is.numeric(x)) format_number_text(x) else as.character(x)
+  ifelse(is.na(text), "empty", paste0("\"", text, "\""))
+}
+
+problems_raise <- function(call) {
+  if (!problems_found()) return(invisible())
+  p <- do.call(rbind, problem_log$items)
+  col_at <- match(p$column, problem_log$columns)
+  p <- p[order(match(p$table, c("data", "fractures", "patients")), is.na(p$row), p$row,
+               col_at, method = "radix"), , drop = FALSE]
+  # A cell of a wide sheet feeds several long rows: report it once.
+  p <- p[!duplicated(p[c("table", "row", "column", "value", "problem")]), , drop = FALSE]
+  rownames(p) <- NULL
+  n <- nrow(p)
+  shown <- utils::head(p, problem_limit)
+  where <- ifelse(is.na(shown$row), "Column", paste0("Row ", shown$row, ","))
+  where <- ifelse(shown$table == "data", where,
+                  paste0("`", shown$table, "` ", tolower(substr(where, 1L, 1L)),
+                         substring(where, 2L)))
+  lines <- paste0(where, " `", shown$column, "`: ", shown$value, " is ", shown$problem,
+                  ". Fix: ", shown$fix, ".")
+  lines <- gsub("([{}])", "\\1\\1", lines)
+  more <- if (n > problem_limit) {
+    c(i = paste0("... and ", n - problem_limit, " more; all ", n,
+                 " are in the condition's `problems` data frame."))
+  } else {
+    c(i = "All problems are in the condition's `problems` data frame.")
+  }
+  kinds <- unique(p$kind)
+  head_line <- paste0("The sheet has ", n, " problem", if (n > 1L) "s",
+                      "; fix ", if (n > 1L) "them" else "it", ", then call vcf_cohort() again.")
+  vcf_abort(c(head_line, stats::setNames(lines, rep("x", length(lines))), more),
+            c("cohort", kinds, "input"), problems = p, call = call)
+}
+
 # Arguments and input tables ----------------------------------------------------
 
+# `...` as list(long = c(canonical = "column"), wide = list(canonical =
+# c(visit = "column") or a vcf_wide)).
 cohort_mapping <- function(dots, call) {
-  if (!length(dots)) return(character())
+  empty <- list(long = character(), wide = list())
+  if (!length(dots)) return(empty)
   nms <- names(dots)
   if (is.null(nms) || any(nms == "")) {
     unnamed <- if (is.null(nms)) seq_along(dots) else which(nms == "")
@@ -334,36 +510,56 @@ cohort_mapping <- function(dots, call) {
     known <- paste(vcf_variables$name, collapse = ", ")
     vcf_abort(c("{.arg ...} maps canonical variables to your columns, and {.val {unknown}} {?is not a canonical variable/are not canonical variables}.",
                 i = "Canonical variables: {known}.",
-                i = "Your own columns need no mapping: they are kept as they are."),
+                i = "Your own columns need no mapping: they are kept as they are (list those to analyse in {.arg extra})."),
               c("unknown_variable", "argument"), call = call)
   }
-  ok <- vapply(dots, function(v) is.character(v) && length(v) == 1L && !is.na(v),
-               logical(1L))
-  if (!all(ok)) {
-    bad <- nms[!ok]
-    vcf_abort(c("Each mapping in {.arg ...} must be a single column name (a string).",
-                x = "Not a single string for {.val {bad}}."),
-              c("type", "argument"), call = call)
-  }
-  map <- unlist(dots)
   if (anyDuplicated(nms)) {
     vcf_abort(c("Each canonical variable can be mapped once.",
                 x = "Mapped more than once: {.val {unique(nms[duplicated(nms)])}}."),
               c("duplicate_column", "argument"), call = call)
   }
-  if (anyDuplicated(map)) {
-    twice <- unique(map[duplicated(map)])
+  is_wide <- vapply(dots, function(v) inherits(v, "vcf_wide") ||
+                      (is.character(v) && !is.null(names(v))), logical(1L))
+  ok <- vapply(seq_along(dots), function(i) {
+    v <- dots[[i]]
+    if (inherits(v, "vcf_wide")) return(TRUE)
+    if (!is.character(v) || !length(v) || anyNA(v) || any(!nzchar(v))) return(FALSE)
+    if (!is_wide[i]) return(length(v) == 1L)
+    all(nzchar(trimws(names(v)))) && !anyDuplicated(v) && !anyDuplicated(names(v))
+  }, logical(1L))
+  if (!all(ok)) {
+    bad <- nms[!ok]
+    vcf_abort(c("Each mapping in {.arg ...} must be a single column name (a string), a vector naming one column per visit, {.code c(\"0\" = \"VAS pre\", \"3\" = \"VAS 3m\")}, or {.code vcf_wide(\"^VAS (.*)$\")}.",
+                x = "Not such a mapping for {.val {bad}}."),
+              c("type", "argument"), call = call)
+  }
+  keys_wide <- intersect(nms[is_wide], c("patient", "level", "visit", "month"))
+  if (length(keys_wide)) {
+    vcf_abort(c("{.val {keys_wide}} cannot be mapped per visit: map {?it/them} to one column.",
+                i = "Outcomes such as vas, odi, bme_pct or height_pct can have one column per visit."),
+              c("type", "argument"), call = call)
+  }
+  long <- unlist(dots[!is_wide])
+  if (is.null(long)) long <- character()
+  all_cols <- c(long, unlist(lapply(dots[is_wide], function(v) if (is.character(v)) unname(v))))
+  if (anyDuplicated(all_cols)) {
+    twice <- unique(all_cols[duplicated(all_cols)])
+    owners <- nms[vapply(dots, function(v) is.character(v) && any(v %in% twice), logical(1L))]
     vcf_abort(c("Each column can be mapped to one canonical variable.",
-                x = "Column {.val {twice}} is mapped to {.val {names(map)[map %in% twice]}}."),
+                x = "Column {.val {twice}} is mapped to {.val {owners}}."),
               c("duplicate_column", "argument"), call = call)
   }
-  map
+  list(long = long, wide = dots[is_wide])
 }
 
-cohort_input_table <- function(x, name, call) {
+cohort_input_table <- function(x, name, sheet, header, call) {
+  if (is_sheet_path(x)) {
+    read <- read_sheet(x, sheet, header, name, call)
+    return(list(name = name, df = read$df, row = read$row, from_file = TRUE))
+  }
   if (!is.data.frame(x)) {
     what <- format_arg(x)
-    vcf_abort(c("{.arg {name}} must be a data frame, tibble or data.table.",
+    vcf_abort(c("{.arg {name}} must be a data frame, tibble or data.table, or the path of an .xlsx, .xls, .csv or .tsv file.",
                 x = "It is {what}."),
               c("type", "argument"), call = call)
   }
@@ -379,7 +575,50 @@ cohort_input_table <- function(x, name, call) {
                 x = "Repeated: {.val {unique(nms[duplicated(nms)])}}."),
               c("duplicate_column", "input"), call = call)
   }
-  list(name = name, df = x, row = seq_len(nrow(x)))
+  list(name = name, df = x, row = seq_len(nrow(x)), from_file = FALSE)
+}
+
+check_extra <- function(extra, tabs, call) {
+  if (is.null(extra)) return(character())
+  if (!is.character(extra) || anyNA(extra)) {
+    vcf_abort(c("{.arg extra} must name your own columns to analyse, e.g. {.code extra = c(\"diabetes\", \"smoker\")}.",
+                x = "It is {format_arg(extra)}."),
+              c("type", "argument"), call = call)
+  }
+  have <- unique(unlist(lapply(tabs, function(t) names(t$df))))
+  missing <- setdiff(extra, have)
+  if (length(missing)) {
+    shown <- paste0("\"", utils::head(have, 12L), "\"", collapse = ", ")
+    vcf_abort(c("{.arg extra} names column{?s} not in the data: {.val {missing}}.",
+                i = "Columns: {shown}{if (length(have) > 12L) ', ...' else ''}."),
+              c("missing_column", "argument"), call = call)
+  }
+  unique(extra)
+}
+
+# Own columns: dates become dates; from files, numbers and yes/no words
+# stored as text become numbers and logicals.
+cohort_own_types <- function(t) {
+  for (nm in setdiff(names(t$df), vcf_variables$name)) {
+    t$df[[nm]] <- guess_column(t$df[[nm]], isTRUE(t$from_file))
+  }
+  t
+}
+
+table_subset <- function(t, keep) {
+  keep <- which(keep)
+  if (length(keep) == length(t$row)) return(t)
+  t$df <- t$df[keep, , drop = FALSE]
+  rownames(t$df) <- NULL
+  for (f in c("row", "patient", "level", "visit", "added")) {
+    if (!is.null(t[[f]])) t[[f]] <- t[[f]][keep]
+  }
+  if (!is.null(t$source)) t$source <- lapply(t$source, function(s) s[keep])
+  t
+}
+
+is_missing_level <- function(t) {
+  if (is.null(t$level)) rep(FALSE, length(t$row)) else is.na(t$level)
 }
 
 cohort_rename <- function(tabs, map, call) {
@@ -461,6 +700,16 @@ col_label <- function(name, map, table = "data") {
   label
 }
 
+# The user's column behind canonical column `name` at positions `at` of `t`
+# (a wide outcome comes from a different column at each visit).
+col_name <- function(t, name, map, at = NULL) {
+  if (!is.null(t$source[[name]])) {
+    src <- t$source[[name]]
+    return(if (is.null(at)) src else src[at])
+  }
+  if (name %in% names(map)) map[[name]] else name
+}
+
 # Keys ------------------------------------------------------------------------------
 
 cohort_table_keys <- function(t, map, call) {
@@ -475,44 +724,36 @@ cohort_table_keys <- function(t, map, call) {
     }
   }
   raw <- t$df[["patient"]]
-  id <- if (is.double(raw)) {
-    ifelse(is.na(raw), NA_character_, formatC(raw, format = "fg", digits = 15))
-  } else {
-    as.character(raw)
-  }
+  id <- if (is.double(raw)) format_number_text(raw) else as.character(raw)
   id <- trimws(id)
-  id[!is.na(id) & id == ""] <- NA
-  check_missing_key(id, "patient", t, map, call)
+  id[!is.na(id) & tolower(id) %in% na_strings] <- NA
+  bad <- which(is.na(id))
+  note_problem(t, bad, col_name(t, "patient", map), raw[bad], "a missing patient id",
+               "enter the patient's id on every row", "missing_key")
   t$patient <- id
-  if ("level" %in% need) {
-    raw <- t$df[["level"]]
-    lev <- vcf_level(raw)
-    missing <- is.na(raw) | trimws(as.character(raw)) == ""
-    check_missing_key(ifelse(missing, NA, 1L), "level", t, map, call)
-    bad <- which(is.na(lev))
-    if (length(bad)) {
-      where <- describe_rows(t$row[bad], raw[bad])
-      label <- col_label("level", map, t$name)
-      vcf_abort(c("Column {label} holds unknown vertebral levels.",
-                  x = "Not a level at {where}.",
-                  i = "Expected C1-C7, T1-T13, L1-L6 (also \"t12\", \"Th12\") or VerSe codes 1-25, 28."),
-                c("unknown_level", "input"), call = call)
-    }
-    t$level <- lev
-  }
+  if ("level" %in% need) t$level <- level_key(t, map)
   t$df <- t$df[setdiff(names(t$df), c("patient", "level"))]
   t
 }
 
-check_missing_key <- function(x, key, t, map, call) {
-  bad <- which(is.na(x))
-  if (length(bad)) {
-    label <- col_label(key, map, t$name)
-    where <- describe_rows(t$row[bad])
-    vcf_abort(c("Column {label} is a key and cannot be missing.",
-                x = "Missing at {where}."),
-              c("missing_key", "input"), call = call)
-  }
+level_key <- function(t, map) {
+  raw <- t$df[["level"]]
+  if (!is.numeric(raw) && !is.character(raw) && !is.factor(raw)) raw <- as.character(raw)
+  text <- trimws(as.character(raw))
+  missing <- is.na(raw) | is.na(text) | tolower(text) %in% na_strings
+  lev <- vcf_level(if (is.numeric(raw)) raw else text)
+  lev[missing] <- NA
+  column <- col_name(t, "level", map)
+  at <- which(missing)
+  note_problem(t, at, column, raw[at], "a missing level",
+               "enter the vertebral level of the fracture (e.g. T12, L1)", "missing_key")
+  listed <- which(!missing & is.na(lev) & is_level_list(text))
+  note_problem(t, listed, column, raw[listed], "two levels in one cell",
+               "give each fractured level its own row", "unknown_level")
+  bad <- setdiff(which(!missing & is.na(lev)), listed)
+  note_problem(t, bad, column, raw[bad], "not a vertebral level",
+               "use C1-C7, T1-T13 (also Th12), L1-L6 or VerSe codes 1-25, 28", "unknown_level")
+  lev
 }
 
 # Keys as shown in messages, and as matched (patient ids and visit labels may
@@ -520,197 +761,89 @@ check_missing_key <- function(x, key, t, map, call) {
 key_text <- function(...) paste(..., sep = " ")
 key_of <- function(...) paste(..., sep = "\r")
 
-check_duplicate_keys <- function(key, t, what, call) {
-  dup <- duplicated(key) | duplicated(key, fromLast = TRUE)
-  if (any(dup)) {
-    rows <- which(dup)
-    rows <- rows[order(match(key[rows], unique(key[rows])))]
-    where <- describe_rows(t$row[rows], gsub("\r", " ", key[rows], fixed = TRUE))
-    tname <- t$name
-    vcf_abort(c("{.arg {tname}} must have one row per {what}.",
-                x = "Repeated at {where}."),
-              c("duplicate_key", "input"), call = call)
+# Notes rows that repeat an earlier row's key, and returns which rows to
+# keep (the first of each key).
+check_duplicate_keys <- function(key, t, what, column, shown = NULL) {
+  if (is.null(shown)) shown <- key
+  first <- match(key, key)
+  dup <- which(first != seq_along(key))
+  if (length(dup)) {
+    note_problem(t, dup, column, gsub("\r", " ", shown[dup], fixed = TRUE),
+                 paste0("a repeated ", what, " (first on row ", t$row[first[dup]], ")"),
+                 paste0("keep one row per ", what, ", or correct the key"),
+                 "duplicate_key")
   }
-}
-
-# Visits ----------------------------------------------------------------------------
-
-cohort_visit_key <- function(t, map, call) {
-  frac <- paste(t$patient, t$level, sep = "\r")
-  if (!"visit" %in% names(t$df)) {
-    dup <- duplicated(frac) | duplicated(frac, fromLast = TRUE)
-    if (any(dup)) {
-      rows <- which(dup)
-      rows <- rows[order(match(frac[rows], unique(frac[rows])))]
-      where <- describe_rows(t$row[rows], key_text(t$patient, t$level)[rows])
-      vcf_abort(c("{.arg data} has no `visit` column, but fractures have several rows.",
-                  x = "Same patient and level at {where}.",
-                  i = "Name the visit column `visit`, or map it, e.g. visit = \"Your column\"."),
-                c("missing_key", "input"), call = call)
-    }
-    t$visit <- factor(rep("baseline", length(t$row)), levels = "baseline", ordered = TRUE)
-    return(list(table = t, levels = "baseline", derived = TRUE, month = NULL))
-  }
-  raw <- t$df[["visit"]]
-  missing <- is.na(raw) | trimws(as.character(raw)) == ""
-  check_missing_key(ifelse(missing, NA, 1L), "visit", t, map, call)
-  month <- t$df[["month"]]
-  ord <- visit_order(raw, month, t, map, call)
-  t$visit <- ord$visit
-  t$df[["visit"]] <- NULL
-  c(list(table = t, derived = FALSE), ord[c("levels", "month")])
-}
-
-visit_order <- function(raw, month, t, map, call) {
-  if (is.ordered(raw)) {
-    lev <- levels(raw)[levels(raw) %in% as.character(raw)]
-    label <- as.character(raw)
-  } else if (is.numeric(raw)) {
-    label <- as.character(raw)
-    lev <- as.character(sort(unique(raw)))
-  } else {
-    label <- trimws(as.character(raw))
-    u <- unique(label)
-    num <- suppressWarnings(as.numeric(u))
-    if (!anyNA(num)) {
-      lev <- u[order(num)]
-      if (anyDuplicated(num[order(num)])) lev <- NULL
-    } else {
-      lev <- NULL
-    }
-    if (is.null(lev)) lev <- visit_order_text(u, label, month, t, map, call)
-  }
-  parsed <- parse_visit_text(lev)
-  derived <- if (is.null(month) && all(parsed$explicit)) {
-    parsed$month[match(label, lev)]
-  }
-  list(visit = factor(label, levels = lev, ordered = TRUE), levels = lev,
-       month = derived)
-}
-
-# Orders unordered visit labels by their median month, ties broken by the
-# labels' own times, or by the labels alone.
-visit_order_text <- function(u, label, month, t, map, call) {
-  text_key <- parse_visit_text(u)$key
-  month_key <- rep(NA_real_, length(u))
-  if (!is.null(month)) {
-    m <- suppressWarnings(as.numeric(as.character(month)))
-    month_key <- vapply(u, function(v) {
-      x <- m[label == v & !is.na(m)]
-      if (length(x)) stats::median(x) else NA_real_
-    }, numeric(1L), USE.NAMES = FALSE)
-  }
-  primary <- if (!anyNA(month_key)) month_key else text_key
-  secondary <- if (!anyNA(month_key)) text_key else rep(0, length(u))
-  placed <- !is.na(primary)
-  tie <- duplicated(cbind(primary, secondary)) |
-    duplicated(cbind(primary, secondary), fromLast = TRUE)
-  tie[is.na(tie)] <- FALSE
-  unplaced <- !placed | tie | (is.na(secondary) & (duplicated(primary) |
-                                                    duplicated(primary, fromLast = TRUE)))
-  if (any(unplaced)) {
-    bad <- u[unplaced]
-    rows <- match(bad, label)
-    where <- describe_rows(t$row[rows], bad)
-    label_v <- col_label("visit", map, t$name)
-    why <- if (any(!placed)) "cannot be placed in time" else "fall on the same time"
-    vcf_abort(c("Column {label_v} holds visits that cannot be ordered: they {why}.",
-                x = "At {where}.",
-                i = "Give `visit` as an ordered factor, add a `month` column, or use labels such as \"baseline\", \"3 mo\", \"12 months\"."),
-              c("visit_order", "input"), call = call)
-  }
-  u[order(primary, secondary)]
-}
-
-#' Read times from visit labels
-#'
-#' Returns `key` (months, for ordering; `NA` when the label has no time),
-#' `month` (months when `explicit`) and `explicit` (the label states a time,
-#' or is a baseline word).
-#' @noRd
-parse_visit_text <- function(x) {
-  text <- gsub("[[:space:]_]+", " ", tolower(trimws(as.character(x))))
-  n <- length(text)
-  key <- rep(NA_real_, n)
-  explicit <- rep(FALSE, n)
-  per_unit <- c(d = 1 / 30.4375, w = 7 / 30.4375, m = 1, y = 12)
-  num <- "([0-9]+(\\.[0-9]+)?)"
-  unit <- "(days?|d|weeks?|wks?|w|months?|mon|mos?|m|years?|yrs?|y)"
-  after <- regexec(paste0(num, " ?-? ?", unit, "(\\b|$)"), text)
-  before <- regexec(paste0("(^|\\b)", unit, " ?-? ?", num), text)
-  for (i in seq_len(n)) {
-    a <- regmatches(text[i], after[i])[[1L]]
-    b <- regmatches(text[i], before[i])[[1L]]
-    if (length(a)) {
-      value <- as.numeric(a[2L]); u <- substr(a[4L], 1L, 1L)
-    } else if (length(b)) {
-      value <- as.numeric(b[4L]); u <- substr(b[3L], 1L, 1L)
-    } else {
-      next
-    }
-    key[i] <- value * per_unit[[u]]
-    explicit[i] <- TRUE
-  }
-  baseline <- grepl("^(baseline|base line|pre ?-?op.*|pre ?-?treatment|pre ?-?intervention.*|before.*|screening|admission|initial)$", text)
-  post <- grepl("^(post ?-?op.*|post ?-?treatment|post ?-?intervention.*|after.*|immediately.*)$", text)
-  final <- grepl("(^|\\b)(final|last|end)(\\b|$)", text)
-  free <- is.na(key)
-  key[free & baseline] <- 0
-  explicit[free & baseline] <- TRUE
-  key[free & post] <- 1e-6
-  key[free & final & !baseline & !post] <- Inf
-  list(key = key, month = ifelse(explicit, key, NA_real_), explicit = explicit)
+  first == seq_along(key)
 }
 
 # Types -----------------------------------------------------------------------------
 
-cohort_coerce <- function(t, map, call) {
+cohort_coerce <- function(t, map) {
   for (nm in intersect(names(t$df), vcf_variables$name)) {
     if (nm == "visit") next
-    t$df[[nm]] <- coerce_canonical(t$df[[nm]], nm, t, map, call)
+    t$df[[nm]] <- coerce_canonical(t$df[[nm]], nm, t, map)
   }
   t
 }
 
-coerce_canonical <- function(x, name, t, map, call) {
+coerce_canonical <- function(x, name, t, map) {
   spec <- vcf_variables[match(name, vcf_variables$name), ]
-  label <- col_label(name, map, t$name)
-  all_missing <- all(is.na(x))
+  column <- col_name(t, name, map)
   switch(spec$type,
     numeric = ,
-    integer = coerce_number(x, spec, label, t, call),
-    logical = coerce_logical(x, label, t, call),
+    integer = coerce_number(x, spec, column, t),
+    logical = coerce_logical(x, column, t),
     factor = ,
-    ordered = coerce_choice(x, name, label, t, call),
-    character = if (all_missing) rep(NA_character_, length(x)) else as.character(x))
+    ordered = coerce_choice(x, name, column, t),
+    character = {
+      text <- if (is.numeric(x)) format_number_text(x) else trimws(as.character(x))
+      text[tolower(text) %in% na_strings] <- NA
+      text
+    })
 }
 
-coerce_number <- function(x, spec, label, t, call) {
+# Whole-column types that no cell rule reads (dates in a number column, and
+# the like): one problem per column.
+wrong_column_type <- function(x, column, t, expected) {
+  at <- which(!is.na(x))[1L]
+  if (is.na(at)) return(invisible())
+  what <- if (inherits(x, "Date")) "a date" else paste0("a ", class(x)[1L], " value")
+  if (length(column) > 1L) column <- column[at]
+  note_problem(t, at, column, format(x[at]), paste0(what, " in a column of ", expected),
+               paste0("enter ", expected, ", or map another column"), "type")
+}
+
+coerce_number <- function(x, spec, column, t) {
   raw <- x
   if (is.factor(x)) x <- as.character(x)
+  integer <- spec$type == "integer"
   if (is.numeric(x)) {
     value <- as.double(x)
   } else if (is.character(x)) {
     text <- trimws(x)
     text[tolower(text) %in% na_strings] <- NA
-    value <- suppressWarnings(as.numeric(text))
+    value <- parse_number_text(text)
     bad <- which(!is.na(text) & is.na(value))
-    if (length(bad)) {
-      where <- describe_rows(t$row[bad], raw[bad])
-      vcf_abort(c("Column {label} must be numeric.",
-                  x = "Not a number at {where}."),
-                c("type", "input"), call = call)
+    range <- bad[grepl("^[0-9]+([.,][0-9]+)? ?(-|\u2013|to|bis|tot) ?[0-9]+([.,][0-9]+)?$",
+                       text[bad])]
+    if (length(range)) {
+      ends <- strsplit(sub(" ?(-|\u2013|to|bis|tot) ?", "|", text[range]), "|", fixed = TRUE)
+      mid <- vapply(ends, function(e) mean(parse_number_text(e)), numeric(1L))
+      note_problem(t, range, column, raw[range], "a range, not one number",
+                   paste0("enter one number (e.g. the midpoint, ", format_number_text(mid), ")"),
+                   "type")
     }
+    other <- setdiff(bad, range)
+    note_problem(t, other, column, raw[other], "not a number",
+                 "enter a number (decimal point or comma), or leave the cell empty if missing",
+                 "type")
   } else if (all(is.na(x))) {
     value <- rep(NA_real_, length(x))
   } else {
-    what <- class(raw)[1L]
-    vcf_abort(c("Column {label} must be numeric, not {.cls {what}}."),
-              c("type", "input"), call = call)
+    wrong_column_type(x, column, t, "numbers")
+    value <- rep(NA_real_, length(x))
   }
-  integer <- spec$type == "integer"
-  bad <- which(!is.na(value) & (!is.finite(value) | value < spec$min |
-                                  value > spec$max |
+  bad <- which(!is.na(value) & (!is.finite(value) | value < spec$min | value > spec$max |
                                   (integer & value != round(value))))
   if (length(bad)) {
     range <- if (is.finite(spec$max)) {
@@ -718,41 +851,37 @@ coerce_number <- function(x, spec, label, t, call) {
     } else {
       paste0(">= ", spec$min)
     }
-    what <- paste0(if (integer) "a whole number" else "a finite number", " ",
-                   if (is.finite(spec$max)) "in " else "", range,
-                   if (nzchar(spec$measure)) paste0(" (", spec$measure, ")") else "")
-    where <- describe_rows(t$row[bad], raw[bad])
-    vcf_abort(c("Column {label} must be {what}.",
-                x = "Out of range at {where}."),
-              c("range", "input"), call = call)
+    unit <- if (nzchar(spec$measure)) paste0(" ", spec$measure) else ""
+    what <- if (integer) "a whole number" else "a number"
+    whole <- integer & is.finite(value[bad]) & value[bad] >= spec$min & value[bad] <= spec$max
+    problem <- ifelse(whole, "not a whole number", paste0("outside ", range, unit))
+    note_problem(t, bad, column, raw[bad], problem,
+                 paste0("enter ", what, " in ", range, unit, ", or leave the cell empty if missing"),
+                 "range")
+    value[bad] <- NA
   }
   if (integer) as.integer(value) else value
 }
 
-coerce_logical <- function(x, label, t, call) {
+coerce_logical <- function(x, column, t) {
   if (is.logical(x)) return(x)
   raw <- x
-  text <- tolower(trimws(as.character(x)))
+  text <- if (is.numeric(x)) format_number_text(x) else tolower(trimws(as.character(x)))
   text[text %in% na_strings] <- NA
   value <- rep(NA, length(x))
-  value[text %in% c("true", "t", "yes", "y", "1")] <- TRUE
-  value[text %in% c("false", "f", "no", "n", "0")] <- FALSE
+  value[text %in% yes_words] <- TRUE
+  value[text %in% no_words] <- FALSE
   bad <- which(!is.na(text) & is.na(value))
-  if (length(bad)) {
-    where <- describe_rows(t$row[bad], raw[bad])
-    vcf_abort(c("Column {label} must be TRUE or FALSE.",
-                x = "Not recognized at {where}.",
-                i = "Accepted: TRUE/FALSE, yes/no, y/n, 1/0 (any case)."),
-              c("unknown_value", "input"), call = call)
-  }
+  note_problem(t, bad, column, raw[bad], "not a yes/no value",
+               "enter yes/no (also TRUE/FALSE, y/n, 1/0, ja/nein, ja/nee), or leave the cell empty if missing",
+               "unknown_value")
   value
 }
 
-coerce_choice <- function(x, name, label, t, call) {
+coerce_choice <- function(x, name, column, t) {
   spec <- choice_spec(name)
   raw <- x
   if (is.factor(x)) x <- as.character(x)
-  value <- rep(NA_character_, length(x))
   if (is.numeric(x) || is.logical(x)) {
     text <- ifelse(is.na(x), NA, format(x, trim = TRUE, digits = 15))
   } else {
@@ -769,16 +898,13 @@ coerce_choice <- function(x, name, label, t, call) {
   }
   bad <- which(!is.na(key) & is.na(value))
   if (length(bad)) {
-    where <- describe_rows(t$row[bad], raw[bad])
-    levels <- paste0("\"", spec$levels, "\"", collapse = ", ")
     also <- spec$also
-    accepted <- paste0(levels,
-                       if (length(also)) paste0(" (also ", paste0("\"", also, "\"", collapse = ", "), ")"),
+    accepted <- paste0(paste(spec$levels, collapse = ", "),
+                       if (length(also)) paste0(" (also ", paste(also, collapse = ", "), ")"),
                        if (spec$codes) paste0(", or codes 0-", length(spec$levels) - 1L),
                        "; any case")
-    vcf_abort(c("Column {label} must be one of {accepted}.",
-                x = "Not recognized at {where}."),
-              c("unknown_value", "input"), call = call)
+    note_problem(t, bad, column, raw[bad], paste0("not a known ", name),
+                 paste0("enter one of ", accepted), "unknown_value")
   }
   factor(value, levels = spec$levels, ordered = spec$ordered)
 }
@@ -812,30 +938,38 @@ group_id <- function(...) {
   match(key, unique(key))
 }
 
-cohort_check_table <- function(t, map, call) {
+cohort_check_table <- function(t, map) {
   patient <- t$patient
   if (t$name == "patients") {
-    check_duplicate_keys(patient, t, "patient", call)
+    keep <- check_duplicate_keys(patient, t, "patient", col_name(t, "patient", map))
+    t <- table_subset(t, keep)
     t$unit <- stats::setNames(rep("patient", ncol(t$df)), names(t$df))
     return(t)
   }
   level <- as.character(t$level)
-  groups <- list(patient = group_id(patient), fracture = group_id(patient, level))
   if (t$name == "fractures") {
-    check_duplicate_keys(key_of(patient, level), t, "patient x level", call)
+    keep <- check_duplicate_keys(key_of(patient, level), t, "patient x level",
+                                 col_name(t, "patient", map))
   } else {
-    visit <- as.character(t$visit)
-    check_duplicate_keys(key_of(patient, level, visit), t,
-                         "patient x level x visit", call)
-    groups$patient_visit <- group_id(patient, visit)
+    # In a wide sheet a repeated row repeats all its visits: name it once.
+    wide <- !is.null(t$source)
+    keep <- check_duplicate_keys(key_of(patient, level, as.character(t$visit)), t,
+                                 if (wide) "patient x level" else "patient x level x visit",
+                                 col_name(t, "patient", map),
+                                 shown = if (wide) key_of(patient, level))
   }
+  t <- table_subset(t, keep)
+  patient <- t$patient
+  level <- as.character(t$level)
+  groups <- list(patient = group_id(patient), fracture = group_id(patient, level))
+  if (t$name == "data") groups$patient_visit <- group_id(patient, as.character(t$visit))
   unit <- character()
   for (nm in names(t$df)) {
     x <- t$df[[nm]]
     canon <- match(nm, vcf_variables$name)
     if (!is.na(canon)) {
       u <- vcf_variables$unit[canon]
-      if (!is.null(groups[[u]])) check_constant(x, groups[[u]], nm, u, t, map, call)
+      if (!is.null(groups[[u]])) check_constant(x, groups[[u]], nm, u, t, map)
       unit[nm] <- u
     } else if (t$name == "fractures") {
       unit[nm] <- "fracture"
@@ -854,32 +988,25 @@ infer_unit <- function(x, groups) {
   "visit"
 }
 
-check_constant <- function(x, g, name, unit, t, map, call) {
+# Notes the rows whose value differs from the first value of their group.
+check_constant <- function(x, g, name, unit, t, map) {
   bad <- group_mismatch(x, g)
   if (!length(bad)) return(invisible())
-  label <- col_label(name, map, t$name)
-  shown <- utils::head(bad, 3L)
-  lines <- vapply(shown, function(b) {
-    rows <- which(g == b & !is.na(x))
-    who <- switch(unit,
-                  patient = paste0("patient \"", t$patient[rows[1L]], "\""),
-                  fracture = paste0("patient \"", t$patient[rows[1L]], "\" level ",
-                                    t$level[rows[1L]]),
-                  patient_visit = paste0("patient \"", t$patient[rows[1L]],
-                                         "\" visit \"", t$visit[rows[1L]], "\""))
-    paste0("Differs within ", who, " at ", describe_rows(t$row[rows], x[rows]), ".")
-  }, character(1L))
-  if (length(bad) > 3L) lines <- c(lines, paste0("... and ", length(bad) - 3L, " more."))
+  ok <- which(!is.na(x))
+  first <- ok[match(g, g[ok])]
+  value <- if (is.factor(x)) as.character(x) else x
+  differs <- which(g %in% bad & !is.na(x) & !is.na(first) & value != value[first])
   what <- unit_label(unit)
-  vcf_abort(c("Column {label} is a {what} variable and must have one value per {what}.",
-              stats::setNames(lines, rep("x", length(lines))),
-              i = "Missing values are ignored, so the value may be given on some rows only."),
-            c("inconsistent", "input"), call = call)
+  note_problem(t, differs, col_name(t, name, map), x[differs],
+               paste0("different from row ", t$row[first[differs]], " (",
+                      cell_text(x[first[differs]]), ") of the same ", what),
+               paste0("give one value per ", what, " (the value may be on one row only)"),
+               "inconsistent")
 }
 
 # Matching separate tables ---------------------------------------------------------------
 
-cohort_match_tables <- function(tabs, call) {
+cohort_match_tables <- function(tabs) {
   data <- tabs$data
   data$added <- rep(FALSE, length(data$row))
   if (!is.null(tabs$fractures)) {
@@ -887,14 +1014,12 @@ cohort_match_tables <- function(tabs, call) {
     fkey <- key_of(fr$patient, fr$level)
     dkey <- key_of(data$patient, data$level)
     bad <- which(!dkey %in% fkey)
-    if (length(bad)) {
-      where <- describe_rows(data$row[bad], key_text(data$patient, data$level)[bad])
-      vcf_abort(c("Every fracture in {.arg data} must be in {.arg fractures}.",
-                  x = "Not in {.arg fractures}: {where}."),
-                c("unmatched_key", "input"), call = call)
-    }
+    note_problem(data, bad, "level", key_text(data$patient, data$level)[bad],
+                 "a fracture that is not in `fractures`",
+                 "add the fracture to `fractures`, or correct the patient or level",
+                 "unmatched_key")
     extra <- which(!fkey %in% dkey)
-    if (length(extra)) {
+    if (length(extra) && length(levels(data$visit))) {
       # A fracture without visit rows gets its baseline row, as untreated
       # fractures have in the long table.
       n <- length(extra)
@@ -907,6 +1032,9 @@ cohort_match_tables <- function(tabs, call) {
                                          levels = levels(data$visit), ordered = TRUE))
       data$row <- c(data$row, rep(NA_integer_, n))
       data$added <- c(data$added, rep(TRUE, n))
+      if (!is.null(data$source)) {
+        data$source <- lapply(data$source, function(s) c(s, rep(NA_character_, n)))
+      }
     }
   }
   if (!is.null(tabs$patients)) {
@@ -914,39 +1042,29 @@ cohort_match_tables <- function(tabs, call) {
     for (other in list(data, tabs$fractures)) {
       if (is.null(other)) next
       bad <- which(!other$patient %in% pt$patient & !is.na(other$row))
-      if (length(bad)) {
-        where <- describe_rows(other$row[bad], other$patient[bad])
-        oname <- other$name
-        vcf_abort(c("Every patient in {.arg {oname}} must be in {.arg patients}.",
-                    x = "Not in {.arg patients}: {where}."),
-                  c("unmatched_key", "input"), call = call)
-      }
+      note_problem(other, bad, "patient", other$patient[bad],
+                   "a patient who is not in `patients`",
+                   "add the patient to `patients`, or correct the id", "unmatched_key")
     }
     bad <- which(!pt$patient %in% data$patient)
-    if (length(bad)) {
-      where <- describe_rows(pt$row[bad], pt$patient[bad])
-      vcf_abort(c("Every patient in {.arg patients} needs a fracture.",
-                  x = "No fracture for {where}."),
-                c("unmatched_key", "input"), call = call)
-    }
+    note_problem(pt, bad, "patient", pt$patient[bad], "a patient without a fracture",
+                 "add the patient's fractures, or remove the patient", "unmatched_key")
   }
-  check_baseline(data, call)
+  check_baseline(data)
   tabs$data <- data
   tabs
 }
 
-check_baseline <- function(t, call) {
+check_baseline <- function(t) {
+  if (!length(t$row)) return(invisible())
   g <- group_id(t$patient, as.character(t$level))
   first <- as.integer(tapply(as.integer(t$visit), g, min))
   bad <- which(first[g] > 1L & !duplicated(g))
-  if (length(bad)) {
-    base <- levels(t$visit)[1L]
-    where <- describe_rows(t$row[bad], key_text(t$patient, t$level, t$visit)[bad])
-    vcf_abort(c("Every fracture needs a row at the first visit, {.val {base}}.",
-                x = "Fracture{?s} seen first at a later visit: {where}.",
-                i = "Add a row at {.val {base}} (its outcomes may be missing)."),
-              c("no_baseline", "input"), call = call)
-  }
+  base <- levels(t$visit)[1L]
+  note_problem(t, bad, "visit", key_text(t$patient, t$level, t$visit)[bad],
+               paste0("a fracture seen first after the first visit, \"", base, "\""),
+               paste0("add a row at \"", base, "\" for it (its outcomes may be empty)"),
+               "no_baseline")
 }
 
 # Building the object ------------------------------------------------------------------------
@@ -992,7 +1110,9 @@ new_data_frame <- function(cols) {
   df
 }
 
-cohort_build <- function(tabs, visit, map) {
+cohort_build <- function(tabs, visit, map, extra) {
+  wide <- map$wide
+  map <- map$long
   data <- tabs$data
   src <- list(data = data, fractures = tabs$fractures, patients = tabs$patients)
   src <- src[!vapply(src, is.null, logical(1L))]
@@ -1054,11 +1174,16 @@ cohort_build <- function(tabs, visit, map) {
     data.frame(name = names(unit_of), unit = unname(unit_of), stringsAsFactors = FALSE))
   columns$canonical <- columns$name %in% vcf_variables$name
   columns$source <- ifelse(columns$name %in% names(map), map[columns$name], columns$name)
+  for (nm in intersect(names(wide), columns$name)) {
+    columns$source[columns$name == nm] <- paste(unique(stats::na.omit(data$source[[nm]])),
+                                                collapse = ", ")
+  }
   columns$source[columns$name == "visit" & visit$derived] <- NA
   columns$source[columns$name == "month" & month_derived] <- NA
   columns$unit <- factor(columns$unit, levels = cohort_unit_names)
   columns <- columns[order(columns$unit, match(columns$name, c(vcf_variables$name, columns$name))), ]
   columns$unit <- as.character(columns$unit)
+  columns$analysed <- columns$canonical | columns$name %in% extra
   rownames(columns) <- NULL
 
   structure(list(patients = new_data_frame(patients),
@@ -1072,7 +1197,7 @@ cohort_build <- function(tabs, visit, map) {
 
 # bme_class is derived from bme_pct when absent, and must agree when both are
 # given.
-cohort_bme_class <- function(cohort, data, map, call) {
+cohort_bme_class <- function(cohort, data, map) {
   v <- cohort$visits
   if (is.null(v[["bme_pct"]])) return(cohort)
   derived <- vcf_bme_class(v[["bme_pct"]])
@@ -1082,7 +1207,7 @@ cohort_bme_class <- function(cohort, data, map, call) {
                            v[-seq_len(at)])
     at <- match("bme_pct", cohort$columns$name)
     row <- data.frame(name = "bme_class", unit = "visit", canonical = TRUE,
-                      source = NA_character_, stringsAsFactors = FALSE)
+                      source = NA_character_, analysed = TRUE, stringsAsFactors = FALSE)
     cohort$columns <- rbind(cohort$columns[seq_len(at), ], row,
                             cohort$columns[-seq_len(at), ])
     rownames(cohort$columns) <- NULL
@@ -1091,23 +1216,24 @@ cohort_bme_class <- function(cohort, data, map, call) {
   bad <- which(!is.na(v[["bme_class"]]) & !is.na(derived) &
                  as.character(v[["bme_class"]]) != as.character(derived))
   if (length(bad)) {
-    rows <- visit_rows(cohort, data)[bad]
-    label <- col_label("bme_class", map)
-    where <- describe_rows(rows, paste0(v[["bme_class"]][bad], " (bme_pct ", v[["bme_pct"]][bad], ")"))
-    vcf_abort(c("Column {label} must agree with `bme_pct` as classed by {.fn vcf_bme_class}.",
-                x = "Disagrees at {where}.",
-                i = "Classes: none 0%, minor (0, 25), moderate [25, 75), severe [75, 100]."),
-              c("bme_class", "input"), call = call)
+    at <- visit_positions(cohort, data)[bad]
+    note_problem(data, at, col_name(data, "bme_class", map),
+                 paste0(v[["bme_class"]][bad], " with bme_pct ", v[["bme_pct"]][bad]),
+                 "a BME class that disagrees with `bme_pct`",
+                 "classes are none 0%, minor (0, 25), moderate [25, 75), severe [75, 100]; correct the class or the percentage",
+                 "bme_class")
   }
   cohort
 }
 
-# Rows of the user's `data` behind each row of `cohort$visits`.
-visit_rows <- function(cohort, data) {
+# Positions in the user's `data` behind each row of `cohort$visits`, and
+# their spreadsheet rows.
+visit_positions <- function(cohort, data) {
   v <- cohort$visits
-  data$row[match(key_of(v$patient, v$level, v$visit),
-                 key_of(data$patient, data$level, data$visit))]
+  match(key_of(v$patient, v$level, v$visit), key_of(data$patient, data$level, data$visit))
 }
+
+visit_rows <- function(cohort, data) data$row[visit_positions(cohort, data)]
 
 # Suspicious data -------------------------------------------------------------------------
 

@@ -30,11 +30,13 @@
 #' either visit are left out of that interval's denominators.
 #'
 #' @param cohort A [vcf_cohort()] with visits.
-#' @param by Subgroups as in [vcf_table1()]: `NULL`, a patient-level column
-#'   name, `"subgroup"`, or a factor with one element per patient.
+#' @param by Subgroups as in [vcf_table1()]: `NULL`, a column name,
+#'   `"subgroup"`, or a factor with one element per patient. A fracture- or
+#'   visit-level column must have one value per patient (else an error says
+#'   how to choose with [vcf_subgroup()]'s `fracture`).
 #' @param change_on "pct" or "class".
-#' @param tolerance Percentage points within which BME extent counts as
-#'   similar (with `change_on = "pct"`).
+#' @param tolerance Percentage points (0-100) within which BME extent counts
+#'   as similar (with `change_on = "pct"`).
 #' @return A `vcf_followup` list of data frames: `bme_classes`,
 #'   `resolution`, `intervals`, `transitions`, `returned`, `pain`,
 #'   `analgesics`.
@@ -46,7 +48,7 @@
 vcf_followup <- function(cohort, by = NULL, change_on = "pct", tolerance = 0) {
   check_cohort(cohort)
   check_string(change_on, choices = c("pct", "class"))
-  check_number(tolerance, min = 0)
+  check_number(tolerance, min = 0, max = 100)
   group <- followup_groups(by, cohort)
   visits <- cohort$visit_levels
   if (length(visits) < 2L) {
@@ -60,11 +62,15 @@ vcf_followup <- function(cohort, by = NULL, change_on = "pct", tolerance = 0) {
 
   out <- list(bme_classes = NULL, resolution = NULL, intervals = NULL,
               transitions = NULL, returned = NULL, pain = NULL, analgesics = NULL)
-  if (!is.null(fractures)) {
-    out$bme_classes <- followup_classes(fractures, visits, groups)
+  # Each outcome is summarised on the visits where it was recorded.
+  bme_visits <- if (!is.null(fractures)) observed_at(fractures, "bme_class", visits)
+  if (length(bme_visits)) {
+    out$bme_classes <- followup_classes(fractures, bme_visits, groups)
     out$resolution <- followup_resolution(out$bme_classes)
-    out$transitions <- followup_transitions(fractures, visits, groups)
-    out$returned <- followup_returned(fractures, visits)
+    out$transitions <- if (length(bme_visits) >= 2L) {
+      followup_transitions(fractures, bme_visits, groups)
+    }
+    out$returned <- followup_returned(fractures, bme_visits)
   }
   out$intervals <- followup_intervals(fractures, patients, visits, groups,
                                       change_on, tolerance)
@@ -77,7 +83,7 @@ vcf_followup <- function(cohort, by = NULL, change_on = "pct", tolerance = 0) {
 followup_groups <- function(by, cohort, call = rlang::caller_env()) {
   ids <- cohort$patients$patient
   group <- if (is.null(by)) factor(rep("All", length(ids))) else
-    patient_groups(by, cohort$patients, cohort, call = call)
+    patient_groups(subgroup_by(by, cohort, call = call), cohort$patients, cohort, call = call)
   names(group) <- ids
   group
 }
@@ -175,39 +181,62 @@ change_rows <- function(outcome, change, group, groups, interval) {
   do.call(rbind, rows)
 }
 
+# The visits (in order) at which `var` has a value.
+observed_at <- function(data, var, visits) {
+  if (is.null(data[[var]])) return(character())
+  visits[visits %in% as.character(data$visit[!is.na(data[[var]])])]
+}
+
+# Consecutive pairs of the visits where an outcome was recorded.
+visit_intervals <- function(visits) {
+  if (length(visits) < 2L) return(data.frame(from = character(), to = character()))
+  data.frame(from = visits[-length(visits)], to = visits[-1L], stringsAsFactors = FALSE)
+}
+
 followup_intervals <- function(fractures, patients, visits, groups, change_on, tolerance) {
+  seen <- list(bme = if (!is.null(fractures)) observed_at(fractures, "bme_class", visits),
+               vas = observed_at(patients, "vas", visits),
+               analgesic = observed_at(patients, "analgesic", visits))
   rows <- list()
-  for (i in seq_len(length(visits) - 1L)) {
-    from <- visits[i]
-    to <- visits[i + 1L]
-    interval <- paste(from, to, sep = " to ")
-    if (!is.null(fractures)) {
-      bme <- bme_change(fractures, from, to, change_on, tolerance)
-      bme <- bme[!is.na(bme$start_class) & bme$start_class != "none" & !is.na(bme$change), ]
-      rows[[length(rows) + 1L]] <- change_rows("bme", bme$change, bme$group, groups, interval)
-    }
-    if ("vas" %in% names(patients)) {
-      pair <- at_visits(patients, "patient", "vas", from, to)
-      pair <- pair[!is.na(pair$before) & !is.na(pair$after), , drop = FALSE]
-      stats <- summarise_numeric(pair$before - pair$after, pair$group, groups)
-      rows[[length(rows) + 1L]] <- data.frame(
-        group = groups, interval = interval, outcome = "vas_mean_decrease",
-        change = NA_character_, count = NA_real_, n = stats$n, value = stats$mean,
-        stringsAsFactors = FALSE)
-      rows[[length(rows) + 1L]] <- change_rows("vas", change_class(pair$before, pair$after),
-                                               pair$group, groups, interval)
-    }
-    if ("analgesic" %in% names(patients)) {
-      pair <- at_visits(patients, "patient", "analgesic", from, to)
-      pair <- pair[!is.na(pair$before) & !is.na(pair$after), , drop = FALSE]
-      rows[[length(rows) + 1L]] <- change_rows(
-        "analgesic", change_class(outcome_values(pair$before), outcome_values(pair$after)),
-        pair$group, groups, interval)
+  for (outcome in names(seen)) {
+    steps <- visit_intervals(seen[[outcome]])
+    for (i in seq_len(nrow(steps))) {
+      rows[[length(rows) + 1L]] <- interval_rows(outcome, fractures, patients, steps$from[i],
+                                                 steps$to[i], groups, change_on, tolerance)
     }
   }
   out <- do.call(rbind, rows)
-  if (!is.null(out)) rownames(out) <- NULL
+  if (!is.null(out)) {
+    # In visit order of the intervals, as before: by start, then outcome.
+    order_key <- match(sub(" to .*$", "", out$interval), visits)
+    out <- out[order(order_key, match(sub("^.* to ", "", out$interval), visits),
+                     match(out$outcome, c("bme", "vas_mean_decrease", "vas", "analgesic"))), ]
+    rownames(out) <- NULL
+  }
   out
+}
+
+interval_rows <- function(outcome, fractures, patients, from, to, groups, change_on,
+                          tolerance) {
+  interval <- paste(from, to, sep = " to ")
+  if (outcome == "bme") {
+    bme <- bme_change(fractures, from, to, change_on, tolerance)
+    bme <- bme[!is.na(bme$start_class) & bme$start_class != "none" & !is.na(bme$change), ]
+    return(change_rows("bme", bme$change, bme$group, groups, interval))
+  }
+  pair <- at_visits(patients, "patient", outcome, from, to)
+  pair <- pair[!is.na(pair$before) & !is.na(pair$after), , drop = FALSE]
+  if (outcome == "analgesic") {
+    return(change_rows("analgesic",
+                       change_class(outcome_values(pair$before), outcome_values(pair$after)),
+                       pair$group, groups, interval))
+  }
+  stats <- summarise_numeric(pair$before - pair$after, pair$group, groups)
+  rbind(data.frame(group = groups, interval = interval, outcome = "vas_mean_decrease",
+                   change = NA_character_, count = NA_real_, n = stats$n, value = stats$mean,
+                   stringsAsFactors = FALSE),
+        change_rows("vas", change_class(pair$before, pair$after), pair$group, groups,
+                    interval))
 }
 
 followup_transitions <- function(fractures, visits, groups) {

@@ -1,154 +1,11 @@
-# Published numbers of the bundled studies, and (later) their reproduction
-# from the bundled cohorts.
-
-published_studies <- c("pv_edema", "bkp_osteonecrosis")
-
-published_columns <- c(id = "character", source = "character", row = "character",
-                       column = "character", group = "character",
-                       statistic = "character", value = "numeric",
-                       reported = "character", digits = "integer", n = "integer",
-                       comparison = "character", unit = "character")
-
-published_statistics <- c("n", "count", "percent", "mean", "median", "min", "max",
-                          "sd", "t", "df", "p", "coef", "ci_low", "ci_high",
-                          "mean_diff", "value")
-
-#' Numbers printed in the bundled studies
-#'
-#' Returns every number printed in a bundled study's tables, figure legends
-#' and results text, together with the numbers of its abstract, methods and
-#' discussion that describe its own cohort, one row per number. This is the
-#' table that reproduction and auditing run against. The numbers are
-#' transcribed from the articles in `inst/extdata/published/<study>.csv`.
-#' `data-raw/published_notes.md` says how each ambiguous print was read.
-#'
-#' @section Studies:
-#' * `"pv_edema"`: the percutaneous vertebroplasty (PV) study of bone marrow
-#'   edema (BME) after treatment: 64 patients, 89 treated fractures, MR
-#'   imaging at 3, 6 and 12 months. Subgroup A has 31 patients, subgroup B
-#'   33.
-#' * `"bkp_osteonecrosis"`: the balloon kyphoplasty (BKP) study of
-#'   osteonecrosis in osteoporotic vertebral fractures: 61 patients assessed
-#'   before, two days after and at final follow-up.
-#'
-#' @section Columns:
-#' * `id`: unique, stable key, `<study>.<source>.<quantity>[.<group>]`, e.g.
-#'   `"pv.t1.age_median.total"`, `"bkp.t2.vas_p"`,
-#'   `"pv.results.bright_rim_percent.6mo"`.
-#' * `source`: where the number is printed: `"Table 1"`, `"Table 2"`,
-#'   `"Table 3"`, `"Figure 1 legend"`, `"Abstract"`, `"Methods"`,
-#'   `"Results"`, `"Discussion"`, ...
-#' * `row`: for tables, the row label as printed, in ASCII; a label that sits
-#'   under a heading (e.g. `"Minor (1%-24%)"`) is prefixed with it and
-#'   `": "` (`"Extent bone marrow edema in treated VCF: Minor (1%-24%)"`).
-#'   A table title's sample size has row `"Title"`. For text, a short
-#'   description of the quantity.
-#' * `column`: the column label as printed (`"Total Group"`, `"Subgroup A"`,
-#'   `"P Value"`, `"0-3 mo"`, `"Pre-operative"`, `"t"`, `"p"`); `NA` for
-#'   text and titles.
-#' * `group`: the subgroup, visit or interval the number refers to
-#'   (`"Subgroup A"`, `"12 mo"`, `"3-6 mo"`, `"Post-operative"`, `"Subgroup A
-#'   vs B"`), or `NA`.
-#' * `statistic`: one of the controlled vocabulary below.
-#' * `value`: the number as a number. Percentages are in percent (77, not
-#'   0.77). A bound is its number (`"<.0001"` gives 0.0001, with
-#'   `comparison` `"<"`). A printed dash has no number: its row is kept,
-#'   with `reported` `"-"` and `value` `NA`.
-#' * `reported`: the text as printed, in ASCII: the whole table cell (`"8
-#'   (24)"`, `"70 (47-88)"`, `"34.7(18 ~ 53)"`, `"-4.4-1.7"`) or, for text,
-#'   the phrase that holds the number (`"22 (76%)"`, `"Seven"`, `"P <
-#'   .001"`). En and em dashes are written `"-"`; characters the text
-#'   extraction lost are restored (`"<"`, `"="`, the minus sign).
-#' * `digits`: decimals as printed (`"70"` 0, `"5.5"` 1, `".02"` 2,
-#'   `"<.0001"` 4); `NA` for a dash.
-#' * `n`: the denominator or number of units summarised, where printed or
-#'   implied by other printed numbers (64, 31 or 33 patients; 89, 31 or 59
-#'   treated fractures); `NA` where unknown and for rows that are themselves
-#'   a sample size.
-#' * `comparison`: `"="`, `"<"` or `">"`: how the true quantity relates to
-#'   `value` for p-values and printed bounds (`"more than six weeks"`); `NA`
-#'   otherwise.
-#' * `unit`: the unit of analysis, `"patient"` or `"fracture"`.
-#'
-#' @section Statistics:
-#' `n` a sample size; `count` a number of units with a property; `percent` a
-#' percentage of units (`n` holds its denominator where known); `mean`,
-#' `median`, `min`, `max`, `sd` summaries of a variable over `n` units; `t` a
-#' t statistic; `df` its degrees of freedom; `p` a p-value; `coef` a
-#' regression coefficient; `ci_low`, `ci_high` the bounds of its confidence
-#' interval; `mean_diff` a difference of means; `value` a single
-#' observation, such as the example patient of a figure legend.
-#'
-#' A cell `"n (%)"` gives two rows (`count`, `percent`), a cell `"median
-#' (range)"` or `"mean(min~max)"` three (`median` or `mean`, `min`, `max`),
-#' and a confidence interval two (`ci_low`, `ci_high`); each of those rows
-#' carries the whole cell in `reported`.
-#'
-#' @param study `"pv_edema"` or `"bkp_osteonecrosis"`.
-#' @return A data frame of class `c("vcf_published", "data.frame")`, one row
-#'   per printed number, with the columns above, in the order the numbers
-#'   appear in the study (tables row by row, cells left to right).
-#' @examples
-#' pv <- vcf_published("pv_edema")
-#' pv[pv$source == "Table 1" & pv$column == "Subgroup A",
-#'    c("row", "statistic", "value", "reported")]
-#' bkp <- vcf_published("bkp_osteonecrosis")
-#' bkp[bkp$statistic == "t", c("source", "row", "value", "n")]
-#' @export
-vcf_published <- function(study = c("pv_edema", "bkp_osteonecrosis")) {
-  if (identical(study, published_studies)) study <- published_studies[1L]
-  if (!is.character(study) || length(study) != 1L || is.na(study) ||
-      !study %in% published_studies) {
-    vcf_abort(c("{.arg study} must be {.or {.val {published_studies}}}.",
-                x = "It is {.val {format_arg(study)}}."),
-              c("unknown_study", "argument"))
-  }
-  path <- system.file("extdata", "published", paste0(study, ".csv"),
-                      package = "vcfoutcomes")
-  if (!nzchar(path)) {
-    vcf_abort("The published numbers of {.val {study}} are not installed.",
-              c("published_missing", "input"))
-  }
-  data <- utils::read.csv(path, stringsAsFactors = FALSE, na.strings = "",
-                          colClasses = published_columns, encoding = "UTF-8")
-  check_published(data, path)
-  rownames(data) <- NULL
-  attr(data, "study") <- study
-  class(data) <- c("vcf_published", "data.frame")
-  data
-}
-
-# Validates a table of published numbers; errors name the rows at fault.
-check_published <- function(data, path, call = rlang::caller_env()) {
-  fail <- function(what, rows, values = NULL) {
-    vcf_abort(c("Malformed published numbers in {.file {path}}: {what}.",
-                x = "At {describe_rows(rows, values)}."),
-              c("published_format", "input"), call = call)
-  }
-  missing_cols <- setdiff(names(published_columns), names(data))
-  if (length(missing_cols)) {
-    vcf_abort(c("Malformed published numbers in {.file {path}}.",
-                x = "Missing column{?s} {.field {missing_cols}}."),
-              c("published_format", "input"), call = call)
-  }
-  dup <- which(duplicated(data$id) | is.na(data$id))
-  if (length(dup)) fail("ids must be unique and present", dup, data$id[dup])
-  for (col in c("source", "row", "statistic", "reported")) {
-    bad <- which(is.na(data[[col]]) | !nzchar(data[[col]]))
-    if (length(bad)) fail(paste0("{.field ", col, "} must be filled"), bad)
-  }
-  bad <- which(!data$statistic %in% published_statistics)
-  if (length(bad)) fail("unknown statistic", bad, data$statistic[bad])
-  bad <- which(is.na(data$value) != (data$reported == "-"))
-  if (length(bad)) fail("{.field value} must be NA exactly for a dash", bad, data$reported[bad])
-  bad <- which(!is.na(data$comparison) & !data$comparison %in% c("=", "<", ">"))
-  if (length(bad)) fail("{.field comparison} must be =, < or >", bad, data$comparison[bad])
-  bad <- which(!is.na(data$unit) & !data$unit %in% c("patient", "fracture"))
-  if (length(bad)) fail("{.field unit} must be patient or fracture", bad, data$unit[bad])
-  invisible(data)
-}
-
-# Reproduction -------------------------------------------------------------------
+# Reproduction of a bundled study from its bundled cohort, number by number.
+#
+# What computes each published number is data, not code: the study's map
+# (inst/extdata/published/<study>_map.csv) names, for every id, the part of
+# the analysis that holds it and the keys of the value within that part.
+# Each part is a small function returning a long data frame of every value
+# it can compute; the map picks from it. Adding a study means adding rows to
+# its map (and, only for a new kind of result, a part).
 
 #' Reproduce a bundled study, number by number
 #'
@@ -156,31 +13,45 @@ check_published <- function(data, path, call = rlang::caller_env()) {
 #' published number of [vcf_published()] beside the one computed from the
 #' data, rounded as printed. `status` is:
 #'
-#' * `"match"`: the reproduced number, rounded to the printed digits (R's
-#'   [round()]), equals the printed one (for a printed bound such as
-#'   "<.0001", the reproduced value lies within it);
+#' * `"match"`: the reproduced number, rounded to the printed digits by the
+#'   study's rounding rule (column `rounding`, see [vcf_reproduction_map()]),
+#'   equals the printed one (for a printed bound such as "<.0001", the
+#'   reproduced value lies within it, and a p-value bound is one unit in its
+#'   last decimal place, as conventionally printed);
 #' * `"source-inconsistent"`: the printed number contradicts other printed
-#'   numbers, so no data set can reproduce them all; `reason` names the
-#'   contradiction (from the study's list of conflicts, which the data-raw
-#'   scripts document, or from [vcf_audit()]);
+#'   numbers, so no data set can reproduce them all; `reason` gives the proof
+#'   (from the study's list of conflicts, [vcf_conflicts()], or from
+#'   [vcf_audit()]);
 #' * `"not-derivable"`: the number describes something the cohort data do
 #'   not hold (patients who left the study before follow-up, procedure
 #'   sessions); `reason` says what;
 #' * `"mismatch"`: anything else, which is a defect of the reconstruction.
 #'
-#' Printed dashes (no number) are left out. Regression coefficients of the
-#' PV study's Table 3 are printed without their signs, so they are compared
-#' in absolute value; its intervals are signed, and are compared in the
-#' orientation each column was printed in (similar minus decreased BME for
-#' the VAS columns, decreased minus similar for the analgesic columns, BME
-#' absent minus present for both).
+#' Printed dashes (no number) are left out. Which analysis result computes
+#' each number is read from the study's map,
+#' `inst/extdata/published/<study>_map.csv` (see [vcf_reproduction_map()]).
+#'
+#' @section One coding for PV Table 3:
+#' Every column of the PV study's Table 3 is read with one coding: a
+#' decrease is the value before minus the value after (VAS points, or
+#' analgesic classes none < paracetamol < NSAID < opiate), and each
+#' regression is on a 0/1 indicator of the group the paper names second in
+#' "decrease or similar" and first in "absent or present": the coefficient
+#' is similar BME minus BME decrease, and BME absent minus BME present. This
+#' is the coding under which the paper's printed VAS intervals are centred
+#' on the difference of its printed group means (e.g. 0-3 months, absent
+#' 6.3, present 6.0, interval -1.9 to 2.2); the analgesic columns are read
+#' the same way. Coefficients are printed without their signs, so they are
+#' compared in absolute value; intervals are signed.
 #'
 #' @param study `"pv_edema"` or `"bkp_osteonecrosis"`.
 #' @param boot Bootstrap settings for the analysis ([vcf_boot_control()]);
 #'   the bootstrap intervals are not published numbers, so `B` only affects
 #'   running time.
 #' @return A data frame: `id`, `source`, `row`, `column`, `statistic`,
-#'   `reported`, `published`, `reproduced`, `status`, `reason`, with
+#'   `reported`, `published`, `reproduced` (rounded as printed), `rounding`
+#'   (the rule used), `status`, `reason`, `note` (a flag on a number, even a
+#'   matched one, from the map), with
 #'   attribute `analysis` (the [vcf_analyze()] result).
 #' @examples
 #' rep <- vcf_reproduce("bkp_osteonecrosis", boot = vcf_boot_control(B = 200, seed = 1))
@@ -198,35 +69,19 @@ vcf_reproduce <- function(study = c("pv_edema", "bkp_osteonecrosis"),
   published <- published[!is.na(published$value), , drop = FALSE]
   data <- switch(study, pv_edema = vcfoutcomes::pv_edema,
                  bkp_osteonecrosis = vcfoutcomes::bkp_osteonecrosis)
-  analysis <- vcf_analyze(vcf_cohort(data), boot = boot)
-  computed <- switch(study, pv_edema = reproduce_pv(analysis),
-                     bkp_osteonecrosis = reproduce_bkp(analysis))
-  raw <- unname(computed[published$id])
-  rounded <- round(raw, ifelse(is.na(published$digits), 0L, published$digits))
-  bound <- published$comparison %in% c("<", ">")
-  # A printed p-value bound is strict ("<.0001"); a printed bound on a
-  # quantity ("more than six weeks") holds the bound itself.
-  strict <- published$statistic == "p"
-  same <- ifelse(bound,
-                 ifelse(published$comparison == "<",
-                        raw < published$value | (!strict & raw == published$value),
-                        raw > published$value | (!strict & raw == published$value)),
-                 abs(rounded - published$value) < 1e-9)
-  known <- reproduction_conflicts(study)
-  audit <- audit_reasons(published)
-  reason <- known$reason[match(published$id, known$id)]
-  reason[is.na(reason)] <- audit[published$id][is.na(reason)]
-  status <- ifelse(is.na(raw),
-                   ifelse(is.na(reason), "not-derivable", "source-inconsistent"),
-                   ifelse(same %in% TRUE, "match",
-                          ifelse(is.na(reason), "mismatch", "source-inconsistent")))
-  reason[status == "match"] <- NA_character_
-  reason[status == "not-derivable"] <- not_derivable_reason
-  out <- data.frame(id = published$id, source = published$source, row = published$row,
-                    column = published$column, statistic = published$statistic,
-                    reported = published$reported, published = published$value,
-                    reproduced = ifelse(bound, signif(raw, 3), rounded),
-                    status = status, reason = reason, stringsAsFactors = FALSE)
+  # The studies' own tests (Student's t, Pearson's chi-square), not Table 1's
+  # defaults, so that the published p-values are reproduced.
+  analysis <- vcf_analyze(vcf_cohort(data), boot = boot,
+                          tests = c(.continuous = "t", .categorical = "chisq"))
+  map <- vcf_reproduction_map(study)
+  raw <- unname(reproduced_values(analysis, map, published)[published$id])
+  rule <- map$rounding[match(published$id, map$id)]
+  out <- judge_reproduction(published, raw, rule, reproduction_conflicts(study),
+                            audit_reasons(published))
+  at <- match(published$id, map$id)
+  none <- map$part[at] %in% "none"
+  out$reason[none & out$status == "not-derivable"] <- map$note[at][none & out$status == "not-derivable"]
+  out$note <- ifelse(none, NA_character_, map$note[at])
   attr(out, "analysis") <- analysis
   class(out) <- c("vcf_reproduction", "data.frame")
   out
@@ -235,6 +90,75 @@ vcf_reproduce <- function(study = c("pv_edema", "bkp_osteonecrosis"),
 not_derivable_reason <- paste(
   "not a quantity of the cohort data: it describes patients before inclusion,",
   "the procedure, or an illustrated case the data do not single out")
+
+# The verdict on each published number given the value the cohort gives
+# (`raw`, unrounded), the rounding rule of its map row, the study's proved
+# conflicts and the audit's reasons (named by id). A proved conflict applies
+# only to the print it was proved for (its `value`): a different print is
+# judged afresh.
+judge_reproduction <- function(published, raw, rule, conflicts, audit = character()) {
+  digits <- ifelse(is.na(published$digits), 0L, published$digits)
+  rounded <- round_printed(raw, digits, rule)
+  same <- agrees_with_print(raw, rounded, published)
+  known <- match(published$id, conflicts$id)
+  proved_for <- conflicts$value[known]
+  applies <- !is.na(known) & abs(proved_for - published$value) < 1e-9
+  reason <- ifelse(applies %in% TRUE, conflicts$reason[known], NA_character_)
+  from_audit <- unname(audit[published$id])
+  reason[is.na(reason)] <- from_audit[is.na(reason)]
+  status <- ifelse(is.na(raw),
+                   ifelse(is.na(reason), "not-derivable", "source-inconsistent"),
+                   ifelse(same %in% TRUE, "match",
+                          ifelse(is.na(reason), "mismatch", "source-inconsistent")))
+  reason[status == "match"] <- NA_character_
+  reason[status == "not-derivable"] <- not_derivable_reason
+  bound <- published$comparison %in% c("<", ">")
+  data.frame(id = published$id, source = published$source, row = published$row,
+             column = published$column, statistic = published$statistic,
+             reported = published$reported, published = published$value,
+             reproduced = ifelse(bound, signif(raw, 3), rounded),
+             rounding = ifelse(bound, NA_character_, rule),
+             status = status, reason = reason, stringsAsFactors = FALSE)
+}
+
+# Does each reproduced value reproduce its print? A printed p-value bound is
+# strict ("<.0001") and, as printed by convention, one unit in its last
+# decimal place: "<.0002" is no print a computed p would get. A printed bound
+# on a quantity ("more than six weeks") holds the bound itself.
+agrees_with_print <- function(raw, rounded, published) {
+  bound <- published$comparison %in% c("<", ">")
+  strict <- published$statistic == "p"
+  unit_bound <- abs(published$value - 10^-published$digits) < 1e-12
+  below <- (raw < published$value & (!strict | unit_bound)) |
+    (!strict & raw == published$value)
+  above <- raw > published$value | (!strict & raw == published$value)
+  ifelse(bound, ifelse(published$comparison == "<", below, above),
+         abs(rounded - published$value) < 1e-9)
+}
+
+rounding_rules <- c("half-up", "half-even", "truncate")
+
+# Rounds x to `digits` decimals by the named rule: "half-up" (a 5 rounds
+# away from zero), "half-even" (a 5 rounds to the even neighbour), or
+# "truncate" (the digits beyond are dropped). The scaled value is first
+# snapped to 1e-9, so that 121/20 counts as the tie 6.05 it is in decimals
+# rather than the binary 6.0499... it is stored as.
+round_printed <- function(x, digits, rule) {
+  unknown <- setdiff(rule[!is.na(rule)], rounding_rules)
+  if (length(unknown)) {
+    vcf_abort("Unknown rounding rule {.val {unknown}} in a reproduction map.",
+              c("reproduction_map", "input"))
+  }
+  rule <- rep_len(rule, length(x))
+  scale <- 10^digits
+  y <- round(x * scale, 9)
+  down <- floor(abs(y))
+  frac <- abs(y) - down
+  tie <- abs(frac - 0.5) < 1e-9
+  away <- ifelse(tie, ifelse(rule %in% "half-even", down %% 2 == 1, TRUE), frac > 0.5)
+  away[rule %in% "truncate"] <- FALSE
+  sign(y) * (down + away) / scale
+}
 
 #' @export
 print.vcf_reproduction <- function(x, ...) {
@@ -248,14 +172,56 @@ print.vcf_reproduction <- function(x, ...) {
                            shown$reason)
     print(as.data.frame(shown), row.names = FALSE, right = FALSE)
   }
+  flagged <- x$id[x$status == "match" & !is.na(x$note %||% NA_character_)]
+  if (length(flagged)) {
+    cat("Matched, with a note (see `note`): ", paste(flagged, collapse = ", "), "\n", sep = "")
+  }
   invisible(x)
 }
 
-# Curated conflicts: the contradictions documented by the data-raw scripts.
+#' @export
+as.data.frame.vcf_reproduction <- function(x, ...) {
+  attr(x, "analysis") <- NULL
+  class(x) <- "data.frame"
+  x
+}
+
+#' The proved contradictions of a bundled study
+#'
+#' Returns the study's list of printed numbers that contradict other printed
+#' numbers, each with its proof, as shipped in
+#' `inst/extdata/published/<study>_conflicts.csv`. A proof holds for every
+#' data set consistent with the other printed numbers (an exhaustive search
+#' over the integer counts, sums or class changes it depends on, or a
+#' bound), and names its assumptions (such as whole VAS points or four
+#' analgesic classes); where several printed numbers cannot all hold, it
+#' lists which of them can hold together. [vcf_reproduce()] reports a number
+#' as `"source-inconsistent"` with this proof when the bundled data do not
+#' reproduce it.
+#'
+#' @param study `"pv_edema"` or `"bkp_osteonecrosis"`.
+#' @return A data frame: `id` (as in [vcf_published()]), `value` (the
+#'   printed value the proof is about), `reason` (the proof, in words).
+#' @examples
+#' conflicts <- vcf_conflicts("bkp_osteonecrosis")
+#' conflicts$id
+#' @export
+vcf_conflicts <- function(study = c("pv_edema", "bkp_osteonecrosis")) {
+  if (identical(study, published_studies)) study <- published_studies[1L]
+  if (!is.character(study) || length(study) != 1L || is.na(study) ||
+      !study %in% published_studies) {
+    vcf_abort(c("{.arg study} must be {.or {.val {published_studies}}}.",
+                x = "It is {.val {format_arg(study)}}."),
+              c("unknown_study", "argument"))
+  }
+  reproduction_conflicts(study)
+}
+
+# The proved conflicts of a study, keyed by id and printed value.
 reproduction_conflicts <- function(study) {
   path <- system.file("extdata", "published", paste0(study, "_conflicts.csv"),
                       package = "vcfoutcomes")
-  if (!nzchar(path)) return(data.frame(id = character(), reason = character()))
+  if (!nzchar(path)) return(data.frame(id = character(), value = numeric(), reason = character()))
   utils::read.csv(path, stringsAsFactors = FALSE)
 }
 
@@ -272,282 +238,390 @@ audit_reasons <- function(published) {
   reasons
 }
 
-# Study mappings ---------------------------------------------------------------
-# Each returns a named numeric vector: published id -> unrounded value
-# computed from the analysis. Ids without a computation are absent.
+# The map ----------------------------------------------------------------------
 
-table1_value <- function(table1, characteristic, level, statistic, group) {
-  v <- attr(table1, "values")
-  hit <- v$characteristic == characteristic & v$statistic == statistic & v$group == group &
-    (if (is.na(level)) is.na(v$level) else v$level %in% level)
-  if (!any(hit)) return(NA_real_)
-  v$value[hit][1]
+map_columns <- c(id = "character", part = "character", subset = "character",
+                 characteristic = "character", level = "character",
+                 statistic = "character", group = "character", rounding = "character",
+                 note = "character")
+
+#' Which analysis result computes each published number
+#'
+#' Reads the map of a bundled study, `inst/extdata/published/<study>_map.csv`:
+#' one row per published id that the cohort data can compute, naming where
+#' in the analysis the value is found. [vcf_reproduce()] joins it with
+#' [vcf_published()].
+#'
+#' @section Columns:
+#' * `id`: the published id ([vcf_published()]).
+#' * `part`: the part of the analysis holding the value: `"table1"` (the
+#'   values of Table 1, [vcf_table1()]), `"patients"` and `"fractures"`
+#'   (counts and summaries of the cohort's patients and fractures),
+#'   `"followup"` (BME resolution and changes per interval,
+#'   [vcf_followup()]), `"paired"` (paired comparisons between visits),
+#'   `"relation"` (the regressions of pain change on BME change), `"case"`
+#'   (the illustrated case of a figure), `"visits"` (values per visit), or
+#'   `"none"` for a printed number the cohort cannot hold.
+#' * `subset`: within the part, the patients or comparison (`"A"`, `"All"`,
+#'   `"treated"`, `"pre-op to post-op"`); for `"case"`, the characteristic
+#'   whose printed values identify the case.
+#' * `characteristic`, `level`: the variable and, for a category, its level;
+#'   `"a|b"` joins levels (counts and percentages add, bounds take the
+#'   extreme). For `"case"`, `level` holds the filters that, with the
+#'   identifying values, single the case out (`"sex=male; level=L2"`).
+#' * `statistic`: the statistic within the part (`"mean"`, `"count"`,
+#'   `"percent"`, `"p_value"`, `"abs_coef"`, ...).
+#' * `group`: the subgroup, visit or interval.
+#' * `note`: for part `"none"` (a printed number the cohort cannot hold:
+#'   patients before inclusion, inclusion criteria, the procedure), why it is
+#'   not derivable; otherwise a flag on a reproduced number that a reader
+#'   should know of (a value outside the stated scale, an implausible
+#'   statistic), or empty.
+#' * `rounding`: how the printed number was rounded from the computed one:
+#'   `"half-up"` (a 5 rounds away from zero), `"half-even"` (a 5 rounds to
+#'   the even neighbour) or `"truncate"`. One rule per study: the rule under
+#'   which the most printed numbers are reproduced. PV: `"half-even"` (its
+#'   Table 1 prints 8 of 64, 12.5%, as 12%, and Table 3 the mean 121/20 =
+#'   6.05 as 6.0; half-up reproduces both only with other data, truncation
+#'   loses 58 matches such as 49/64 = 76.6% printed 77%). BKP: `"half-up"`
+#'   (no printed number falls on a tie, so half-even gives the same
+#'   verdicts; truncation loses 6 matches such as t = 18487 / 1000 printed
+#'   18.49). Numbers the paper truncated are reported as conflicts with the
+#'   rule named.
+#'
+#' @param study `"pv_edema"` or `"bkp_osteonecrosis"`.
+#' @return A data frame with the columns above.
+#' @examples
+#' map <- vcf_reproduction_map("bkp_osteonecrosis")
+#' head(map[, c("id", "part", "characteristic", "statistic", "group")])
+#' @export
+vcf_reproduction_map <- function(study = c("pv_edema", "bkp_osteonecrosis")) {
+  if (identical(study, published_studies)) study <- published_studies[1L]
+  if (!is.character(study) || length(study) != 1L || is.na(study) ||
+      !study %in% published_studies) {
+    vcf_abort(c("{.arg study} must be {.or {.val {published_studies}}}.",
+                x = "It is {.val {format_arg(study)}}."),
+              c("unknown_study", "argument"))
+  }
+  path <- system.file("extdata", "published", paste0(study, "_map.csv"),
+                      package = "vcfoutcomes")
+  if (!nzchar(path)) {
+    vcf_abort("The reproduction map of {.val {study}} is not installed.",
+              c("published_missing", "input"))
+  }
+  map <- utils::read.csv(path, stringsAsFactors = FALSE, na.strings = "",
+                         colClasses = "character", encoding = "UTF-8")
+  if (is.null(map$note)) map$note <- NA_character_
+  check_map(map, path)
 }
 
-reproduce_pv <- function(analysis) {
-  out <- c()
-  put <- function(id, value) out[id] <<- value
-  t1 <- analysis$table1
-  groups <- c(total = "Total", a = "A", b = "B")
-  t1_vars <- list(
-    age = list("Age (y)", NA), women = list("Sex", "female"),
-    fracture_age = list("Age of treated VCF (months)", NA),
-    cement_ml = list("Injected cement volume (mL)", NA),
-    vas0 = list("Initial VAS for pain", NA),
-    bme_minor = list("Extent of BME in treated VCF", "minor"),
-    bme_moderate = list("Extent of BME in treated VCF", "moderate"),
-    bme_severe = list("Extent of BME in treated VCF", "severe"),
-    shape_wedge = list("Shape of treated VCF", "wedge"),
-    shape_biconcave = list("Shape of treated VCF", "biconcave"),
-    grade_mild = list("Genant grade of treated VCF", "mild"),
-    grade_moderate = list("Genant grade of treated VCF", "moderate"),
-    grade_severe = list("Genant grade of treated VCF", "severe"),
-    analgesic0_none = list("Initial pain medication", "none"),
-    analgesic0_paracetamol = list("Initial pain medication", "paracetamol"),
-    analgesic0_nsaid = list("Initial pain medication", "NSAID"),
-    analgesic0_opiate = list("Initial pain medication", "opiate"),
-    multiple_treated = list("Patients with multiple treated VCF", "yes"),
-    new_vcf = list("Patients with new VCF after treatment", "yes"),
-    pain_other_level = list("Patients with pain at another untreated level", "yes"))
-  for (var in names(t1_vars)) {
-    spec <- t1_vars[[var]]
-    for (stat in c("median", "min", "max", "mean", "count", "percent")) {
-      for (g in names(groups)) {
-        put(sprintf("pv.t1.%s_%s.%s", var, stat, g),
-            table1_value(t1, spec[[1]], spec[[2]], stat, groups[[g]]))
+check_map <- function(map, path, call = rlang::caller_env()) {
+  fail <- function(what, rows, values = NULL) {
+    vcf_abort(c("Malformed reproduction map {.file {path}}: {what}.",
+                x = "At {describe_rows(rows, values)}."),
+              c("reproduction_map", "input"), call = call)
+  }
+  missing_cols <- setdiff(names(map_columns), names(map))
+  if (length(missing_cols)) fail("missing columns", seq_along(missing_cols), missing_cols)
+  dup <- which(duplicated(map$id) | is.na(map$id))
+  if (length(dup)) fail("ids must be unique and present", dup, map$id[dup])
+  bad <- which(!map$part %in% c(names(reproduction_parts), "none"))
+  if (length(bad)) fail("unknown part", bad, map$part[bad])
+  bad <- which(is.na(map$statistic))
+  if (length(bad)) fail("statistic must be filled", bad)
+  bad <- which(map$part == "none" & is.na(map$note))
+  if (length(bad)) fail("a number the data cannot hold needs its reason in {.field note}", bad)
+  map
+}
+
+# Values of every mapped id, by id (NA where the analysis has no value).
+reproduced_values <- function(analysis, map, published) {
+  parts <- setdiff(unique(map$part), "none")
+  values <- do.call(rbind, lapply(parts, function(part) {
+    rows <- map[map$part == part, , drop = FALSE]
+    computed <- reproduction_parts[[part]](analysis, rows, published)
+    data.frame(id = rows$id, value = pick_values(computed, rows))
+  }))
+  stats::setNames(values$value, values$id)
+}
+
+# For each map row, the one value of `computed` (a data frame with columns
+# subset, characteristic, level, statistic, group, value) at its keys. Keys
+# written "a|b" join several values: counts and percentages add, "max" and
+# p-value maxima take the largest, "min" the smallest.
+pick_values <- function(computed, rows) {
+  vapply(seq_len(nrow(rows)), function(i) {
+    hit <- rep(TRUE, nrow(computed))
+    for (key in c("subset", "characteristic", "level", "statistic", "group")) {
+      want <- rows[[key]][i]
+      have <- computed[[key]]
+      hit <- hit & (if (is.na(want)) is.na(have) else have %in% strsplit(want, "|", fixed = TRUE)[[1]])
+    }
+    v <- computed$value[hit]
+    if (!length(v)) return(NA_real_)
+    stat <- rows$statistic[i]
+    if (length(v) == 1L) return(v)
+    if (stat %in% c("count", "percent")) return(sum(v))
+    if (stat %in% c("max", "p_value_max")) return(max(v))
+    if (stat == "min") return(min(v))
+    v[1]
+  }, numeric(1))
+}
+
+# Long-format values of one part.
+part_values <- function(subset = NA_character_, characteristic, level = NA_character_,
+                        statistic, group = NA_character_, value) {
+  data.frame(subset = subset, characteristic = characteristic, level = level,
+             statistic = statistic, group = group, value = as.numeric(value),
+             stringsAsFactors = FALSE)
+}
+
+# Count, percent (level "yes" for logicals, each level for categories and
+# whole numbers) and mean/median/min/max of every column of `units`.
+summarise_units <- function(units, subset) {
+  out <- list(part_values(subset, "units", NA, "n", NA, nrow(units)))
+  for (col in setdiff(names(units), c("patient", "subset"))) {
+    x <- units[[col]]
+    if (is.numeric(x)) {
+      y <- x[!is.na(x)]
+      if (length(y)) {
+        out[[length(out) + 1L]] <- part_values(subset, col, NA, c("mean", "median", "min", "max"),
+                                               NA, c(mean(y), stats::median(y), min(y), max(y)))
       }
     }
-    put(sprintf("pv.t1.%s_p", var), table1_value(t1, spec[[1]], NA, "p", "P value"))
+    if (is.logical(x)) x <- ifelse(x, "yes", "no")
+    if (is.numeric(x) && any(x != round(x), na.rm = TRUE)) next
+    tab <- table(as.character(x))
+    if (length(tab)) {
+      out[[length(out) + 1L]] <- part_values(subset, col, names(tab), "count", NA, as.vector(tab))
+      out[[length(out) + 1L]] <- part_values(subset, col, names(tab), "percent", NA,
+                                             100 * as.vector(tab) / length(x))
+    }
   }
-  put("pv.t1.bme_extent_p", table1_value(t1, "Extent of BME in treated VCF", NA, "p", "P value"))
-  put("pv.t1.shape_p", out[["pv.t1.shape_wedge_p"]])
-  put("pv.t1.grade_p", out[["pv.t1.grade_mild_p"]])
-  put("pv.t1.analgesic0_p", out[["pv.t1.analgesic0_none_p"]])
-  for (g in names(groups)) {
-    put(paste0("pv.t1.patients_n.", g), table1_value(t1, "No. of patients", NA, "n", groups[[g]]))
-    put(paste0("pv.t1.vcf_treated_n.", g), table1_value(t1, "No. of VCF treated", NA, "n", groups[[g]]))
-  }
+  do.call(rbind, out)
+}
 
+# Parts --------------------------------------------------------------------------
+# Each takes the analysis, the map rows it serves and the published numbers,
+# and returns part_values() rows.
+
+# Table 1 as computed: its own characteristic, level, statistic and group.
+part_table1 <- function(analysis, rows, published) {
+  v <- attr(analysis$table1, "values")
+  part_values(NA, v$characteristic, v$level, v$statistic, v$group, v$value)
+}
+
+# Patients: their variables, the number of VCF and treated VCF each has, and
+# the subgroup; subset "All" and each subgroup.
+part_patients <- function(analysis, rows, published) {
   cohort <- analysis$cohort
   patients <- subgroup_variables(cohort)
-  subgroup <- unclass_subgroup(analysis$subgroup)
-  n_patients <- nrow(patients)
-  treated <- cohort$fractures[cohort$fractures$treated %in% TRUE, , drop = FALSE]
-  per_patient <- as.vector(table(factor(cohort$fractures$patient, levels = patients$patient)))
-  put("pv.abstract.patients_n", n_patients)
-  put("pv.methods.patients_n", n_patients)
-  put("pv.results.patients_n", n_patients)
-  put("pv.fig1.patients_n", n_patients)
-  put("pv.abstract.vcf_treated_n", nrow(treated))
-  put("pv.methods.vcf_treated_count", nrow(treated))
-  put("pv.fig1.vcf_n", nrow(treated))
-  put("pv.methods.vcf_n", nrow(cohort$fractures))
-  put("pv.methods.vcf_per_patient_median", stats::median(per_patient))
-  put("pv.methods.vcf_per_patient_min", min(per_patient))
-  put("pv.methods.vcf_per_patient_max", max(per_patient))
-  multiple <- patients$n_treated > 1L
-  put("pv.methods.multiple_treated_count", sum(multiple))
-  put("pv.methods.multiple_treated_percent", 100 * mean(multiple))
-  for (k in c(2L, 3L, 5L)) {
-    put(sprintf("pv.methods.multiple_treated_count.%dvcf", k), sum(patients$n_treated == k))
+  if (!is.null(analysis$subgroup)) {
+    patients$subgroup <- as.character(unclass_subgroup(analysis$subgroup))[
+      match(patients$patient, names(analysis$subgroup))]
   }
-  put("pv.methods.five_vcf_patient_vcf_count", max(patients$n_treated))
-  cement <- table(treated$cement)
-  cement_ids <- c(simplex_p = "Simplex-P", palacos_lv40 = "Palacos LV-40",
-                  osteopal_v = "Osteopal V", osteo_firm = "Osteo-Firm")
-  for (key in names(cement_ids)) {
-    put(paste0("pv.methods.cement_count.", key), cement[[cement_ids[[key]]]] %||% 0)
+  if (!is.null(patients$new_vcf) && !is.null(patients$pain_other_level)) {
+    patients$multiple_treated <- patients$n_treated > 1L
+    single <- patients$n_treated == 1L
+    patients$single_treated <- single
+    patients$single_treated_new_vcf <- single & patients$new_vcf %in% TRUE
+    patients$single_treated_pain_other_level <- single & patients$pain_other_level %in% TRUE
   }
-  single <- patients$n_treated == 1L
-  put("pv.methods.single_treated_count", sum(single))
-  put("pv.methods.single_treated_new_vcf_count", sum(single & patients$new_vcf %in% TRUE))
-  put("pv.methods.single_treated_pain_other_count",
-      sum(single & patients$pain_other_level %in% TRUE))
-  for (id in c("pv.abstract.subgroup_a_n", "pv.methods.subgroup_a_n", "pv.t2.patients_n",
-               "pv.t3.patients_n", "pv.fig4.patients_n", "pv.fig5.patients_n")) {
-    put(id, sum(subgroup == "A"))
+  if (!is.null(patients$symptom_weeks)) {
+    patients$symptom_years <- patients$symptom_weeks / 52
+    patients$symptom_months <- patients$symptom_weeks / (52 / 12)
   }
-  put("pv.methods.subgroup_b_n", sum(subgroup == "B"))
-
-  # BME evolution among all treated fractures
-  all_followup <- vcf_followup(cohort)
-  resolution <- all_followup$resolution
-  resolved_pct <- stats::setNames(resolution$percent, as.character(resolution$visit))
-  resolved_n <- stats::setNames(resolution$resolved, as.character(resolution$visit))
-  for (v in c("3", "6", "12")) {
-    visit <- paste(v, "mo")
-    put(sprintf("pv.results.bme_resolved_percent.%smo", v), resolved_pct[[visit]])
-    put(sprintf("pv.abstract.bme_present_percent.%smo", v), 100 - resolved_pct[[visit]])
-    put(sprintf("pv.discussion.bme_present_percent.%smo", v), 100 - resolved_pct[[visit]])
-    put(sprintf("pv.discussion.bme_resolved_percent.%smo", v), resolved_pct[[visit]])
-    rim <- cohort$visits[cohort$visits$visit == visit & cohort$visits$bright_rim %in% TRUE, ]
-    put(sprintf("pv.results.bright_rim_count.%smo", v), nrow(rim))
-    put(sprintf("pv.results.bright_rim_percent.%smo", v), 100 * nrow(rim) / resolved_n[[visit]])
-  }
-  iv_all <- all_followup$intervals
-  put("pv.results.bme_increase_count.3mo",
-      iv_all$count[iv_all$outcome == "bme" & iv_all$change == "increase" &
-                     iv_all$interval == "0 mo to 3 mo"])
-  put("pv.results.fracture_age_median", table1_value(t1, "Age of treated VCF (months)", NA, "median", "Total"))
-  put("pv.discussion.fracture_age_mean", table1_value(t1, "Age of treated VCF (months)", NA, "mean", "Total"))
-  put("pv.discussion.fracture_age_min", table1_value(t1, "Age of treated VCF (months)", NA, "min", "Total"))
-  put("pv.discussion.fracture_age_max", table1_value(t1, "Age of treated VCF (months)", NA, "max", "Total"))
-
-  # Table 2 and the results text on subgroup A
-  iv <- analysis$followup$intervals
-  iv <- iv[iv$group == "A", , drop = FALSE]
-  keys <- c("0_3" = "0 mo to 3 mo", "3_6" = "3 mo to 6 mo", "6_12" = "6 mo to 12 mo")
-  for (k in names(keys)) {
-    at <- iv[iv$interval == keys[[k]], , drop = FALSE]
-    pick <- function(outcome, change = NA) {
-      hit <- at$outcome == outcome & (if (is.na(change)) is.na(at$change) else at$change %in% change)
-      at[hit, , drop = FALSE]
-    }
-    put(paste0("pv.t2.vcf_with_bme_count.", k), pick("bme", "decrease")$n)
-    for (ch in c("decrease", "similar", "increase")) {
-      put(sprintf("pv.t2.bme_%s_percent.%s", ch, k), pick("bme", ch)$value)
-      put(sprintf("pv.t2.vas_%s_percent.%s", ch, k), pick("vas", ch)$value)
-      put(sprintf("pv.t2.analgesic_%s_percent.%s", ch, k), pick("analgesic", ch)$value)
-    }
-    put(paste0("pv.t2.vas_decrease_mean.", k), pick("vas_mean_decrease")$value)
-  }
-  for (v in c("6", "12")) {
-    k <- if (v == "6") "3_6" else "6_12"
-    at <- iv[iv$interval == keys[[k]] & iv$change %in% "increase", , drop = FALSE]
-    put(sprintf("pv.results.vas_increase_count.%smo", v), at$count[at$outcome == "vas"])
-    put(sprintf("pv.results.vas_increase_percent.%smo", v), at$value[at$outcome == "vas"])
-    put(sprintf("pv.results.analgesic_increase_count.%smo", v), at$count[at$outcome == "analgesic"])
-    put(sprintf("pv.results.analgesic_increase_percent.%smo", v), at$value[at$outcome == "analgesic"])
-  }
-  pv <- cohort$patient_visits
-  at6 <- pv[pv$visit == "6 mo", ]
-  at12 <- pv[pv$visit == "12 mo", ]
-  both <- match(at12$patient, at6$patient)
-  put("pv.results.vas_and_analgesic_increase_count.12mo",
-      sum(at12$vas > at6$vas[both] & at12$analgesic > at6$analgesic[both], na.rm = TRUE))
-  first <- cohort$visit_levels[1]
-  p_initial <- unlist(lapply(analysis$paired[grepl(paste0("^", first, " to "), names(analysis$paired))],
-                             function(tab) tab$p_value[tab$outcome %in% c("vas", "analgesic")]))
-  put("pv.results.vas_analgesic_vs_initial_p", max(p_initial))
-
-  # Figure 2: the case identified by its BME course, and by its VAS course
-  course <- function(data, id, var) data[[var]][data[[id[1]]] == id[2]]
-  fv <- cohort$visits
-  bme_path <- tapply(fv$bme_pct, paste(fv$patient, fv$level), function(x) paste(x, collapse = ","))
-  case_bme <- names(bme_path)[bme_path == "75,25,20,0"][1]
-  vas_path <- tapply(pv$vas, pv$patient, function(x) paste(x, collapse = ","))
-  case_vas <- names(vas_path)[vas_path == "10,2,1,1"]
-  if (!is.na(case_bme)) {
-    case_patient <- sub(" .*", "", case_bme)
-    vas <- course(pv, c("patient", case_patient), "vas")
-    for (i in seq_along(vas)) put(sprintf("pv.fig2.example_vas.%smo", c(0, 3, 6, 12)[i]), vas[i])
-  }
-  t12 <- fv[fv$patient %in% case_vas & fv$level == "T12", ]
-  if (nrow(t12)) {
-    for (i in seq_len(nrow(t12))) {
-      put(sprintf("pv.fig2.example_bme_pct.%smo", c(0, 3, 6, 12)[i]), t12$bme_pct[i])
-    }
-  }
-
-  # Table 3: BME change and pain change in subgroup A
-  rel <- analysis$relation
-  for (k in names(keys)) {
-    at <- rel[rel$interval == keys[[k]], , drop = FALSE]
-    for (pred in c("bme_similar", "bme_absent")) {
-      for (outcome in c("vas", "analgesic")) {
-        row <- at[at$predictor == pred & at$outcome == paste0(outcome, "_decrease"), ]
-        if (!nrow(row)) next
-        level_1 <- if (pred == "bme_similar") "similar_bme" else "bme_absent"
-        level_0 <- if (pred == "bme_similar") "decrease_bme" else "bme_present"
-        stat_1 <- if (outcome == "vas") row$mean_1 else row$pct_decrease_1
-        stat_0 <- if (outcome == "vas") row$mean_0 else row$pct_decrease_0
-        put(sprintf("pv.t3.%s.%s.%s", level_1, outcome, k), stat_1)
-        put(sprintf("pv.t3.%s.%s.%s", level_0, outcome, k), stat_0)
-        contrast <- if (pred == "bme_similar") "decrease_vs_similar" else "absent_vs_present"
-        # The slope on a 0/1 predictor is the difference of the group means;
-        # taken from the means it carries no floating-point noise at ties.
-        put(sprintf("pv.t3.%s_coef.%s.%s", contrast, outcome, k), abs(row$mean_1 - row$mean_0))
-        # The printed analgesic intervals of decrease vs similar are centred
-        # on decrease minus similar, the VAS ones on similar minus decrease:
-        # each is compared in the orientation it was printed in.
-        flip <- pred == "bme_similar" && outcome == "analgesic"
-        ci <- if (flip) -c(row$ci_high, row$ci_low) else c(row$ci_low, row$ci_high)
-        put(sprintf("pv.t3.%s_ci_low.%s.%s", contrast, outcome, k), ci[1])
-        put(sprintf("pv.t3.%s_ci_high.%s.%s", contrast, outcome, k), ci[2])
-      }
-    }
-  }
-  out[!is.na(out)]
+  summarise_units(patients, "All")
 }
 
-reproduce_bkp <- function(analysis) {
-  out <- c()
-  put <- function(id, value) out[id] <<- value
+# Fractures: all of them and the treated ones.
+part_fractures <- function(analysis, rows, published) {
+  fractures <- analysis$cohort$fractures
+  treated <- fractures[fractures$treated %in% TRUE, , drop = FALSE]
+  # vertebra number in the usual spine, C1 = 1 to L5 = 24, so that "T5
+  # through L5" is a range (rare T13 and L6 get none)
+  spine <- c(paste0("C", 1:7), paste0("T", 1:12), paste0("L", 1:5))
+  treated$level_number <- match(as.character(treated$level), spine)
+  rbind(summarise_units(fractures[c("patient", "level")], "all"),
+        summarise_units(treated[setdiff(names(treated), "treated")], "treated"))
+}
+
+# Follow-up: BME resolution, bright rims, and changes per interval, for all
+# treated fractures (subset "All") and each subgroup.
+part_followup <- function(analysis, rows, published) {
   cohort <- analysis$cohort
-  patients <- cohort$patients
-  n <- nrow(patients)
-  for (id in c("bkp.abstract.patients_n", "bkp.methods.patients_n", "bkp.abstract.histology_count",
-               "bkp.t1.patients_n", "bkp.t2.patients_n")) put(id, n)
-  put("bkp.methods.women_count", sum(patients$sex == "female"))
-  put("bkp.methods.men_count", sum(patients$sex == "male"))
-  for (src in c("abstract", "methods")) {
-    put(sprintf("bkp.%s.age_mean", src), mean(patients$age))
-    put(sprintf("bkp.%s.age_min", src), min(patients$age))
-    put(sprintf("bkp.%s.age_max", src), max(patients$age))
-  }
-  put("bkp.abstract.pain_duration_min", min(patients$symptom_weeks))
-  put("bkp.discussion.pain_duration_min", min(patients$symptom_weeks))
-  put("bkp.methods.symptom_duration_min", min(patients$symptom_weeks))
-  put("bkp.methods.symptom_duration_max", max(patients$symptom_weeks) / 52)
-  put("bkp.methods.symptom_duration_mean", mean(patients$symptom_weeks))
-  pct <- function(x) 100 * mean(x)
-  cleft_x <- pct(patients$cleft_radiograph)
-  cleft_ct <- pct(patients$cleft_ct)
-  high <- pct(patients$t2_pattern == "well-defined high")
-  low <- pct(patients$t2_pattern == "well-defined low")
-  for (src in c("abstract", "results", "discussion")) {
-    put(sprintf("bkp.%s.cleft_radiograph_percent", src), cleft_x)
-    put(sprintf("bkp.%s.cleft_ct_percent", src), cleft_ct)
-    put(sprintf("bkp.%s.t2_well_defined_percent", src), high + low)
-    put(sprintf("bkp.%s.t2_well_defined_high_percent", src), high)
-    put(sprintf("bkp.%s.t2_well_defined_low_percent", src), low)
-  }
-  put("bkp.results.pain_walking_percent", pct(patients$pain_pattern == "pain walking and in bed"))
-  put("bkp.results.pain_relieved_by_rest_percent", pct(patients$pain_pattern != "pain walking and in bed"))
-  # The illustrated case (Figures 1-3): a man with an L2 fracture, identified
-  # by his sex, level and 3 months of pain to give his age, and by sex, level
-  # and age to give his months of pain.
-  fracture_level <- as.character(cohort$fractures$level[match(patients$patient, cohort$fractures$patient)])
-  male_l2 <- patients$sex == "male" & fracture_level == "L2"
-  by_pain <- which(male_l2 & round(patients$symptom_weeks / (52 / 12)) == 3)
-  by_age <- which(male_l2 & patients$age == 75)
-  if (length(by_pain) == 1L) put("bkp.fig1_3.example_age", patients$age[by_pain])
-  if (length(by_age) == 1L) put("bkp.fig1_3.example_pain_months", patients$symptom_weeks[by_age] / (52 / 12))
-  final <- cohort$patient_visits[cohort$patient_visits$visit == "final", ]
-  put("bkp.results.follow_up_months_mean", mean(final$month))
-  put("bkp.results.follow_up_months_min", min(final$month))
-  put("bkp.results.follow_up_months_max", max(final$month))
-  tables <- list(t1 = c("pre-op to post-op", "pre", "post"),
-                 t2 = c("post-op to final", "post", "final"))
-  for (tab in names(tables)) {
-    spec <- tables[[tab]]
-    paired <- analysis$paired[[spec[1]]]
-    for (var in c("height_pct", "vas", "odi")) {
-      row <- paired[paired$outcome == var, ]
-      for (stat in c("mean", "min", "max")) {
-        put(sprintf("bkp.%s.%s_%s.%s", tab, var, stat, spec[2]), row[[paste0("from_", stat)]])
-        put(sprintf("bkp.%s.%s_%s.%s", tab, var, stat, spec[3]), row[[paste0("to_", stat)]])
-      }
-      put(sprintf("bkp.%s.%s_t", tab, var), row$statistic)
-      put(sprintf("bkp.%s.%s_p", tab, var), row$p_value)
-    }
-  }
-  out[!is.na(out)]
+  all <- vcf_followup(cohort)
+  res <- all$resolution
+  visits <- as.character(res$visit)
+  rim <- vapply(visits, function(v) {
+    sum(cohort$visits$visit == v & cohort$visits$bright_rim %in% TRUE)
+  }, numeric(1))
+  intervals <- rbind(all$intervals, analysis$followup$intervals)
+  changed <- !is.na(intervals$change)
+  rbind(
+    part_values("All", "bme", "resolved", "count", visits, res$resolved),
+    part_values("All", "bme", "resolved", "percent", visits, res$percent),
+    part_values("All", "bme", "present", "percent", visits, 100 - res$percent),
+    part_values("All", "bright_rim", "yes", "count", visits, rim),
+    part_values("All", "bright_rim", "yes", "percent", visits, 100 * rim / res$resolved),
+    part_values(intervals$group[changed], intervals$outcome[changed], intervals$change[changed],
+                "count", intervals$interval[changed], intervals$count[changed]),
+    part_values(intervals$group[changed], intervals$outcome[changed], intervals$change[changed],
+                "n", intervals$interval[changed], intervals$n[changed]),
+    part_values(intervals$group, intervals$outcome, intervals$change,
+                ifelse(changed, "percent", "mean"), intervals$interval, intervals$value),
+    joint_increases(cohort))
 }
 
-#' @export
-as.data.frame.vcf_reproduction <- function(x, ...) {
-  attr(x, "analysis") <- NULL
-  class(x) <- "data.frame"
-  x
+# Patients whose VAS and analgesic use both rose between consecutive visits.
+joint_increases <- function(cohort) {
+  pv <- cohort$patient_visits
+  if (is.null(pv$vas) || is.null(pv$analgesic)) return(NULL)
+  visits <- cohort$visit_levels
+  do.call(rbind, lapply(seq_len(length(visits) - 1L), function(i) {
+    from <- pv[pv$visit == visits[i], ]
+    to <- pv[pv$visit == visits[i + 1L], ]
+    at <- match(to$patient, from$patient)
+    both <- sum(to$vas > from$vas[at] & to$analgesic > from$analgesic[at], na.rm = TRUE)
+    part_values("All", "vas and analgesic", "increase", "count",
+                paste(visits[i], "to", visits[i + 1L]), both)
+  }))
 }
+
+# Paired comparisons between visits, and the largest p-value of the
+# comparisons with the first visit ("every later visit differs from the
+# initial one").
+part_paired <- function(analysis, rows, published) {
+  stats <- c("from_mean", "from_min", "from_max", "to_mean", "to_min", "to_max",
+             "mean_diff", "statistic", "p_value")
+  out <- lapply(names(analysis$paired), function(pair) {
+    tab <- analysis$paired[[pair]]
+    do.call(rbind, lapply(stats, function(s) part_values(pair, tab$outcome, NA, s, NA, tab[[s]])))
+  })
+  first <- paste0("^", analysis$cohort$visit_levels[1], " to ")
+  from_first <- do.call(rbind, out[grepl(first, names(analysis$paired))])
+  from_first <- from_first[from_first$statistic == "p_value", , drop = FALSE]
+  maxima <- tapply(from_first$value, from_first$characteristic, max)
+  rbind(do.call(rbind, out),
+        part_values("from first visit", names(maxima), NA, "p_value_max", NA, maxima))
+}
+
+# The regressions of pain decrease on BME change (PV Table 3): the mean
+# decrease and the share decreasing in each BME group, and the coefficient
+# and its confidence interval in both orientations ("similar - decrease" is
+# the slope on similar BME coded 1; the PV map uses one orientation, see
+# vcf_reproduce()'s docs, the other is for studies coded the other way). The
+# slope on a 0/1 predictor is the
+# difference of the group means; taken from the means it carries no
+# floating-point noise at ties. Printed coefficients carry no sign:
+# "abs_coef".
+part_relation <- function(analysis, rows, published) {
+  rel <- analysis$relation
+  subset <- attr(rel, "group") %||% NA_character_
+  levels <- list(bme_similar = c("similar_bme", "decrease_bme", "similar - decrease",
+                                 "decrease - similar"),
+                 bme_absent = c("bme_absent", "bme_present", "absent - present",
+                                "present - absent"))
+  do.call(rbind, lapply(seq_len(nrow(rel)), function(i) {
+    r <- rel[i, ]
+    lv <- levels[[r$predictor]]
+    outcome <- sub("_decrease$", "", r$outcome)
+    diff <- r$mean_1 - r$mean_0
+    part_values(subset, outcome,
+                c(lv[1], lv[2], lv[1], lv[2], rep(lv[3], 4), rep(lv[4], 4)),
+                c("mean", "mean", "percent", "percent",
+                  "coef", "abs_coef", "ci_low", "ci_high",
+                  "coef", "abs_coef", "ci_low", "ci_high"),
+                r$interval,
+                c(r$mean_1, r$mean_0, r$pct_decrease_1, r$pct_decrease_0,
+                  diff, abs(diff), r$ci_low, r$ci_high,
+                  -diff, abs(diff), -r$ci_high, -r$ci_low))
+  }))
+}
+
+# An illustrated case: the unit whose printed values of the `subset`
+# characteristic (over the visits in `group`, or a single value) match the
+# data, after the filters in `level`; the value is that unit's
+# characteristic at the row's group. Units are treated fractures, with their
+# patient's variables and visit values beside them.
+part_case <- function(analysis, rows, published) {
+  units <- case_units(analysis$cohort)
+  out <- lapply(seq_len(nrow(rows)), function(i) {
+    who <- case_filter(units, rows$level[i])
+    by <- rows[rows$characteristic == rows$subset[i], , drop = FALSE]
+    at <- match(by$id, published$id)
+    for (j in seq_len(nrow(by))) {
+      col <- case_column(by$characteristic[j], by$group[j])
+      if (is.na(at[j]) || is.null(units[[col]])) return(NULL)
+      shown <- round(units[[col]], published$digits[at[j]])
+      who <- who & shown %in% published$value[at[j]]
+    }
+    found <- unique(units[[case_column(rows$characteristic[i], rows$group[i])]][who])
+    if (length(found) != 1L) return(NULL)
+    part_values(rows$subset[i], rows$characteristic[i], rows$level[i], rows$statistic[i],
+                rows$group[i], found)
+  })
+  do.call(rbind, out) %||% part_values(character(), character(), character(), character(),
+                                       character(), numeric())
+}
+
+case_column <- function(characteristic, group) {
+  if (is.na(group)) characteristic else paste0(characteristic, "@", group)
+}
+
+# Treated fractures with their patient's variables, and every visit value
+# spread into columns "<variable>@<visit>".
+case_units <- function(cohort) {
+  units <- cohort$fractures[cohort$fractures$treated %in% TRUE, c("patient", "level")]
+  units$level <- as.character(units$level)
+  units <- cbind(units, cohort$patients[match(units$patient, cohort$patients$patient),
+                                        setdiff(names(cohort$patients), "patient"), drop = FALSE])
+  if (!is.null(units$symptom_weeks)) units$symptom_months <- units$symptom_weeks / (52 / 12)
+  for (v in as.character(cohort$visit_levels)) {
+    fv <- cohort$visits[cohort$visits$visit == v, , drop = FALSE]
+    key <- match(paste(units$patient, units$level), paste(fv$patient, as.character(fv$level)))
+    for (col in setdiff(names(fv), c("patient", "level", "visit", "month"))) {
+      units[[paste0(col, "@", v)]] <- fv[[col]][key]
+    }
+    pv <- cohort$patient_visits[cohort$patient_visits$visit == v, , drop = FALSE]
+    key <- match(units$patient, pv$patient)
+    for (col in setdiff(names(pv), c("patient", "visit", "month"))) {
+      # ordered classes as codes from 0 (analgesic none = 0 ... opiate = 3)
+      x <- if (is.factor(pv[[col]])) as.integer(pv[[col]]) - 1L else pv[[col]]
+      units[[paste0(col, "@", v)]] <- as.numeric(x)[key]
+    }
+  }
+  units
+}
+
+# Filters "name=value; name=value" as a logical over the units.
+case_filter <- function(units, filters) {
+  keep <- rep(TRUE, nrow(units))
+  if (is.na(filters)) return(keep)
+  for (f in trimws(strsplit(filters, ";", fixed = TRUE)[[1]])) {
+    kv <- trimws(strsplit(f, "=", fixed = TRUE)[[1]])
+    keep <- keep & as.character(units[[kv[1]]]) %in% kv[2]
+  }
+  keep
+}
+
+# Follow-up months and other patient-visit values per visit, and over all
+# visits ("all visits").
+part_visits <- function(analysis, rows, published) {
+  pv <- analysis$cohort$patient_visits
+  visits <- as.character(analysis$cohort$visit_levels)
+  do.call(rbind, lapply(c(visits, "all visits"), function(v) {
+    at <- if (v == "all visits") pv else pv[pv$visit == v, , drop = FALSE]
+    cols <- names(at)[vapply(at, is.numeric, TRUE)]
+    do.call(rbind, lapply(cols, function(col) {
+      y <- at[[col]][!is.na(at[[col]])]
+      if (!length(y)) return(NULL)
+      part_values("All", col, NA, c("mean", "min", "max"), v, c(mean(y), min(y), max(y)))
+    }))
+  }))
+}
+
+reproduction_parts <- list(table1 = part_table1, patients = part_patients,
+                           fractures = part_fractures, followup = part_followup,
+                           paired = part_paired, relation = part_relation,
+                           case = part_case, visits = part_visits)

@@ -11,9 +11,19 @@
 #' takes that patient data frame and returns one logical per patient. `TRUE`
 #' puts the patient in the first subgroup, `FALSE` in the second.
 #'
+#' A rule may also use fracture-level variables (such as `procedure` when
+#' it is recorded per fracture). It is then evaluated per fracture and
+#' collapsed per patient by `fracture`: `"first"` takes the patient's first
+#' treated fracture from cranial to caudal (the first recorded fracture when
+#' the cohort has no `treated`), `"any"` puts the patient in the first
+#' subgroup when the rule holds for any fracture, `"all"` when it holds for
+#' all of them.
+#'
 #' @param cohort A [vcf_cohort()].
 #' @param rule `NULL` for the PV study's rule, an expression or a function.
 #' @param labels The two subgroup labels, for `TRUE` and `FALSE`.
+#' @param fracture How a rule over fracture-level variables gives one value
+#'   per patient: `"first"`, `"any"` or `"all"`.
 #' @return A factor with one element per patient (named by patient id) of
 #'   class `vcf_subgroup`, with attribute `reasons`: a data frame of
 #'   `patient`, `subgroup` and `reason` (why the patient is not in the first
@@ -24,22 +34,41 @@
 #' table(groups)
 #' head(attr(groups, "reasons"))
 #' table(vcf_subgroup(cohort, age >= 70, labels = c("70+", "<70")))
+#' # a per-fracture variable: patients whose first treated fracture is T12 or lower
+#' table(vcf_subgroup(cohort, level >= "T12", fracture = "first"))
 #' @export
-vcf_subgroup <- function(cohort, rule = NULL, labels = c("A", "B")) {
+vcf_subgroup <- function(cohort, rule = NULL, labels = c("A", "B"),
+                         fracture = c("first", "any", "all")) {
   check_cohort(cohort)
   if (!is.character(labels) || length(labels) != 2L || anyNA(labels) ||
       labels[1] == labels[2]) {
-    vcf_abort("{.arg labels} must be two different strings.", "argument")
+    vcf_abort(c("{.arg labels} must be two different strings.",
+                x = "It is {format_arg(labels)}."), c("labels", "argument"))
   }
+  if (!is.character(fracture) || !length(fracture) || anyNA(fracture) ||
+      !fracture[1L] %in% c("first", "any", "all")) {
+    vcf_abort(c("{.arg fracture} must be one of {.val {c('first', 'any', 'all')}}.",
+                x = "It is {format_arg(fracture)}."), c("fracture", "argument"))
+  }
+  fracture <- fracture[1L]
   patients <- subgroup_variables(cohort)
   rule_expr <- rlang::enexpr(rule)
   if (is.null(rule_expr)) {
     in_first <- default_subgroup_rule(patients)
     reasons <- default_subgroup_reasons(patients)
   } else {
-    in_first <- evaluate_subgroup_rule(rule_expr, rule, patients,
+    per_fracture <- subgroup_fracture_rows(cohort, patients, rule_expr)
+    if (is.null(per_fracture)) {
+      in_first <- evaluate_subgroup_rule(rule_expr, rule, patients,
+                                         env = rlang::caller_env())
+    } else {
+      result <- evaluate_subgroup_rule(rule_expr, rule, per_fracture,
                                        env = rlang::caller_env())
-    reasons <- ifelse(in_first, NA_character_, "rule is FALSE")
+      in_first <- collapse_fracture_rule(result, per_fracture, patients$patient, fracture)
+    }
+    reasons <- ifelse(in_first, NA_character_,
+                      if (is.null(per_fracture)) "rule is FALSE" else
+                        paste0("rule is FALSE (", fracture, " fracture", if (fracture != "first") "s", ")"))
   }
   groups <- factor(ifelse(in_first, labels[1], labels[2]), levels = labels)
   names(groups) <- patients$patient
@@ -143,4 +172,81 @@ evaluate_subgroup_rule <- function(rule_expr, rule, patients, env) {
               c("rule", "argument"))
   }
   result
+}
+
+# With a rule that uses fracture-level variables: one row per fracture with
+# the patient's variables beside it (NULL when the rule needs none).
+subgroup_fracture_rows <- function(cohort, patients, rule_expr) {
+  if (!is.call(rule_expr) && !is.symbol(rule_expr)) return(NULL)
+  frac_vars <- setdiff(names(cohort$fractures), c("patient", names(patients)))
+  used <- intersect(all.vars(rule_expr), c(frac_vars, "level"))
+  if (!length(used)) return(NULL)
+  f <- cohort$fractures
+  f <- cbind(f, patients[match(f$patient, patients$patient),
+                         setdiff(names(patients), names(f)), drop = FALSE])
+  rownames(f) <- NULL
+  f
+}
+
+# One TRUE/FALSE per patient from one per fracture.
+collapse_fracture_rule <- function(result, fractures, ids, how) {
+  treated <- if ("treated" %in% names(fractures)) fractures$treated %in% TRUE else
+    rep(TRUE, nrow(fractures))
+  vapply(ids, function(id) {
+    mine <- fractures$patient == id
+    r <- result[mine]
+    switch(how,
+      any = any(r),
+      all = all(r),
+      first = {
+        candidates <- which(mine & treated)
+        if (!length(candidates)) candidates <- which(mine)
+        first <- candidates[order(fractures$level[candidates])][1L]
+        result[first]
+      })
+  }, logical(1L), USE.NAMES = FALSE)
+}
+
+# A subgroup given by name, resolved to one value per patient: a patient
+# column stays a name (vcf_table1() then leaves it out of the table); a
+# fracture or visit column that has one value per patient becomes a factor
+# per patient; one that varies within a patient is an error that says how
+# to choose. Anything else is passed on unchanged.
+subgroup_by <- function(by, cohort, arg = "by", call = rlang::caller_env()) {
+  if (is.null(by) || inherits(by, "vcf_subgroup")) return(by)
+  if (is.character(by) && length(by) == 1L && !is.na(by)) {
+    if (by == "subgroup" && !"subgroup" %in% cohort$columns$name) return(by)
+    unit <- cohort$columns$unit[match(by, cohort$columns$name)]
+    if (is.na(unit)) {
+      vcf_abort(c("{.arg {arg}} names {.val {by}}, which is not a column of the cohort.",
+                  i = "Columns: {.field {cohort$columns$name}}."),
+                c("unknown_column", "argument"), call = call)
+    }
+    if (unit == "patient") return(by)
+    data <- cohort_table(cohort, unit)
+    x <- data[[by]]
+    ids <- cohort$patients$patient
+    values <- split(as.character(x), factor(data$patient, levels = ids))
+    values <- lapply(values, function(v) unique(v[!is.na(v)]))
+    varies <- names(values)[lengths(values) > 1L]
+    if (length(varies)) {
+      shown <- utils::head(varies, 3L)
+      where <- paste0(shown, " (", vapply(values[shown], paste, "", collapse = ", "), ")",
+                      collapse = "; ")
+      if (length(varies) > 3L) where <- paste0(where, " and ", length(varies) - 3L, " more")
+      example <- if (is.factor(x) || is.character(x)) {
+        paste0(by, " == \"", values[[varies[1L]]][1L], "\"")
+      } else if (is.logical(x)) by else paste0(by, " > ", format(stats::median(x, na.rm = TRUE)))
+      vcf_abort(c("{.arg {arg}} names {.field {by}}, a {unit_label(unit)} variable that differs within {length(varies)} patient{?s}: {where}.",
+                  i = "A subgroup needs one value per patient. Choose how with {.fn vcf_subgroup}: {.code vcf_subgroup(cohort, {example}, fracture = \"first\")} uses each patient's first treated fracture, {.code fracture = \"any\"} any fracture, {.code fracture = \"all\"} all of them; pass the result as {.arg {arg}}."),
+                c("subgroup_level", "argument"), call = call)
+    }
+    one <- vapply(values, function(v) if (length(v)) v[1L] else NA_character_, "")
+    levels_of <- if (is.factor(x)) levels(x) else sort(unique(stats::na.omit(one)))
+    if (is.logical(x)) {
+      return(stats::setNames(factor(ifelse(one == "TRUE", "yes", "no"), levels = c("no", "yes")), ids))
+    }
+    return(stats::setNames(factor(one, levels = levels_of), ids))
+  }
+  by
 }

@@ -43,14 +43,27 @@ count_levels <- function(x, group, groups) {
 #' study counts BME extent, shape, grade and cement volume), and outcomes at
 #' the first visit (initial VAS, initial pain medication) per patient.
 #'
-#' Continuous variables get a "median (range)" row and a "mean" row and are
-#' tested by the pooled (Student) unpaired t-test; categorical variables get
-#' one "n (%)" row per level and are tested by Pearson's chi-square without
-#' continuity correction, as the PV study did. Choose other tests per
-#' variable with `tests`, e.g. `tests = c(age = "welch", sex = "fisher")`
-#' (the names of [vcf_compare()]: "t", "welch", "ranksum", "chisq", "yates",
-#' "fisher"). Missing values are left out of each variable's summary and
-#' test, and counted in the `missing` column of the `values` attribute.
+#' Continuous variables get one row whose label names the statistic shown
+#' (`continuous`: "median (range)" by default) and categorical variables
+#' one "n (%)" row per level, indented under the variable.
+#'
+#' @section Tests:
+#' The test follows the statistic shown: a variable shown as a median is
+#' compared with the Wilcoxon rank-sum test and one shown as a mean with
+#' Student's t-test; categorical variables with Pearson's chi-square, or
+#' Fisher's exact test when an expected count is below 5 (as
+#' `chisq.test()` warns). Choose tests per variable with `tests`, e.g.
+#' `tests = c(age = "welch", sex = "fisher")` (the names of
+#' [vcf_compare()]: "t", "welch", "ranksum", "chisq", "yates", "fisher"),
+#' or for every continuous or categorical variable with the names
+#' `.continuous` and `.categorical`: a study reproduced with its own tests
+#' uses `tests = c(.continuous = "t", .categorical = "chisq")`. Tests given
+#' explicitly are used as given; a chi-square with expected counts below 5
+#' then gets its own footnote. Each test used gets a footnote, marked on the
+#' p-values it produced.
+#'
+#' Missing values are left out of each variable's summary and test, and
+#' counted in the `missing` rows of the `values` attribute.
 #'
 #' @param cohort A [vcf_cohort()], or a data frame with one row per unit
 #'   (for registries that are not longitudinal).
@@ -62,21 +75,29 @@ count_levels <- function(x, group, groups) {
 #'   fracture characteristic present, the outcomes at the first visit, and
 #'   the user's own patient and fracture columns.
 #' @param total Include the `Total` column.
-#' @param tests Named character vector of tests per variable.
-#' @param style P-value style for printing: "ajnr", "nejm", "jama" or
-#'   "lancet" (see [vcf_format_p()]).
-#' @return A `vcf_table`: a data frame with `characteristic`, `level`,
-#'   `statistic`, `Total`, one character column per group, `p_value` and
-#'   `test`; attribute `values` holds every number in long numeric form.
+#' @param tests Named character vector of tests per variable (see Tests).
+#' @param style P-value style for printing (see [vcf_format_p()]).
+#' @param continuous Statistic shown for continuous variables:
+#'   "median_range", "median_iqr", "mean_sd" or "mean_range".
+#' @return A `vcf_table` (class `vcf_table1`): a data frame with one row
+#'   per printed row, `variable`, `characteristic`, `level`, `statistic`,
+#'   `Total`, one character column per group, `p_value`, `test` and
+#'   `low_expected` (a chi-square with expected counts below 5); attribute
+#'   `values` holds every number (n, mean, SD, median, quartiles, range,
+#'   counts, percentages, tests) in long numeric form, and `n` the
+#'   patients and treated fractures per column. It prints in a journal's
+#'   layout and renders with [flextable::as_flextable()], `knitr` and
+#'   [vcf_report()].
 #' @examples
 #' cohort <- vcf_cohort(pv_edema)
 #' tab <- vcf_table1(cohort, by = vcf_subgroup(cohort))
 #' tab
 #' @export
 vcf_table1 <- function(cohort, by = NULL, vars = NULL, total = TRUE,
-                       tests = NULL, style = "ajnr") {
+                       tests = NULL, style = "ajnr", continuous = "median_range") {
   check_flag(total)
   check_string(style, choices = p_styles)
+  check_string(continuous, choices = names(continuous_statistics))
   units <- table1_units(cohort)
   group <- table1_groups(by, cohort, units)
   by_column <- is.character(by) && length(by) == 1L && by %in% names(units$patient)
@@ -90,19 +111,44 @@ vcf_table1 <- function(cohort, by = NULL, vars = NULL, total = TRUE,
   test_results <- list()
   for (unit in unique(unit_of)) {
     test_results <- c(test_results, table1_tests(prepared[unit_of == unit], group[[unit]],
-                                                 groups, tests))
+                                                 groups, tests, continuous))
   }
   blocks <- list(table1_count_row(units, group, groups))
   for (i in seq_along(vars)) {
     blocks[[i + 1L]] <- table1_block(vars[i], prepared[[i]], group[[unit_of[i]]], groups,
-                                     unit_of[i], test_results[[vars[i]]])
+                                     unit_of[i], test_results[[vars[i]]], continuous)
   }
   rows <- do.call(rbind, lapply(blocks, `[[`, "rows"))
   values <- do.call(rbind, lapply(blocks, `[[`, "values"))
   if (!total) rows$Total <- NULL
   rownames(rows) <- NULL
-  structure(rows, values = values, style = style,
+  fallback <- any(vapply(test_results, function(t) isTRUE(t$fallback), logical(1)))
+  structure(rows, values = values, style = style, n = table1_n(units, group, groups),
+            fisher_fallback = fallback,
+            group_title = table1_group_title(by, by_column),
             class = c("vcf_table1", "vcf_table", "data.frame"))
+}
+
+# Statistic shown for continuous variables, and the test that goes with it.
+continuous_statistics <- c(median_range = "median (range)", median_iqr = "median (IQR)",
+                           mean_sd = "mean (SD)", mean_range = "mean (range)")
+continuous_tests <- c(median_range = "ranksum", median_iqr = "ranksum",
+                      mean_sd = "t", mean_range = "t")
+
+# Patients and treated fractures per column (Total first).
+table1_n <- function(units, group, groups) {
+  count <- function(g, n) c(Total = n, if (length(groups))
+    stats::setNames(tabulate(group_codes(g, groups), length(groups)), groups))
+  list(patient = count(group$patient, nrow(units$patient)),
+       fracture = if (nrow(units$fracture)) count(group$fracture, nrow(units$fracture)))
+}
+
+# How the group columns are titled: "Subgroup A" for vcf_subgroup(), the
+# column's label for a column name ("New VCF: yes"), else the level.
+table1_group_title <- function(by, by_column) {
+  if (inherits(by, "vcf_subgroup") || identical(by, "subgroup")) return("Subgroup")
+  if (by_column) return(paste0(variable_label(by, display = TRUE), ":"))
+  ""
 }
 
 # Unit tables: one row per patient and one per treated fracture, with the
@@ -209,10 +255,17 @@ check_tests <- function(tests, vars, call = rlang::caller_env()) {
     vcf_abort("{.arg tests} must be named by variable, e.g. {.code c(age = \"welch\")}.",
               c("type", "argument"), call = call)
   }
-  unknown <- setdiff(names(tests), vars)
+  unknown <- setdiff(names(tests), c(vars, ".continuous", ".categorical"))
   if (length(unknown)) {
     vcf_abort("{.arg tests} names variable{?s} not in the table: {.val {unknown}}.",
               c("unknown_column", "argument"), call = call)
+  }
+  bad <- !vapply(tests, function(t) is.character(t) && length(t) == 1L &&
+                   t %in% c("t", "welch", "ranksum", "chisq", "yates", "fisher"), logical(1))
+  if (any(bad)) {
+    vcf_abort(c("{.arg tests} must give one of {.val {c('t', 'welch', 'ranksum', 'chisq', 'yates', 'fisher')}} per variable.",
+                x = "Not so for {.val {names(tests)[bad]}}."),
+              c("unknown_test", "argument"), call = call)
   }
   tests
 }
@@ -229,15 +282,37 @@ table1_labels <- c(
   new_vcf = "Patients with new VCF after treatment",
   pain_other_level = "Patients with pain at another untreated level")
 
-variable_label <- function(var) {
-  if (var %in% names(table1_labels)) table1_labels[[var]] else var
+# Labels as printed: the unit after a comma ("Age, y"), so that the
+# statistic can follow ("Age, y, median (range)").
+table1_display <- c(
+  age = "Age, y", sex = "Sex", n_treated = "Treated VCF",
+  fracture_age = "Age of treated VCF, mo",
+  bme_class = "Extent of BME in treated VCF", shape = "Shape of treated VCF",
+  genant_grade = "Genant grade of treated VCF", cement = "Cement",
+  cement_ml = "Injected cement volume, mL", vas = "Initial VAS for pain (0\u201310)",
+  analgesic = "Initial pain medication", odi = "Initial ODI, %",
+  height_pct = "Initial anterior height, %",
+  multiple_treated = "Multiple treated VCF",
+  new_vcf = "New VCF after treatment",
+  pain_other_level = "Pain at another untreated level",
+  new_vcf_short = "New VCF")
+
+# The label of a variable: as the values attribute names it (`display =
+# FALSE`, the key the reproductions read), or as printed. User columns
+# print with underscores as spaces and a capital first letter.
+variable_label <- function(var, display = FALSE) {
+  labels <- if (display) table1_display else table1_labels
+  if (var %in% names(labels)) return(labels[[var]])
+  if (!display) return(var)
+  text <- gsub("_", " ", var, fixed = TRUE)
+  paste0(toupper(substr(text, 1L, 1L)), substring(text, 2L))
 }
 
 table1_count_row <- function(units, group, groups) {
   patients <- units$patient
   counts <- c(nrow(patients),
               if (length(groups)) tabulate(group_codes(group$patient, groups), length(groups)))
-  table1_rows("No. of patients", NA, "n", counts, groups, unit = "patient",
+  table1_rows("n_patients", "No. of patients", NA, "n", counts, groups, unit = "patient",
               values = long_values("No. of patients", NA, "n", c("Total", groups), counts))
 }
 
@@ -255,8 +330,9 @@ table1_prepare <- function(var, x) {
 # The tests of one unit's variables between the groups, in one vcf_compare()
 # call so that the groups are coded once. A variable gets no test when there
 # are fewer than two groups, or when it is categorical with one observed
-# level (nothing to compare).
-table1_tests <- function(prepared, group, groups, tests) {
+# level (nothing to compare). Default chi-squares with an expected count
+# below 5 are redone as Fisher's exact test.
+table1_tests <- function(prepared, group, groups, tests, continuous) {
   if (length(groups) < 2L || is.null(group)) return(list())
   prepared <- prepared[names(prepared) != "n_treated"]
   testable <- vapply(prepared, function(x) {
@@ -265,56 +341,113 @@ table1_tests <- function(prepared, group, groups, tests) {
   prepared <- prepared[testable]
   if (!length(prepared)) return(list())
   names_in <- paste0("v", seq_along(prepared))
+  numeric_var <- vapply(prepared, is.numeric, logical(1))
+  explicit <- names(prepared) %in% names(tests) |
+    ifelse(numeric_var, !is.null(tests$.continuous), !is.null(tests$.categorical))
   chosen <- vapply(names(prepared), function(v) {
-    tests[[v]] %||% if (is.numeric(prepared[[v]])) "t" else "chisq"
+    tests[[v]] %||% if (is.numeric(prepared[[v]])) {
+      tests$.continuous %||% continuous_tests[[continuous]]
+    } else {
+      tests$.categorical %||% "chisq"
+    }
   }, "")
+  res <- table1_compare(prepared, group, names_in, chosen)
+  low <- res$test %in% c("chisq", "yates") & !is.na(res$note) &
+    grepl("expected counts below 5", res$note, fixed = TRUE)
+  out <- lapply(seq_along(prepared), function(i) {
+    list(test = res$test[i], statistic = res$statistic[i], df = res$df[i],
+         p_value = res$p_value[i], low_expected = low[i])
+  })
+  for (i in which(low & !explicit)) out[[i]] <- table1_fisher(prepared[[i]], group, out[[i]])
+  stats::setNames(out, names(prepared))
+}
+
+table1_compare <- function(prepared, group, names_in, chosen) {
   data <- structure(c(list(.group = group), stats::setNames(prepared, names_in)),
                     class = "data.frame", row.names = c(NA, -length(group)))
-  res <- withCallingHandlers(
+  withCallingHandlers(
     vcf_compare(data, by = ".group", vars = names_in, tests = stats::setNames(chosen, names_in)),
     vcf_warning = function(w) {
       vcf_warn(c("Table 1:", conditionMessage(w)), c("test", "table"))
       invokeRestart("muffleWarning")
     })
-  out <- lapply(seq_along(prepared), function(i) {
-    list(test = res$test[i], statistic = res$statistic[i], df = res$df[i],
-         p_value = res$p_value[i])
-  })
-  stats::setNames(out, names(prepared))
 }
 
-table1_block <- function(var, x, group, groups, unit, test) {
+# Fisher's exact test in place of a chi-square with small expected counts:
+# vcf_compare()'s for 2 x 2 tables, fisher.test()'s network algorithm for
+# larger ones. When that cannot be computed the chi-square stays, with a
+# classed warning (and its footnote).
+table1_fisher <- function(x, group, chisq) {
+  keep <- !is.na(x) & !is.na(group)
+  tab <- table(droplevels(x[keep]), droplevels(group[keep]))
+  if (all(dim(tab) == 2L)) {
+    res <- vcf_compare(data.frame(g = group[keep], x = droplevels(x[keep])), by = "g",
+                       vars = "x", tests = c(x = "fisher"))
+    return(list(test = "fisher", statistic = NA_real_, df = NA_real_,
+                p_value = res$p_value, low_expected = FALSE, fallback = TRUE))
+  }
+  p <- tryCatch(stats::fisher.test(tab, workspace = 2e7)$p.value, error = function(e) NA_real_)
+  if (is.na(p)) {
+    vcf_warn(c("Table 1: a chi-square has expected counts below 5 and Fisher's exact test could not be computed.",
+               i = "The chi-square p-value is kept and footnoted."),
+             c("low_expected", "table"))
+    return(chisq)
+  }
+  list(test = "fisher", statistic = NA_real_, df = NA_real_, p_value = p,
+       low_expected = FALSE, fallback = TRUE)
+}
+
+table1_block <- function(var, x, group, groups, unit, test, continuous) {
   label <- variable_label(var)
   if (var == "n_treated") {
     codes <- group_codes(group, groups)
     counts <- c(sum(x), vapply(seq_along(groups), function(g) sum(x[codes %in% g]), numeric(1)))
-    return(table1_rows(label, NA, "n", counts, groups, unit = "fracture",
+    return(table1_rows(var, label, NA, "n", counts, groups, unit = "fracture",
                        values = long_values(label, NA, "n", c("Total", groups), counts)))
   }
   if (is.numeric(x)) {
-    table1_continuous(label, x, group, groups, unit, test)
+    table1_continuous(var, label, x, group, groups, unit, test, continuous)
   } else {
-    table1_categorical(label, x, group, groups, unit, test)
+    table1_categorical(var, label, x, group, groups, unit, test)
   }
 }
 
-table1_continuous <- function(label, x, group, groups, unit, test_result) {
+table1_continuous <- function(var, label, x, group, groups, unit, test_result, continuous) {
   all_groups <- c("Total", groups)
   stats <- summarise_numeric(x, rep.int(1L, length(x)), "Total")
   if (length(groups)) stats <- rbind(stats, summarise_numeric(x, group, groups))
+  quartiles <- table1_quartiles(x, group, groups)
+  stats$q1 <- quartiles[, 1]
+  stats$q3 <- quartiles[, 2]
   digits <- if (all(is.na(x) | x == round(x))) 0L else 1L
-  cells <- sprintf("%s (%s-%s)", format_fixed(stats$median, digits),
-                   format_fixed(stats$min, digits), format_fixed(stats$max, digits))
-  means <- format_fixed(stats$mean, 1L)
-  values <- do.call(rbind, lapply(c("n", "median", "min", "max", "mean", "sd", "missing"),
+  cells <- switch(continuous,
+    median_range = sprintf("%s (%s\u2013%s)", format_number(stats$median, digits),
+                           format_number(stats$min, digits), format_number(stats$max, digits)),
+    median_iqr = sprintf("%s (%s\u2013%s)", format_number(stats$median, digits),
+                         format_number(stats$q1, digits), format_number(stats$q3, digits)),
+    mean_sd = sprintf("%s (%s)", format_number(stats$mean, digits + 1L),
+                      format_number(stats$sd, digits + 1L)),
+    mean_range = sprintf("%s (%s\u2013%s)", format_number(stats$mean, digits + 1L),
+                         format_number(stats$min, digits), format_number(stats$max, digits)))
+  cells[stats$n == 0] <- "\u2013"
+  values <- do.call(rbind, lapply(c("n", "median", "q1", "q3", "min", "max", "mean", "sd",
+                                    "missing"),
                                   function(s) long_values(label, NA, s, all_groups, stats[[s]])))
-  rows <- rbind(
-    table1_rows(label, NA, "median (range)", cells, groups, unit, test_result)$rows,
-    table1_rows(label, NA, "mean", means, groups, unit)$rows)
+  rows <- table1_rows(var, label, NA, continuous_statistics[[continuous]], cells, groups,
+                      unit, test_result)$rows
   list(rows = rows, values = rbind(values, test_values(label, test_result)))
 }
 
-table1_categorical <- function(label, x, group, groups, unit, test_result) {
+# First and third quartiles (type 7, as quantile() and summary()) per column.
+table1_quartiles <- function(x, group, groups) {
+  q <- function(v) {
+    v <- v[!is.na(v)]
+    if (length(v)) stats::quantile(v, c(0.25, 0.75), names = FALSE) else c(NA_real_, NA_real_)
+  }
+  rbind(q(x), if (length(groups)) do.call(rbind, lapply(groups, function(g) q(x[group %in% g]))))
+}
+
+table1_categorical <- function(var, label, x, group, groups, unit, test_result) {
   all_groups <- c("Total", groups)
   counts <- count_levels(x, rep.int(1L, length(x)), "Total")
   if (length(groups)) counts <- cbind(counts, count_levels(x, group, groups))
@@ -330,8 +463,8 @@ table1_categorical <- function(label, x, group, groups, unit, test_result) {
     lev <- shown[i]
     count <- if (lev %in% rownames(observed)) observed[lev, ] else rep(0, length(all_groups))
     pct <- if (lev %in% rownames(observed)) percent[lev, ] else rep(0, length(all_groups))
-    cells <- sprintf("%d (%s)", as.integer(count), format_fixed(pct, 0L))
-    rows[[i]] <- table1_rows(label, lev, "n (%)", cells, groups, unit,
+    cells <- sprintf("%d (%s)", as.integer(count), format_number(pct, 0L))
+    rows[[i]] <- table1_rows(var, label, lev, "n (%)", cells, groups, unit,
                              if (i == 1L) test_result)$rows
     values[[i]] <- rbind(long_values(label, lev, "count", all_groups, count),
                          long_values(label, lev, "percent", all_groups, pct))
@@ -343,13 +476,14 @@ table1_categorical <- function(label, x, group, groups, unit, test_result) {
   list(rows = do.call(rbind, rows), values = do.call(rbind, values))
 }
 
-table1_rows <- function(label, level, statistic, cells, groups, unit,
+table1_rows <- function(var, label, level, statistic, cells, groups, unit,
                         test = NULL, values = NULL) {
-  rows <- data.frame(characteristic = label, level = level, statistic = statistic,
-                     Total = cells[1], stringsAsFactors = FALSE)
+  rows <- data.frame(variable = var, characteristic = label, level = level,
+                     statistic = statistic, Total = cells[1], stringsAsFactors = FALSE)
   for (i in seq_along(groups)) rows[[groups[i]]] <- cells[i + 1L]
   rows$p_value <- if (is.null(test)) NA_real_ else test$p_value
   rows$test <- if (is.null(test)) NA_character_ else test$test
+  rows$low_expected <- if (is.null(test)) NA else test$low_expected
   rows$unit <- unit
   list(rows = rows, values = values)
 }
@@ -381,7 +515,8 @@ test_values <- function(label, test) {
 #' `wilcox.test(x, y, paired = TRUE)` with `x` the `from` visit.
 #'
 #' @param cohort A [vcf_cohort()].
-#' @param from,to Visit labels (levels of the cohort's visit factor).
+#' @param from,to Visit labels (levels of the cohort's visit factor), or
+#'   numbers for numeric visits (`from = 0, to = 3`).
 #' @param outcomes Outcome columns; `NULL` for every numeric outcome present
 #'   among `height_pct`, `vas`, `odi`, `bme_pct`.
 #' @param test "t" or "wilcoxon".
@@ -396,8 +531,8 @@ test_values <- function(label, test) {
 #' @export
 vcf_paired <- function(cohort, from, to, outcomes = NULL, test = "t", style = "ajnr") {
   check_cohort(cohort)
-  check_string(from, choices = cohort$visit_levels)
-  check_string(to, choices = cohort$visit_levels)
+  from <- visit_arg(from, cohort$visit_levels)
+  to <- visit_arg(to, cohort$visit_levels)
   check_string(test, choices = c("t", "wilcoxon"))
   check_string(style, choices = p_styles)
   if (from == to) {
@@ -453,90 +588,20 @@ paired_outcome <- function(outcome, cohort, from, to, test) {
              stringsAsFactors = FALSE)
 }
 
-# Formatting ------------------------------------------------------------------
+# Formatting helpers ------------------------------------------------------------
 
-p_styles <- c("ajnr", "nejm", "jama", "lancet")
-
-#' Format p-values in a journal's style
-#'
-#' * "ajnr": no leading zero, two decimals with trailing zeros dropped
-#'   (".02", ".5"), three below .01, "<.001" below .001.
-#' * "jama": no leading zero, two decimals (".02", ".50"), three below .01,
-#'   "<.001".
-#' * "nejm": leading zero, two decimals, three below 0.01, "<0.001".
-#' * "lancet": leading zero, two significant digits, "<0.0001".
-#'
-#' @param p Numeric p-values.
-#' @param style One of "ajnr", "nejm", "jama", "lancet".
-#' @return Character vector; `NA` gives "".
-#' @examples
-#' vcf_format_p(c(0.5, 0.02, 0.0042, 0.00001), "ajnr")
-#' vcf_format_p(c(0.5, 0.02, 0.0042, 0.00001), "nejm")
-#' @export
-vcf_format_p <- function(p, style = "ajnr") {
-  check_string(style, choices = p_styles)
-  if (!is.numeric(p)) vcf_abort("{.arg p} must be numeric.", c("type", "argument"))
-  bad <- which(!is.na(p) & (p < 0 | p > 1))
-  if (length(bad)) {
-    vcf_abort(c("{.arg p} must lie in [0, 1].", x = "At {describe_rows(bad, p[bad])}."),
-              c("range", "argument"))
-  }
-  fixed <- format_fixed(p, ifelse(!is.na(p) & p < 0.01, 3L, 2L))
-  out <- switch(style,
-    ajnr = {
-      x <- sub("\\.?0+$", "", fixed)
-      x <- sub("^0", "", x)
-      ifelse(p < 0.001, "<.001", ifelse(x == "", "0", x))
-    },
-    jama = ifelse(p < 0.001, "<.001", sub("^0", "", fixed)),
-    nejm = ifelse(p < 0.001, "<0.001", fixed),
-    lancet = ifelse(p < 0.0001, "<0.0001", formatC(signif(p, 2), format = "fg", digits = 2, flag = "#")))
-  out[is.na(p)] <- ""
-  out
-}
-
-#' @export
-format.vcf_table1 <- function(x, style = attr(x, "style") %||% "ajnr", ...) {
-  out <- as.data.frame(unclass_table(x), stringsAsFactors = FALSE)
-  out$characteristic[duplicated(out$characteristic)] <- ""
-  out$level[is.na(out$level)] <- ""
-  out$`P value` <- vcf_format_p(out$p_value, style)
-  out$p_value <- NULL
-  out$test <- NULL
-  out$unit <- NULL
-  out
-}
-
-#' @export
-format.vcf_paired_table <- function(x, style = attr(x, "style") %||% "ajnr", ...) {
-  # Ranges of whole numbers print without decimals, as the studies print them.
-  cell <- function(m, lo, hi) {
-    d <- ifelse(lo == round(lo) & hi == round(hi), 0L, 1L)
-    sprintf("%s (%s~%s)", format_fixed(m, 1L), format_fixed(lo, d), format_fixed(hi, d))
-  }
-  is_t <- x$test == "paired_t"
-  out <- data.frame(
-    Outcome = vapply(x$outcome, variable_label_paired, ""),
-    from = cell(x$from_mean, x$from_min, x$from_max),
-    to = cell(x$to_mean, x$to_min, x$to_max),
-    `Mean difference (95% CI)` = sprintf("%s (%s to %s)", format_fixed(x$mean_diff, 1L),
-                                         format_fixed(x$ci_low, 1L), format_fixed(x$ci_high, 1L)),
-    statistic = ifelse(is_t, formatC(x$statistic, format = "f", digits = 2),
-                       format(x$statistic)),
-    p = vcf_format_p(x$p_value, style),
-    n = x$n_pairs,
-    check.names = FALSE, stringsAsFactors = FALSE,
-    row.names = NULL
-  )
-  names(out)[2:3] <- c(attr(x, "from"), attr(x, "to"))
-  names(out)[5] <- if (all(is_t)) "t" else "statistic"
+# Fixed decimals with a true minus sign (U+2212), as journals typeset them.
+format_number <- function(x, digits) {
+  out <- format_fixed(x, digits)
+  out <- sub("^-", "\u2212", out)
+  out[is.na(x)] <- ""
   out
 }
 
 variable_label_paired <- function(var) {
-  labels <- c(height_pct = "Anterior vertebral body height (%)",
-              vas = "Visual analog scale for pain", odi = "Oswestry disability index",
-              bme_pct = "BME extent (%)", analgesic = "Analgesic class (0-3)")
+  labels <- c(height_pct = "Anterior vertebral body height, %",
+              vas = "VAS for pain (0\u201310)", odi = "Oswestry disability index, %",
+              bme_pct = "BME extent, %", analgesic = "Analgesic class (0\u20133)")
   if (var %in% names(labels)) labels[[var]] else var
 }
 
@@ -547,64 +612,4 @@ unclass_table <- function(x) {
 }
 
 #' @export
-print.vcf_table <- function(x, ...) {
-  out <- format(x, ...)
-  kind <- if (inherits(x, "vcf_paired_table")) "paired comparisons" else "Table 1"
-  cat("<vcf_table: ", kind, ">\n", sep = "")
-  print(out, row.names = FALSE, right = FALSE)
-  if (inherits(x, "vcf_paired_table") && any(x$n_dropped > 0)) {
-    cat("Pairs dropped for a missing visit: ",
-        paste0(x$outcome, " ", x$n_dropped, collapse = ", "), "\n", sep = "")
-  }
-  invisible(x)
-}
-
-#' @export
 as.data.frame.vcf_table <- function(x, ...) unclass_table(x)
-
-# HTML export -------------------------------------------------------------------
-
-#' Write a table as HTML (for the web, or to open in Word)
-#'
-#' Renders a data frame or a `vcf_table` (in its journal layout, see
-#' [vcf_table1()]) as a plain HTML table with no external dependencies.
-#' Word opens the file as an editable table.
-#'
-#' @param x A `vcf_table` or data frame.
-#' @param file Path to write, or `NULL` to return the HTML as a string.
-#' @param caption Optional caption.
-#' @return The HTML (invisibly when written to `file`).
-#' @examples
-#' html <- vcf_html(data.frame(a = 1:2, b = c("x", "<y>")), caption = "Example")
-#' cat(html)
-#' @export
-vcf_html <- function(x, file = NULL, caption = NULL) {
-  if (!is.data.frame(x)) {
-    vcf_abort("{.arg x} must be a data frame or {.cls vcf_table}.", c("type", "argument"))
-  }
-  shown <- if (inherits(x, "vcf_table")) format(x) else x
-  escape <- function(s) {
-    s <- gsub("&", "&amp;", as.character(s), fixed = TRUE)
-    s <- gsub("<", "&lt;", s, fixed = TRUE)
-    gsub(">", "&gt;", s, fixed = TRUE)
-  }
-  cell <- function(v) ifelse(is.na(v), "", escape(v))
-  header <- paste0("<tr>", paste0("<th>", escape(names(shown)), "</th>", collapse = ""), "</tr>")
-  body <- vapply(seq_len(nrow(shown)), function(i) {
-    paste0("<tr>", paste0("<td>", vapply(shown, function(col) cell(format_cell(col[i])), ""),
-                          "</td>", collapse = ""), "</tr>")
-  }, "")
-  html <- paste(c(
-    "<table style=\"border-collapse:collapse;font-family:sans-serif;font-size:10pt\">",
-    if (!is.null(caption)) paste0("<caption>", escape(caption), "</caption>"),
-    "<thead>", header, "</thead>", "<tbody>", body, "</tbody>", "</table>"),
-    collapse = "\n")
-  if (is.null(file)) return(html)
-  writeLines(html, file)
-  invisible(html)
-}
-
-format_cell <- function(v) {
-  if (is.na(v)) return(NA_character_)
-  if (is.numeric(v)) format(signif(v, 4)) else as.character(v)
-}

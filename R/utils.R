@@ -103,46 +103,6 @@ format_arg <- function(x) {
   paste0("a ", class(x)[1L])
 }
 
-# Vertebral levels -----------------------------------------------------------
-# VerSe label codes: 1-7 C1-C7, 8-19 T1-T12, 20-24 L1-L5, 25 L6, 28 T13.
-
-verse_codes <- c(1:25, 28L)
-verse_names <- c(paste0("C", 1:7), paste0("T", 1:12), paste0("L", 1:6), "T13")
-
-#' Vertebral level names and VerSe label codes
-#'
-#' `vcf_level()` turns level names ("T12", "t12", "Th12", "L1") or VerSe label
-#' codes (1-7 C1-C7, 8-19 T1-T12, 20-24 L1-L5, 25 L6, 28 T13) into a factor
-#' of level names ordered from cranial to caudal. Values that are neither give
-#' `NA`; [vcf_cohort()] turns those into an error naming the rows.
-#'
-#' @param x Character level names or integer VerSe codes.
-#' @return An ordered factor with levels C1 < ... < T12 < T13 < L1 < ... < L6.
-#' @examples
-#' vcf_level(c("T12", "th12", "l1", "20"))
-#' vcf_level(c(19L, 20L, 28L))
-#' @export
-vcf_level <- function(x) {
-  spine_order <- c(paste0("C", 1:7), paste0("T", 1:13), paste0("L", 1:6))
-  if (is.factor(x)) x <- as.character(x)
-  if (is.numeric(x)) {
-    name <- verse_names[match(x, verse_codes)]
-  } else {
-    text <- toupper(gsub("[[:space:]]", "", as.character(x)))
-    text <- sub("^TH", "T", text)
-    is_code <- grepl("^[0-9]+$", text)
-    text[is_code] <- verse_names[match(as.integer(text[is_code]), verse_codes)]
-    name <- ifelse(text %in% spine_order, text, NA_character_)
-  }
-  factor(name, levels = spine_order, ordered = TRUE)
-}
-
-#' VerSe label code of a vertebral level
-#' @noRd
-verse_code <- function(level) {
-  verse_codes[match(as.character(level), verse_names)]
-}
-
 # BME classes ----------------------------------------------------------------
 
 #' Classify bone marrow edema extent

@@ -13,8 +13,19 @@
 #' offending rows or values, and what was expected.
 #'
 #' @section Options:
-#' The package reads no global options. Threads are set per call through a
-#' `threads` argument; random numbers follow [set.seed()].
+#' One option: `vcfoutcomes.threads`, a whole number >= 1, the number of
+#' OpenMP threads a call uses when its `threads` argument is `NULL` (the
+#' default). Unset, the default is every thread OpenMP offers (which
+#' follows the `OMP_NUM_THREADS` environment variable). Either way the
+#' count is capped by the `OMP_THREAD_LIMIT` environment variable, as in
+#' data.table, and by the threads OpenMP offers; an explicit `threads`
+#' argument is capped the same way. Results never depend on the number of
+#' threads. Random numbers follow [set.seed()]. [vcf_threads()] reports the
+#' count a call would use.
+#'
+#' A value of the option that is not a whole number >= 1 is an error
+#' (`vcf_error_option`) when [vcf_threads()] or a function with a `threads`
+#' argument reads it.
 #'
 #' @keywords internal
 #' @useDynLib vcfoutcomes, .registration = TRUE

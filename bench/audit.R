@@ -88,3 +88,22 @@ cat(sprintf("agreement with the anchor: GRIM %.2f%%, GRIMMER %.2f%% (GRIMMER dif
             100 * agree_grim, 100 * agree_grimmer),
     "  the anchor tests one sum only, skips attainability, or hits scrutiny's test-3 bug)\n",
     sep = "")
+
+# Perturbation rates of the table audit ----------------------------------------
+# One printed digit of every published table cell changed in turn (d -> d + 1;
+# a leading 9 -> 8); the share the audit flags from the published numbers
+# alone, per table and per kind of number. `Rscript bench/audit.R all`
+# changes every printed digit instead of one random digit per cell.
+source(file.path("tests", "testthat", "helper-audit.R"))
+all_digits <- identical(commandArgs(TRUE)[1], "all")
+set.seed(16)
+t_pert <- system.time(res <- rbind(
+  audit_perturbation("pv_edema", sample_one = !all_digits),
+  audit_perturbation("bkp_osteonecrosis", sample_one = !all_digits)))[["elapsed"]]
+rate <- function(v) sprintf("%.0f%% of %d", 100 * mean(v), length(v))
+cat("\nPerturbation (", if (all_digits) "every printed digit" else "one digit per cell",
+    ", ", round(t_pert), " s): overall ", rate(res$flagged), "\n", sep = "")
+by_table <- tapply(res$flagged, paste(res$study, res$source), rate)
+cat(paste0("  ", names(by_table), ": ", by_table, collapse = "\n"), "\n")
+by_kind <- tapply(res$flagged, res$statistic, rate)
+cat(paste0("  ", names(by_kind), ": ", by_kind, collapse = "\n"), "\n")

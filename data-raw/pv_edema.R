@@ -435,9 +435,14 @@ vas6 <- vas3 - d2; vas12 <- vas6 - d3
 #
 # Sizes of the class changes (they set Table 3's analgesic regressions; see
 # pv_edema_conflicts.md #22-#23):
-# * 0-3: R3 nine 1s and one 2 (sum 11), D03 nine 1s and five 3s (sum 24, Fig
-#   2's opiate -> none among them), S03 two 3s (sum 6); sum of squares 85
-#   gives 0.8 (-2.0 to 0.5) and 0.5 (-1.3, lower bound) as printed.
+# * 0-3, coded as every Table 3 column (decrease = before - after; similar
+#   BME and BME absent coded 1): R3 six 1s, three 2s and one 3 (sum 15), D03
+#   one 1, six 2s and seven 3s (sum 34, Fig 2's opiate -> none among them),
+#   S03 a 1 and a 2 (sum 3); sum of squares 120. Similar minus decrease
+#   3/3 - 49/28 = -0.75 gives 0.8 (-2.0 to 0.5) and absent minus present
+#   15/11 - 37/20 = -0.49 gives 0.5 (-1.3, lower bound) as printed. An
+#   exhaustive enumeration of the sizes (pv_edema_conflicts.md #22) finds
+#   no data that also give the upper bound 0.4.
 # * 3-6: decreases 1 and 2 (resolved at 3 months) and 3 (similar BME,
 #   present), increases of 3 (none -> opiate) in a patient resolved at 3
 #   months and one with similar BME present: every cell sums to 0, sum of
@@ -452,10 +457,12 @@ vas6 <- vas3 - d2; vas12 <- vas6 - d3
 #   without BME at 6 and 12 months: decrease vs similar upper bound 0.5 and
 #   absent vs present coefficient 0.1 reproduced (no assignment keeping these
 #   two reproduces a third printed number).
+dd_design <- list(R3 = c(rep(1L, 6), rep(2L, 3), 3L), D03 = c(1L, rep(2L, 6), rep(3L, 6)),
+                  S03 = c(1L, 2L))
 for (attempt in 1:5000) {
   # 0-3. The fifth similar patient uses opiates throughout 0-3 and has
   # similar BME, still present, at 3-6 (the 3-6 decrease of 3).
-  user_sim <- pick(which(cell2 == "S36" & cell1 != "R3"))
+  user_sim <- pick(which(cell1 == "R3" & !is_fig2))
   quota <- c(R3 = 1, D03 = 3, S03 = 1)
   quota[[cell1[user_sim]]] <- quota[[cell1[user_sim]]] - 1
   sim1 <- user_sim
@@ -463,11 +470,11 @@ for (attempt in 1:5000) {
     sim1 <- c(sim1, pick(setdiff(which(cell1 == cl & !is_fig2), sim1), quota[[cl]]))
   dec1 <- setdiff(seq_len(31), sim1)
   dd <- integer(31)
-  dd[dec1] <- 1L
-  dd[pick(intersect(dec1, which(cell1 == "R3")))] <- 2L
-  dd[pick(setdiff(intersect(dec1, which(cell1 == "D03")), which(is_fig2)), 4)] <- 3L
   dd[is_fig2] <- 3L
-  dd[intersect(dec1, which(cell1 == "S03"))] <- 3L
+  for (cl in names(dd_design)) {
+    members <- setdiff(intersect(dec1, which(cell1 == cl)), which(is_fig2))
+    dd[members] <- sample(dd_design[[cl]])
+  }
   a0 <- integer(31)
   a0[dd == 3L] <- 3L
   a0[user_sim] <- 3L
@@ -478,30 +485,28 @@ for (attempt in 1:5000) {
     if (all(a0[dd == 2L] >= 2L)) break
   }
   a3 <- a0 - dd
-  # 3-6: decreases 2 and 1 in R3, 3 in S36; increases 3 in R3 and in S36.
-  r2 <- which(cell2 == "R3" & a3 >= 2L)
-  if (!length(r2)) next
-  r2 <- pick(r2)
-  r1 <- setdiff(which(cell2 == "R3" & a3 >= 1L), r2)
-  i_r <- setdiff(which(cell2 == "R3" & a3 == 0L & d2 >= 0 & seq_len(31) != both), r2)
-  i_s <- which(cell2 == "S36" & a3 == 0L & d2 >= 0 & !is_fig2)
-  if (!length(r1) || !length(i_r) || !length(i_s)) next
-  r1 <- pick(r1); i_r <- pick(i_r); i_s <- pick(i_s)
+  # 3-6: decreases 3 (user_sim) and 1 in R3, 1 in S36; increases of 3 in two
+  # other R3 patients (none -> opiate, VAS not higher).
+  r1 <- setdiff(which(cell2 == "R3" & a3 >= 1L), user_sim)
+  s1 <- which(cell2 == "S36" & a3 >= 1L & !is_fig2)
+  i_r <- setdiff(which(cell2 == "R3" & a3 == 0L & d2 >= 0 & seq_len(31) != both), user_sim)
+  if (!length(r1) || !length(s1) || length(i_r) < 2L || cell2[user_sim] != "R3") next
+  r1 <- pick(r1); s1 <- pick(s1); inc2 <- pick(i_r, 2L)
   y2 <- integer(31)
-  y2[c(r2, r1, user_sim, i_r, i_s)] <- c(2L, 1L, 3L, -3L, -3L)
-  inc2 <- c(i_r, i_s)
+  y2[c(user_sim, r1, s1, inc2)] <- c(3L, 1L, 1L, -3L, -3L)
   a6 <- a3 - y2
-  # 6-12: decreases of 1 in D612res and S612, increases of 1 in `both` and in
-  # another patient without BME at 6 and 12 months (VAS not higher).
+  # 6-12: decreases of 1 in D612res and 2 in S612; increases of 1 in `both`
+  # and in a patient with BME decreased but present at 12 months (VAS not
+  # higher).
   c1 <- which(cell3 == "D612res" & a6 >= 1 & !is_fig2)
-  c2 <- which(cell3 == "S612" & a6 >= 1)
-  other <- setdiff(which(cell3 == "AA" & a6 <= 2 & d3 >= 0), c(inc2, both))
+  c2 <- which(cell3 == "S612" & a6 >= 2)
+  other <- setdiff(which(cell3 == "D612pres" & a6 <= 2 & d3 >= 0 & !is_fig2), c(inc2, both))
   if (!length(c1) || !length(c2) || !length(other) || a6[both] > 2 ||
       both %in% inc2) next
   dec3 <- c(pick(c1), pick(c2))
   inc3 <- c(both, pick(other))
   a12 <- a6
-  a12[dec3] <- a6[dec3] - 1L
+  a12[dec3] <- a6[dec3] - c(1L, 2L)
   a12[inc3] <- a6[inc3] + 1L
   # Postprocedural analgesic use lower than initial at every visit (P < .001).
   pw <- vapply(list(a3, a6, a12), function(a) suppressWarnings(
@@ -509,14 +514,18 @@ for (attempt in 1:5000) {
   if (all(pw < 0.001)) break
 }
 stopifnot(all(pw < 0.001), all(c(a3, a6, a12) %in% 0:3))
-# Self-check of Table 3's analgesic regressions at 3-6 and 6-12 months
-# (printed orientation: decrease minus similar, absent minus present).
+# Self-check of Table 3's analgesic regressions (one coding for every
+# column: similar BME and BME absent coded 1).
 t3_ci <- function(y, g) unname(stats::confint(stats::lm(y ~ g))[2, ])
-ci36_ds <- -rev(t3_ci(a3 - a6, cell2 %in% c("R3", "S36")))
+ci03_ds <- t3_ci(a0 - a3, cell1 == "S03")
+ci03_ap <- t3_ci(a0 - a3, cell1 == "R3")
+stopifnot(round(ci03_ds, 1) == c(-2.0, 0.5), round(mean(ci03_ds), 1) == -0.8,
+          round(-mean(ci03_ap), 1) == 0.5, round(ci03_ap[1], 1) == -1.3)
+ci36_ds <- t3_ci(a3 - a6, cell2 %in% c("R3", "S36"))
 ci36_ap <- t3_ci(a3 - a6, cell2 %in% c("R3", "D36res"))
-ci612_ds <- -rev(t3_ci(a6 - a12, cell3 %in% c("AA", "S612")))
+ci612_ds <- t3_ci(a6 - a12, cell3 %in% c("AA", "S612"))
 coef612_ap <- abs(unname(stats::coef(stats::lm(I(a6 - a12) ~ I(cell3 %in% c("AA", "D612res"))))[2]))
-stopifnot(round(ci36_ds[1], 1) == -0.9, round(ci36_ap[2], 1) == 0.8,
+stopifnot(round(ci36_ds, 1) == c(-0.9, 0.8), round(ci36_ap[1], 1) == -0.9,
           round(ci612_ds[2], 1) == 0.5, round(coef612_ap, 1) == 0.1)
 pat$an0[ia] <- a0
 

@@ -106,13 +106,33 @@ static wide_t min_sum_squares(wide_t s, wide_t n) {
   return n * q * q + 2 * q * r + r;
 }
 
+/* floor(sqrt(v)) for 0 <= v < 1e36, exact. */
+static wide_t isqrt(wide_t v) {
+  wide_t r = (wide_t) sqrtl((long double) v);
+  while (r > 0 && r * r > v) r--;
+  while ((r + 1) * (r + 1) <= v) r++;
+  return r;
+}
+
 static int is_square(wide_t v, wide_t *root) {
   if (v < 0) return 0;
-  wide_t r = (wide_t) sqrtl((long double) v);
-  while (r * r > v) r--;
-  while ((r + 1) * (r + 1) <= v) r++;
+  wide_t r = isqrt(v);
   *root = r;
   return r * r == v;
+}
+
+/* Two integers a, b with a + b = s and a^2 + b^2 = q in [qlo, qhi]: with
+ * d = a - b, q = (s^2 + d^2) / 2, so some d of the parity of s must have
+ * d^2 in [2 qlo - s^2, 2 qhi - s^2]. Closed form, so a huge SD costs
+ * nothing. */
+static int two_integers_fit(wide_t s, wide_t qlo, wide_t qhi) {
+  wide_t lo = 2 * qlo - s * s, hi = 2 * qhi - s * s;
+  if (hi < 0 || lo > hi) return 0;
+  if (lo < 0) lo = 0;
+  wide_t d = isqrt(lo);
+  if (d * d < lo) d += 1;
+  if (!is_even(d - s)) d += 1;
+  return d * d <= hi;
 }
 
 /* Can n (<= 4) integers have sum s and sum of squares q? For n >= 5 every
@@ -211,11 +231,19 @@ static SEXP C_audit_grim(SEXP mantissa, SEXP digits, SEXP n, SEXP mode) {
  *
  * Result codes: 1 consistent; 0 mean impossible (GRIM); -1 SD outside the
  * range any integer Q gives; -2 only Q of the wrong parity; -3 only Q below
- * the minimum or not a sum of n squares. */
+ * the minimum or not a sum of n squares; 2 (GRIMMER_OVER_BUDGET) the search
+ * would exceed its work bound. */
 typedef struct {
   int code;
   double sd_below, sd_above;   /* nearest SDs of feasible data, or NaN */
 } grimmer_t;
+
+/* Result code of a search that would need more than GRIMMER_WORK steps
+ * (sums and sums of squares tried). R turns
+ * it into a classed error: a search of hours is refused, not run. About
+ * 0.1 s of work per (mean, SD, n). */
+#define GRIMMER_OVER_BUDGET 2
+#define GRIMMER_WORK 20000000L
 
 static double sd_of(wide_t s, wide_t q, wide_t n, int items) {
   long double v = ((long double) n * (long double) q - (long double) s * s) /
@@ -241,7 +269,8 @@ static grimmer_t grimmer_one(int64_t m, int d, int64_t sd_m, int d2,
   if (sv.lo < 0) { sv.lo = 0; sv.lo_open = 0; }   /* an SD is never < 0 */
   wide_t r = 4 * pow10w(d2) * pow10w(d2);
   wide_t a = (wide_t) n * (n - 1) * items * items;
-  long budget = 20000000L;
+  long budget = 2000000L;   /* exact n <= 4 searches; when spent, pass */
+  long steps = GRIMMER_WORK;  /* loop steps; when spent, refuse */
   /* Keep every product below 1e36, inside 128 bits (and beyond the exact
    * integers of a long double fallback, an approximation). */
   long double smag = fabsl((long double) smin) > fabsl((long double) smax) ?
@@ -249,8 +278,14 @@ static grimmer_t grimmer_one(int64_t m, int d, int64_t sd_m, int d2,
   long double big = (long double) r * smag * smag +
     (long double) sv.hi * sv.hi * (long double) a;
   if (big > 1e36L) { res.code = NA_INTEGER; return res; }
+  /* Every sum costs at least one step: refuse up front what cannot finish. */
+  if ((long double) smax - (long double) smin + 1 > (long double) GRIMMER_WORK) {
+    res.code = GRIMMER_OVER_BUDGET;
+    return res;
+  }
   int stage = 0;     /* furthest test reached by any sum */
   for (wide_t s = smin; s <= smax; s++) {
+    if (--steps < 0) { res.code = GRIMMER_OVER_BUDGET; return res; }
     /* r (n Q - S^2) in [L2^2 a, U2^2 a] <=> Q in [(L2^2 a + r S^2) / (r n), ...] */
     wide_t lo_num = sv.lo * sv.lo * a + r * s * s;
     wide_t hi_num = sv.hi * sv.hi * a + r * s * s;
@@ -262,8 +297,16 @@ static grimmer_t grimmer_one(int64_t m, int d, int64_t sd_m, int d2,
     if (qlo <= qhi) {
       reached = 2;
       wide_t q0 = is_even(qlo - s) ? qlo : qlo + 1;
+      if (q0 <= qhi) reached = 3;      /* some Q of the right parity */
+      /* No Q below the smallest sum of squares is feasible: start there. */
+      wide_t qmin = min_sum_squares(s, n);
+      if (q0 < qmin) q0 = is_even(qmin - s) ? qmin : qmin + 1;
+      if (n == 2 && q0 <= qhi) {
+        if (two_integers_fit(s, q0, qhi)) { res.code = 1; return res; }
+        q0 = qhi + 1;                  /* none: skip the loop */
+      }
       for (wide_t q = q0; q <= qhi; q += 2) {
-        reached = 3;
+        if (--steps < 0) { res.code = GRIMMER_OVER_BUDGET; return res; }
         if (feasible_q(s, q, (int) n, &budget)) { res.code = 1; return res; }
       }
     }
@@ -271,14 +314,14 @@ static grimmer_t grimmer_one(int64_t m, int d, int64_t sd_m, int d2,
     /* Nearest feasible Q outside [qlo, qhi], for the expected SD. */
     wide_t qb = (qlo <= qhi ? qlo : qhi + 1) - 1, qa = (qlo <= qhi ? qhi : qlo - 1) + 1;
     wide_t qmin = min_sum_squares(s, n);
-    for (int tries = 0; qb >= qmin && tries < 1000; tries++, qb--)
+    for (int tries = 0; qb >= qmin && tries < 1000; tries++, qb--, steps--)
       if (feasible_q(s, qb, (int) n, &budget)) {
         double sd = sd_of(s, qb, n, items);
         if (ISNAN(res.sd_below) || sd > res.sd_below) res.sd_below = sd;
         break;
       }
     if (qa < qmin) qa = qmin;
-    for (int tries = 0; tries < 1000; tries++, qa++)
+    for (int tries = 0; tries < 1000; tries++, qa++, steps--)
       if (feasible_q(s, qa, (int) n, &budget)) {
         double sd = sd_of(s, qa, n, items);
         if (ISNAN(res.sd_above) || sd < res.sd_above) res.sd_above = sd;
@@ -287,6 +330,28 @@ static grimmer_t grimmer_one(int64_t m, int d, int64_t sd_m, int d2,
   }
   res.code = -stage;
   return res;
+}
+
+/* One (mean, SD, n) of the vectors, results written at i. Limits keep the
+ * products inside 128 bits: mantissas below 1e12, n below 1e9, items below
+ * 1000; grimmer_one bounds the products and the work. */
+static void grimmer_at(R_xlen_t i, const double *pm, const int *pd,
+                       const double *ps, const int *pd2, const double *pn,
+                       const int *pk, int md, int *pc, double *pb, double *pa) {
+  if (ISNAN(pm[i]) || ISNAN(ps[i]) || ISNAN(pn[i]) ||
+      pd[i] == NA_INTEGER || pd2[i] == NA_INTEGER || pk[i] == NA_INTEGER ||
+      pd[i] < 0 || pd[i] > 8 || pd2[i] < 0 || pd2[i] > 8 || pk[i] < 1 ||
+      pk[i] > 1000 || pn[i] < 2 || pn[i] > 1e9 || fabs(pm[i]) > 1e12 ||
+      ps[i] < 0 || ps[i] > 1e12) {
+    pc[i] = NA_INTEGER;
+    pb[i] = pa[i] = NA_REAL;
+    return;
+  }
+  grimmer_t r = grimmer_one((int64_t) pm[i], pd[i], (int64_t) ps[i], pd2[i],
+                            (int64_t) pn[i], pk[i], md);
+  pc[i] = r.code;
+  pb[i] = ISNAN(r.sd_below) ? NA_REAL : r.sd_below;
+  pa[i] = ISNAN(r.sd_above) ? NA_REAL : r.sd_above;
 }
 
 static SEXP C_audit_grimmer(SEXP mantissa, SEXP digits, SEXP sd_mantissa,
@@ -318,29 +383,18 @@ static SEXP C_audit_grimmer(SEXP mantissa, SEXP digits, SEXP sd_mantissa,
   SEXP above = PROTECT(Rf_allocVector(REALSXP, len));
   int *pc = INTEGER(code);
   double *pb = REAL(below), *pa = REAL(above);
-  (void) nthreads;
+  /* Blocks of 32 searches per thread; between blocks the main thread checks
+   * for an interrupt (no R API inside the parallel region). One search is
+   * bounded by GRIMMER_WORK steps, so a block ends within about a second. */
+  const R_xlen_t block = (R_xlen_t) 32 * nthreads;
+  for (R_xlen_t first = 0; first < len; first += block) {
+    R_xlen_t last = len - first < block ? len : first + block;
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nthreads) schedule(dynamic, 256)
+#pragma omp parallel for num_threads(nthreads) schedule(dynamic, 16)
 #endif
-  for (R_xlen_t i = 0; i < len; i++) {
-    /* Limits keep the loops and products bounded: mantissas below 1e12,
-     * n below 1e7, sums below 1e9 times the granularity; grimmer_one
-     * checks the rest. */
-    if (ISNAN(pm[i]) || ISNAN(ps[i]) || ISNAN(pn[i]) ||
-        pd[i] == NA_INTEGER || pd2[i] == NA_INTEGER || pk[i] == NA_INTEGER ||
-        pd[i] < 0 || pd[i] > 8 || pd2[i] < 0 || pd2[i] > 8 || pk[i] < 1 ||
-        pk[i] > 1000 || pn[i] < 2 || pn[i] > 1e7 || fabs(pm[i]) > 1e12 ||
-        ps[i] < 0 || ps[i] > 1e12 || (pn[i] * pk[i]) > 1e9 *
-        pow(10.0, pd[i]) / (fabs(pm[i]) + 1)) {
-      pc[i] = NA_INTEGER;
-      pb[i] = pa[i] = NA_REAL;
-      continue;
-    }
-    grimmer_t r = grimmer_one((int64_t) pm[i], pd[i], (int64_t) ps[i], pd2[i],
-                              (int64_t) pn[i], pk[i], md);
-    pc[i] = r.code;
-    pb[i] = ISNAN(r.sd_below) ? NA_REAL : r.sd_below;
-    pa[i] = ISNAN(r.sd_above) ? NA_REAL : r.sd_above;
+    for (R_xlen_t i = first; i < last; i++)
+      grimmer_at(i, pm, pd, ps, pd2, pn, pk, md, pc, pb, pa);
+    R_CheckUserInterrupt();
   }
   SET_VECTOR_ELT(out, 0, code);
   SET_VECTOR_ELT(out, 1, below);
@@ -349,16 +403,23 @@ static SEXP C_audit_grimmer(SEXP mantissa, SEXP digits, SEXP sd_mantissa,
   return out;
 }
 
-/* Exposed for the tests: can n integers have sum s and sum of squares q? */
+/* Internal API (R: audit_representable()): can n integers have sum s and
+ * sum of squares q? The GRIMMER tests check the search against brute force
+ * through it. Arguments are range-checked before any conversion: |s| and q
+ * up to 1e15, so every product stays far inside 128 bits. */
 static SEXP C_audit_representable(SEXP s, SEXP q, SEXP n) {
   vcf_arg_scalar(s, REALSXP, "s");
   vcf_arg_scalar(q, REALSXP, "q");
   vcf_arg_scalar(n, INTSXP, "n");
-  long budget = 100000000L;
+  double sv = REAL(s)[0], qv = REAL(q)[0];
   int nn = INTEGER(n)[0];
-  if (nn < 1) Rf_error("`n` must be positive.");
-  return Rf_ScalarLogical(feasible_q((wide_t) REAL(s)[0], (wide_t) REAL(q)[0],
-                                     nn, &budget));
+  if (!(fabs(sv) <= 1e15) || sv != floor(sv))
+    Rf_error("`s` must be a whole number in [-1e15, 1e15].");
+  if (!(qv >= 0 && qv <= 1e15) || qv != floor(qv))
+    Rf_error("`q` must be a whole number in [0, 1e15].");
+  if (nn < 1 || nn > 1000000) Rf_error("`n` must be in [1, 1e6].");
+  long budget = 100000000L;
+  return Rf_ScalarLogical(feasible_q((wide_t) sv, (wide_t) qv, nn, &budget));
 }
 
 const R_CallMethodDef vcf_audit_calls[] = {

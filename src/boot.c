@@ -210,6 +210,9 @@ static SEXP C_boot_unit_sums(SEXP X, SEXP y, SEXP w, SEXP unit, SEXP n_units,
   vcf_arg_scalar(shift_y, REALSXP, "shift_y");
   vcf_arg_scalar(extras, LGLSXP, "extras");
   const R_xlen_t n = XLENGTH(y);
+  /* p bounds every product below (p (p + 1) / 2 sums per unit). */
+  if (XLENGTH(shift) < 1 || XLENGTH(shift) > 1000)
+    Rf_error("`shift` must have 1 to 1000 values.");
   const int p = (int) XLENGTH(shift);
   const int U = INTEGER(n_units)[0];
   const int ext = LOGICAL(extras)[0];
@@ -221,6 +224,8 @@ static SEXP C_boot_unit_sums(SEXP X, SEXP y, SEXP w, SEXP unit, SEXP n_units,
   }
   if (U < 1) Rf_error("`n_units` must be positive.");
   const int P = p * (p + 1) / 2, q = vcf_ols_nsums(p, ext);
+  if ((double) q * U > 4294967296.0)
+    Rf_error("`n_units` x %d sums is too large.", q);
   const double *x = REAL(X), *yy = REAL(y), *m = REAL(shift);
   const double *ww = Rf_isNull(w) ? NULL : REAL(w);
   const double my = REAL(shift_y)[0];
@@ -263,6 +268,7 @@ static SEXP C_boot_full(SEXP S, SEXP p_, SEXP extras, SEXP shift,
   model_init(&m, S, p_, extras, shift, shift_y, intercept, se_mode);
   vcf_arg_scalar(jack, LGLSXP, "jack");
   const int p = m.p, q = m.q;
+  if (XLENGTH(S) / q > INT_MAX) Rf_error("`S` holds too many units.");
   const int U = (int) (XLENGTH(S) / q);
   workspace_t w;
   workspace_init(&w, (double *) R_alloc(workspace_doubles(p, q), sizeof(double)),
@@ -305,6 +311,16 @@ static SEXP C_boot_full(SEXP S, SEXP p_, SEXP extras, SEXP shift,
   return out;
 }
 
+/* Replicate numbers are whole doubles in [1, 2^53] (streams are 64-bit, R
+ * passes doubles); at most INT_MAX of them per call. Checked before any
+ * cast, so no out-of-range float-to-integer conversion can happen. */
+static void check_range(double first, double last) {
+  if (!(first >= 1 && last >= first && last <= 9007199254740992.0 &&
+        first == floor(first) && last == floor(last) &&
+        last - first < INT_MAX))
+    Rf_error("`first` and `last` must be whole numbers with 1 <= first <= last <= 2^53 and fewer than 2^31 replicates.");
+}
+
 static const int *strata_from(SEXP strata_off, int *H) {
   vcf_arg_type(strata_off, INTSXP, "strata_off");
   if (XLENGTH(strata_off) < 2) Rf_error("`strata_off` needs two values or more.");
@@ -334,12 +350,14 @@ static SEXP C_boot_run(SEXP S, SEXP p_, SEXP extras, SEXP shift, SEXP shift_y,
   vcf_arg_scalar(last_, REALSXP, "last");
   vcf_arg_scalar(threads, INTSXP, "threads");
   const double first = REAL(first_)[0], last = REAL(last_)[0];
-  if (!(first >= 1 && last >= first && last - first < INT_MAX))
-    Rf_error("`first` and `last` must satisfy 1 <= first <= last.");
+  check_range(first, last);
   const int p = m.p, q = m.q;
+  if (XLENGTH(S) / q > INT_MAX) Rf_error("`S` holds too many units.");
   const int U = (int) (XLENGTH(S) / q);
   if (off[H] != U) Rf_error("`strata_off` must end at the number of units.");
   const int Bc = (int) (last - first + 1);
+  if ((double) Bc * p > 2147483647.0)
+    Rf_error("%d replicates x %d coefficients is too large.", Bc, p);
 
   const int *ind = NULL;
   int n_draws = U;
@@ -472,9 +490,10 @@ static SEXP C_boot_draws(SEXP strata_off, SEXP seed, SEXP first_, SEXP last_) {
   vcf_arg_scalar(first_, REALSXP, "first");
   vcf_arg_scalar(last_, REALSXP, "last");
   const double first = REAL(first_)[0], last = REAL(last_)[0];
-  if (!(first >= 1 && last >= first && last - first < INT_MAX))
-    Rf_error("`first` and `last` must satisfy 1 <= first <= last.");
+  check_range(first, last);
   const int Bc = (int) (last - first + 1), U = off[H];
+  if ((double) U * Bc > 2147483647.0)
+    Rf_error("%d units x %d replicates is too large.", U, Bc);
   SEXP out = PROTECT(Rf_allocMatrix(INTSXP, U, Bc));
   int *D = INTEGER(out);
   for (int r = 0; r < Bc; r++) {
@@ -491,7 +510,68 @@ static SEXP C_boot_draws(SEXP strata_off, SEXP seed, SEXP first_, SEXP last_) {
   return out;
 }
 
+/* The full-sample fit by pivoted QR (ols.c): X (n x k), y, w (NULL or n
+ * non-negative weights), tol. Returns list(coef, rank, pivot (1-based),
+ * cov_unscaled, residuals = y - X coef (NA when rank-deficient)). */
+static SEXP C_boot_qr(SEXP X, SEXP y, SEXP w, SEXP tol) {
+  vcf_arg_type(X, REALSXP, "X");
+  vcf_arg_type(y, REALSXP, "y");
+  vcf_arg_scalar(tol, REALSXP, "tol");
+  const R_xlen_t n = XLENGTH(y);
+  if (n < 1) Rf_error("`y` must not be empty.");
+  if (XLENGTH(X) % n || XLENGTH(X) / n < 1 || XLENGTH(X) / n > 1000)
+    Rf_error("`X` must have %lld rows and 1 to 1000 columns.", (long long) n);
+  const int k = (int) (XLENGTH(X) / n);
+  if (n < k) Rf_error("`X` must have at least as many rows as columns.");
+  const double *ww = NULL;
+  if (!Rf_isNull(w)) {
+    vcf_arg_type(w, REALSXP, "w");
+    vcf_arg_length(w, n, "w");
+    ww = REAL(w);
+    for (R_xlen_t i = 0; i < n; i++)
+      if (!(ww[i] >= 0) || !R_FINITE(ww[i])) Rf_error("`w` must be finite and non-negative.");
+  }
+  const double *x = REAL(X), *yy = REAL(y);
+  for (R_xlen_t i = 0; i < XLENGTH(X); i++)
+    if (!R_FINITE(x[i])) Rf_error("`X` must be finite.");
+  for (R_xlen_t i = 0; i < n; i++)
+    if (!R_FINITE(yy[i])) Rf_error("`y` must be finite.");
+  const char *names[] = {"coef", "rank", "pivot", "cov_unscaled", "residuals"};
+  SEXP out = PROTECT(Rf_allocVector(VECSXP, 5));
+  SEXP nm = PROTECT(Rf_allocVector(STRSXP, 5));
+  for (int i = 0; i < 5; i++) SET_STRING_ELT(nm, i, Rf_mkChar(names[i]));
+  Rf_setAttrib(out, R_NamesSymbol, nm);
+  SEXP coef = PROTECT(Rf_allocVector(REALSXP, k));
+  SEXP pivot = PROTECT(Rf_allocVector(INTSXP, k));
+  SEXP cov = PROTECT(Rf_allocMatrix(REALSXP, k, k));
+  SEXP res = PROTECT(Rf_allocVector(REALSXP, n));
+  for (R_xlen_t i = 0; i < (R_xlen_t) k * k; i++) REAL(cov)[i] = NA_REAL;
+  vcf_ols_qr_t fit = {REAL(coef), REAL(cov), INTEGER(pivot), 0};
+  vcf_ols_qr(x, yy, ww, (size_t) n, (size_t) k, REAL(tol)[0], &fit);
+  for (R_xlen_t i = 0; i < n; i++) {
+    double e = yy[i];
+    for (int c = 0; c < k; c++) e -= x[i + n * c] * REAL(coef)[c];
+    REAL(res)[i] = fit.rank == k ? e : NA_REAL;
+  }
+  for (int c = 0; c < k; c++) INTEGER(pivot)[c] += 1;
+  SET_VECTOR_ELT(out, 0, coef);
+  SET_VECTOR_ELT(out, 1, Rf_ScalarInteger(fit.rank));
+  SET_VECTOR_ELT(out, 2, pivot);
+  SET_VECTOR_ELT(out, 3, cov);
+  SET_VECTOR_ELT(out, 4, res);
+  UNPROTECT(6);
+  return out;
+}
+
+/* The thread count vcf_threads() gives for a request (<= 0: the default). */
+static SEXP C_boot_threads(SEXP threads) {
+  vcf_arg_scalar(threads, INTSXP, "threads");
+  return Rf_ScalarInteger(vcf_threads(INTEGER(threads)[0]));
+}
+
 const R_CallMethodDef vcf_boot_calls[] = {
+  {"C_boot_threads", (DL_FUNC) &C_boot_threads, 1},
+  {"C_boot_qr", (DL_FUNC) &C_boot_qr, 4},
   {"C_boot_unit_sums", (DL_FUNC) &C_boot_unit_sums, 8},
   {"C_boot_full", (DL_FUNC) &C_boot_full, 8},
   {"C_boot_run", (DL_FUNC) &C_boot_run, 13},

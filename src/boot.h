@@ -59,4 +59,17 @@ void vcf_ols_uncentre(int p, int intercept, const double *shift,
 void vcf_ols_uncentre_se(int p, int intercept, const double *shift,
                          const double *vc, double *se);
 
+/* The full-sample fit by GSL's pivoted QR (ols.c): coef (k; NA when
+ * rank < k), rank, pivot (0-based column of each pivot position) and
+ * cov_unscaled = (X'WX)^{-1} (k x k, filled when rank == k). The caller
+ * owns the buffers. Raises an R error when GSL fails. */
+typedef struct {
+  double *coef, *cov_unscaled;
+  int *pivot;
+  int rank;
+} vcf_ols_qr_t;
+
+void vcf_ols_qr(const double *X, const double *y, const double *w, size_t n,
+                size_t k, double tol, vcf_ols_qr_t *out);
+
 #endif

@@ -12,7 +12,7 @@
 static const R_CallMethodDef *const capability_tables[] = {
   vcf_init_calls,       vcf_compare_calls,       vcf_summary_calls,
   vcf_boot_calls,       vcf_volumetrics_calls, vcf_morphometry_calls,
-  vcf_reconstruct_calls, vcf_audit_calls,
+  vcf_reconstruct_calls, vcf_audit_calls,      vcf_wild_calls,
   vcf_status_calls
 };
 

@@ -27,6 +27,7 @@ extern const R_CallMethodDef vcf_init_calls[];
 extern const R_CallMethodDef vcf_compare_calls[];
 extern const R_CallMethodDef vcf_summary_calls[];
 extern const R_CallMethodDef vcf_boot_calls[];
+extern const R_CallMethodDef vcf_wild_calls[];
 extern const R_CallMethodDef vcf_volumetrics_calls[];
 extern const R_CallMethodDef vcf_morphometry_calls[];
 extern const R_CallMethodDef vcf_reconstruct_calls[];
@@ -91,11 +92,25 @@ static inline double vcf_value_at(SEXP x, R_xlen_t i) {
   }
 }
 
-/* Threads to use: `threads` <= 0 means all that OpenMP offers; without
- * OpenMP there is always one. */
+/* Threads to use. `threads` > 0 is a request; `threads` <= 0 asks for the
+ * default: the R option `vcfoutcomes.threads` when it is a whole number
+ * >= 1, else all that OpenMP offers (omp_get_max_threads(), which follows
+ * OMP_NUM_THREADS). Either is capped by OMP_THREAD_LIMIT
+ * (omp_get_thread_limit()) and by what OpenMP offers, as data.table does.
+ * Without OpenMP there is always one. Call from the main thread only (it
+ * reads an R option). */
 static inline int vcf_threads(int threads) {
 #ifdef _OPENMP
   int available = omp_get_max_threads();
+  const int limit = omp_get_thread_limit();
+  if (limit > 0 && limit < available) available = limit;
+  if (threads <= 0) {
+    SEXP opt = Rf_GetOption1(Rf_install("vcfoutcomes.threads"));
+    if ((TYPEOF(opt) == INTSXP || TYPEOF(opt) == REALSXP) && XLENGTH(opt) == 1) {
+      const double v = Rf_asReal(opt);
+      if (v >= 1 && v <= 1e6 && v == (int) v) threads = (int) v;
+    }
+  }
   if (threads <= 0 || threads > available) return available;
   return threads;
 #else

@@ -12,7 +12,7 @@ DEBIAN_PACKAGES="libgsl-dev pandoc r-cran-cli r-cran-rlang r-cran-generics
   r-cran-tidyselect r-cran-lifecycle r-cran-glue r-cran-magrittr
   r-cran-flextable r-cran-officer r-cran-openxlsx r-cran-callr r-cran-xml2
   r-cran-clubsandwich r-cran-sandwich r-cran-future.batchtools
-  r-cran-batchtools r-cran-vdiffr r-cran-broom
+  r-cran-batchtools r-cran-vdiffr r-cran-broom r-cran-pkgbuild
   devscripts qpdf"
 
 # Debian lacks these; they come from CRAN (built from source).

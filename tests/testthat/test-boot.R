@@ -356,3 +356,136 @@ test_that("bad arguments raise classed errors naming the argument", {
     vcf_boot_lm(relief ~ bme, d, indices = matrix(1L, 5, 3))
   })
 })
+
+test_that("non-finite data, bad strata, bad formulas: classed errors", {
+  d <- boot_data(30, 16, clusters = 20)
+  d$relief[4] <- Inf
+  expect_error(vcf_boot_lm(relief ~ bme, d, B = 10), class = "vcf_error_not_finite")
+  d <- boot_data(30, 16, clusters = 20)
+  d$age[7] <- -Inf
+  expect_error(vcf_boot_lm(relief ~ age, d, B = 10), class = "vcf_error_not_finite")
+  expect_error(vcf_boot_lm(relief ~ age, d, method = "wild", B = 10),
+               class = "vcf_error_not_finite")
+  d <- boot_data(40, 16, clusters = 20)
+  expect_error(vcf_boot_lm(relief ~ bme, d, cluster = "patient", strata = seq_len(40),
+                           B = 10), class = "vcf_error_nesting")
+  expect_error(vcf_boot_lm(relief ~ log(sex), d, B = 10), class = "vcf_error_formula")
+  d$bme2 <- d$bme
+  err <- tryCatch(vcf_boot_lm(relief ~ bme + age + bme2, d, B = 10), error = identity)
+  expect_s3_class(err, "vcf_error_rank_deficient")
+  expect_match(conditionMessage(err), "bme2similar")
+  expect_error(vcf_boot_lm(relief ~ bme, d, B = 2^31 - 1, influence = "regression",
+                           cluster = "patient"), class = "vcf_error_too_large")
+  expect_snapshot(error = TRUE, {
+    vcf_boot_lm(relief ~ bme, d, cluster = "patient", strata = seq_len(40), B = 10)
+    vcf_boot_lm(relief ~ bme + age + bme2, d, B = 10)
+  })
+  d$relief[2] <- NaN          # NaN is missing: the row is dropped, as lm() does
+  fit <- vcf_boot_lm(relief ~ bme, d, B = 10, type = "norm", seed = 1)
+  expect_equal(fit$nobs, 39)
+})
+
+test_that("the full-sample fit is GSL's pivoted QR, equal to lm() and its (X'X)^-1", {
+  for (k in 1:5) {
+    d <- boot_data(25 + 10 * k, 300 + k)
+    d$w <- stats::runif(nrow(d), 0.1, 2)
+    f <- boot_formulas[[k %% 4 + 1]]
+    m <- lm(f, d, weights = w)
+    fit <- vcf_boot_lm(f, d, weights = "w", B = 10, type = "norm", seed = 1)
+    expect_equal(fit$ols$coef, coef(m), tolerance = 1e-10)
+    expect_equal(fit$ols$residuals, unname(resid(m)), tolerance = 1e-10)
+    expect_equal(unname(fit$ols$cov_unscaled), unname(summary(m)$cov.unscaled),
+                 tolerance = 1e-10)
+    expect_equal(fit$t0, fit$ols$coef, tolerance = 1e-12)
+  }
+})
+
+test_that("method arguments are validated with classed errors", {
+  d <- boot_data(30, 17, clusters = 20)
+  fit <- vcf_boot_lm(relief ~ bme, d, cluster = "patient", B = 50, type = "norm", seed = 1)
+  expect_error(confint(fit, parm = "nope"), class = "vcf_error_parm")
+  expect_error(confint(fit, parm = 5), class = "vcf_error_parm")
+  expect_error(confint(fit, level = NA), class = "vcf_error_argument")
+  expect_error(confint(fit, type = "cr3"), class = "vcf_error_type")
+  expect_error(vcov(fit, type = "hc0"), class = "vcf_error_argument")
+  expect_error(tidy(fit, conf.int = "yes"), class = "vcf_error_argument")
+  expect_error(tidy(fit, conf.level = 5), class = "vcf_error_argument")
+  expect_error(plot(fit, bins = 0), class = "vcf_error_argument")
+  expect_error(plot(fit, type = "bca"), class = "vcf_error_type")
+  expect_error(augment(fit, newdata = 1:3), class = "vcf_error_type")
+  expect_error(vcf_boot_lm(relief ~ bme, d, B = 10, nonsense = 1), class = "vcf_error_argument")
+  expect_equal(confint(fit, 2), confint(fit, "bmesimilar"))
+})
+
+test_that("threads: the option vcfoutcomes.threads and OMP_THREAD_LIMIT set the default", {
+  withr::local_options(vcfoutcomes.threads = 1)
+  expect_equal(vcf_threads(), 1L)
+  expect_equal(vcf_threads(1), 1L)
+  d <- boot_data(60, 18, clusters = 40)
+  a <- vcf_boot_lm(relief ~ bme, d, cluster = "patient", B = 300, type = "perc", seed = 2)
+  withr::local_options(vcfoutcomes.threads = NULL)
+  b <- vcf_boot_lm(relief ~ bme, d, cluster = "patient", B = 300, type = "perc", seed = 2,
+                   threads = 2)
+  expect_identical(a$t, b$t)
+  withr::local_options(vcfoutcomes.threads = "many")
+  expect_error(vcf_threads(), class = "vcf_error_option")
+  expect_error(vcf_boot_lm(relief ~ bme, d, B = 10), class = "vcf_error_option")
+  withr::local_options(vcfoutcomes.threads = NULL)
+  skip_on_cran()
+  skip_if_not_installed("callr")
+  if (!vcfoutcomes:::vcf_build_info()$openmp) skip("built without OpenMP")
+  limited <- callr::r(function() vcfoutcomes::vcf_threads(8), libpath = .libPaths(),
+                      env = c(callr::rcmd_safe_env(), OMP_THREAD_LIMIT = "1"))
+  expect_equal(limited, 1L)
+})
+
+test_that(".Call entry points refuse out-of-range sizes before casting or allocating", {
+  d <- boot_data(30, 19, clusters = 20)
+  setup <- vcfoutcomes:::boot_setup(relief ~ bme, d, cluster = "patient", type = "perc",
+                                    B = 10, seed = 1)
+  m <- setup$model
+  run <- function(first, last) {
+    .Call(vcfoutcomes:::C_boot_run, m$S, m$p, m$extras, m$shift, m$shift_y, m$intercept,
+          m$se_mode, m$strata_off, c(0, 1), first, last, 1L, NULL)
+  }
+  expect_error(run(1e300, 1e300), "2\\^53")
+  expect_error(run(1, Inf), "2\\^53")
+  expect_error(run(1.5, 3), "whole")
+  expect_error(run(1, 2^40), "2\\^31")
+  expect_error(.Call(vcfoutcomes:::C_boot_draws, m$strata_off, c(0, 1), 1, 1e300), "2\\^53")
+  expect_error(.Call(vcfoutcomes:::C_boot_unit_sums, 1, 1, NULL, 1L, 1L, numeric(2e5), 0,
+                     FALSE), "1 to 1000")
+  expect_equal(dim(run(3, 7)$t), c(5L, 2L))
+})
+
+test_that("a long vcf_boot_lm(B = 1e6) stops within a second of an interrupt", {
+  skip_on_cran()
+  skip_if_not_installed("callr")
+  flag <- tempfile()
+  proc <- callr::r_bg(function(flag) {
+    library(vcfoutcomes)
+    set.seed(1)
+    d <- data.frame(x = stats::rnorm(1e4), y = stats::rnorm(1e4))
+    writeLines("started", flag)
+    out <- tryCatch(vcf_boot_lm(y ~ x, d, B = 1e6, type = "perc", seed = 1),
+                    interrupt = function(e) "interrupted")
+    list(result = if (is.character(out)) out else "finished", usable = sum(1:10))
+  }, args = list(flag = flag), libpath = .libPaths())
+  on.exit(proc$kill(), add = TRUE)
+  waited <- 0
+  while (!file.exists(flag) && waited < 60) {
+    Sys.sleep(0.05)
+    waited <- waited + 0.05
+  }
+  Sys.sleep(1.5)                     # well inside the replicates by now
+  expect_true(proc$is_alive())
+  sent <- Sys.time()
+  proc$interrupt()
+  proc$wait(10000)
+  elapsed <- as.double(difftime(Sys.time(), sent, units = "secs"))
+  expect_false(proc$is_alive())
+  out <- proc$get_result()
+  expect_equal(out$result, "interrupted")
+  expect_equal(out$usable, 55L)
+  expect_lt(elapsed, 1)
+})

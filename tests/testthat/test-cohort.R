@@ -21,13 +21,22 @@ long_cohort <- function() {
   )
 }
 
-# An input error of the given subclass, with the full class chain.
+# An input error of the given subclass, with the full class chain: either
+# raised at once (a problem with the call) or one of the sheet's problems
+# in the single vcf_error_cohort report.
 expect_cohort_error <- function(expr, class) {
   err <- expect_error(expr, class = paste0("vcf_error_", class))
   expect_s3_class(err, "vcf_error_input")
   expect_s3_class(err, "vcf_error")
-  expect_equal(class(err)[1:3], c(paste0("vcf_error_", class), "vcf_error_input",
-                                  "vcf_error"))
+  if (inherits(err, "vcf_error_cohort")) {
+    expect_equal(class(err)[1L], "vcf_error_cohort")
+    expect_true(class %in% err$problems$kind)
+    expect_equal(utils::tail(class(err), 5L), c("vcf_error_input", "vcf_error",
+                                                  "rlang_error", "error", "condition"))
+  } else {
+    expect_equal(class(err)[1:3], c(paste0("vcf_error_", class), "vcf_error_input",
+                                    "vcf_error"))
+  }
 }
 
 # Structure ----------------------------------------------------------------------
@@ -77,7 +86,13 @@ test_that("a long table becomes patients, fractures, visits and patient visits",
 test_that("$columns records unit, canonical and source of every column", {
   co <- vcf_cohort(long_cohort())
   cols <- co$columns
-  expect_named(cols, c("name", "unit", "canonical", "source"))
+  expect_named(cols, c("name", "unit", "canonical", "source", "analysed"))
+  # own columns are kept but analysed only when listed in `extra`
+  expect_false(cols$analysed[cols$name == "bmi"])
+  expect_true(all(cols$analysed[cols$name != "bmi"]))
+  with_bmi <- vcf_cohort(long_cohort(), extra = "bmi")$columns
+  expect_true(with_bmi$analysed[with_bmi$name == "bmi"])
+  expect_error(vcf_cohort(long_cohort(), extra = "BMI"), class = "vcf_error_missing_column")
   unit <- stats::setNames(cols$unit, cols$name)
   expect_equal(unit[c("patient", "age", "sex", "bmi", "level", "treated",
                       "procedure", "visit", "bme_pct", "bme_class", "month",
@@ -309,7 +324,7 @@ test_that("separate tables that do not fit together are classed errors", {
   fr$age <- c(71, 72, 64, 80)
   expect_cohort_error(vcf_cohort(visits, fractures = fr), "inconsistent")
   expect_snapshot(vcf_cohort(visits, fractures = fr), error = TRUE)
-  expect_error(vcf_cohort(visits, patients = "P1"), class = "vcf_error_type")
+  expect_error(vcf_cohort(visits, patients = "P1"), class = "vcf_error_file")
 })
 
 # Levels --------------------------------------------------------------------------------------
@@ -423,13 +438,22 @@ test_that("visit order comes from an ordered factor, numbers, month or labels", 
   expect_equal(co$visit_levels, c("Baseline", "6 weeks", "1 year"))
   expect_equal(co$visits$month[1:3], c(0, 6 * 7 / 30.4375, 12))
 
-  # pre-op < post-op < final, month from the data orders them
+  # pre-op < post-op < final: "final" needs the user's order (visits =), or
+  # a month column
   df <- long_cohort()
   df$visit <- c("pre-op", "post-op", "final", "pre-op", "final", "pre-op", "post-op",
                 "pre-op", "post-op", "final")
-  co <- vcf_cohort(df)
+  expect_cohort_error(vcf_cohort(df), "visit_order")
+  expect_snapshot(vcf_cohort(df), error = TRUE)
+  co <- vcf_cohort(df, visits = c("Pre-op", "post-op", "final"))
   expect_equal(co$visit_levels, c("pre-op", "post-op", "final"))
-  expect_null(co$visits$month) # not every label gives a time
+  expect_null(co$visits$month) # visits without months give none
+  co <- vcf_cohort(df, visits = c(final = 24, "pre-op" = 0, "post-op" = 0.07))
+  expect_equal(co$visit_levels, c("pre-op", "post-op", "final"))
+  expect_equal(co$patient_visits$month, c(0, 0.07, 24, 0, 0.07, 24, 0, 0.07, 24))
+  expect_error(vcf_cohort(df, visits = c("pre-op", "final")), class = "vcf_error_visit_order")
+  expect_error(vcf_cohort(df, visits = c("a", "a")), class = "vcf_error_visits")
+  expect_error(vcf_cohort(df, visits = c(a = 1, b = NA)), class = "vcf_error_argument")
   df$month <- c(0, 0.07, 30, 0, 53, 0, 0.07, 0, 0.07, 18)
   co <- vcf_cohort(df)
   expect_equal(co$visit_levels, c("pre-op", "post-op", "final"))
@@ -442,8 +466,18 @@ test_that("parse_visit_text reads the documented spellings", {
          "post-op", "final", "Final follow-up", "visit A", "1.5 months")
   res <- parse(x)
   expect_equal(res$key, c(0, 0, 0, 3, 3, 3, 12, 6, 6, 42 / 30.4375, 42 / 30.4375,
-                          2 / 30.4375, 12, 24, 1e-6, Inf, Inf, NA, 1.5))
+                          2 / 30.4375, 12, 24, 1e-6, NA, NA, NA, 1.5))
   expect_equal(res$explicit, c(rep(TRUE, 14), FALSE, FALSE, FALSE, FALSE, TRUE))
+  # the labels of issue 12, and German / Dutch units
+  y <- c("0", "pre", "pre-op", "baseline", "before", "post", "post-op", "2 d", "3m",
+         "3 months", "12 mo", "1 y", "final", "FU1", "6 Monate", "1 jaar", "2 weken",
+         "3,5 mo", "5")
+  res <- parse(y)
+  expect_equal(res$month, c(0, 0, 0, 0, 0, NA, NA, 2 / 30.4375, 3, 3, 12, 12, NA, NA,
+                            6, 12, 14 / 30.4375, 3.5, NA))
+  expect_equal(res$kind, c(rep("baseline", 5), "post", "post", rep("time", 5), "unknown",
+                           "unknown", rep("time", 4), "number"))
+  expect_equal(res$key[19], 5)
 })
 
 test_that("visits that cannot be ordered are a classed error", {
@@ -815,9 +849,14 @@ test_that("visit ties in month are broken by the labels; BKP-style visits order"
   expect_equal(co$visit_levels, c("pre-op", "post-op", "final"))
   df$month <- NULL
   df$visit <- sub("post-op", "2 days post-op", df$visit)
-  co <- vcf_cohort(df)
+  expect_cohort_error(vcf_cohort(df), "visit_order")
+  co <- vcf_cohort(df, visits = c("pre-op", "2 days post-op", "final"))
   expect_equal(co$visit_levels, c("pre-op", "2 days post-op", "final"))
   expect_null(co$visits$month)
+  df$visit <- sub("final", "12 mo", df$visit)
+  co <- vcf_cohort(df)
+  expect_equal(co$visit_levels, c("pre-op", "2 days post-op", "12 mo"))
+  expect_equal(co$patient_visits$month[1:3], c(0, 2 / 30.4375, 12))
   # an unordered factor with month is ordered by month
   df <- long_cohort()
   df$visit <- factor(c("a", "b", "c", "a", "a", "b", "c", "a", "b", "c"),

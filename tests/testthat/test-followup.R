@@ -58,3 +58,17 @@ test_that("pain summaries give medians and analgesic shares per visit", {
   expect_equal(sum(an$count), 31)
   expect_equal(sum(an$percent), 100)
 })
+
+test_that("vcf_followup checks every argument", {
+  cohort <- vcf_cohort(pv_edema)
+  expect_error(vcf_followup(pv_edema), class = "vcf_error_type")
+  expect_error(vcf_followup(cohort, by = "nope"), class = "vcf_error_unknown_column")
+  expect_error(vcf_followup(cohort, by = 1:3), class = "vcf_error_length")
+  expect_error(vcf_followup(cohort, change_on = NA), class = "vcf_error_argument")
+  expect_error(vcf_followup(cohort, tolerance = -1), class = "vcf_error_argument")
+  expect_error(vcf_followup(cohort, tolerance = Inf), class = "vcf_error_argument")
+  expect_error(vcf_followup(cohort, tolerance = c(1, 2)), class = "vcf_error_argument")
+  # a fracture-level column with one value per patient is a valid grouping
+  fu <- vcf_followup(cohort, by = "sex")
+  expect_setequal(attr(fu, "groups"), c("female", "male"))
+})

@@ -8,8 +8,20 @@ vocabulary <- c("n", "count", "percent", "mean", "median", "min", "max", "sd",
 # statistic takes. A "-" is a minus sign only at the start of the text or
 # after a space or "(" ("-4.4-1.7" is -4.4 to 1.7, "(47-88)" is 47 to 88);
 # number words count ("Seven", "average nine weeks").
+# Prints that hold their number as a word or a label: a vertebra (numbered
+# from C1 = 1, so T5 = 12 and L5 = 24), an analgesic class (0 none ... 3
+# opiate), "no" and "all".
+label_readings <- c("from T5" = 12, "through L5" = 24, "morphine" = 3,
+                    "no pain medication" = 0, "No technical failures" = 0,
+                    "No technical failures or procedural" = 0,
+                    "No major peri-operative complications" = 0,
+                    "All the osteonecrosis" = 100)
+
 read_reported <- function(reported, statistic) {
   if (identical(reported, "-")) return(list(value = NA_real_, digits = NA_integer_))
+  if (reported %in% names(label_readings)) {
+    return(list(value = label_readings[[reported]], digits = 0L))
+  }
   pattern <- "(?:^|(?<=[ (]))-?[0-9]*\\.?[0-9]+|[0-9]*\\.?[0-9]+"
   tokens <- regmatches(reported, gregexpr(pattern, reported, perl = TRUE))[[1]]
   word_values <- c(one = "1", two = "2", three = "3", four = "4", five = "5",
@@ -19,7 +31,7 @@ read_reported <- function(reported, statistic) {
   numbers <- as.numeric(tokens)
   pick <- switch(as.character(length(tokens)),
     "1" = 1L,
-    "2" = switch(statistic, count = , ci_low = 1L, percent = , ci_high = 2L, NA),
+    "2" = switch(statistic, count = , min = , ci_low = 1L, percent = , max = , ci_high = 2L, NA),
     "3" = switch(statistic, mean = , median = 1L,
                  min = 1L + which.min(numbers[2:3]),
                  max = 1L + which.max(numbers[2:3]), NA),
@@ -187,7 +199,10 @@ test_that("spot checks against the articles", {
   expect_equal(v(pv, "pv.discussion.bme_present_percent.3mo"), 65)
   expect_equal(v(pv, "pv.abstract.bme_present_percent.12mo"), 29)
   fig2 <- pv[pv$source == "Figure 2 legend", ]
-  expect_equal(fig2$value, c(10, 2, 1, 1, 75, 25, 20, 0))
+  expect_equal(fig2$value, c(10, 2, 1, 1, 3, 0, 0, 0, 75, 25, 20, 0))
+  expect_equal(c(v(pv, "pv.methods.treated_level_min"), v(pv, "pv.methods.treated_level_max")),
+               c(12, 24))
+  expect_equal(v(pv, "pv.methods.inclusion_tscore_max"), -2)
 
   # BKP
   r <- get_value(bkp, "bkp.t1.height_pct_t")
@@ -210,7 +225,9 @@ test_that("spot checks against the articles", {
   expect_equal(c(v(bkp, "bkp.methods.women_count"), v(bkp, "bkp.methods.men_count")), c(41, 20))
   expect_equal(v(bkp, "bkp.methods.symptom_duration_mean"), 9)
   expect_equal(bkp$value[startsWith(bkp$id, "bkp.results.") & bkp$statistic == "percent"],
-               c(54, 73, 98, 90, 8, 68, 32))
+               c(54, 73, 98, 90, 8, 100, 68, 32))
+  expect_equal(c(v(bkp, "bkp.methods.vas_scale_min"), v(bkp, "bkp.methods.vas_scale_max")),
+               c(1, 10))
 })
 
 test_that("every table cell of both studies is present", {
@@ -272,12 +289,12 @@ test_that("every table cell of both studies is present", {
 
   # text and legends
   expect_mapequal(as.list(c(table(pv$source))),
-                  list(Abstract = 4, Methods = 30, "Table 1" = 124, Results = 22,
-                       Discussion = 5, "Figure 1 legend" = 2, "Figure 2 legend" = 8,
+                  list(Abstract = 4, Methods = 37, "Table 1" = 124, Results = 22,
+                       Discussion = 5, "Figure 1 legend" = 2, "Figure 2 legend" = 12,
                        "Figure 4 legend" = 1, "Figure 5 legend" = 1, "Table 2" = 34,
                        "Table 3" = 61))
   expect_mapequal(as.list(c(table(bkp$source))),
-                  list(Abstract = 9, Methods = 9, Results = 10, Discussion = 5,
+                  list(Abstract = 9, Methods = 12, Results = 12, Discussion = 5,
                        "Figure 1-3 legend" = 2, "Table 1" = 25, "Table 2" = 25))
 })
 
@@ -296,6 +313,7 @@ paper_lines <- function(path) {
   text <- gsub("[\u2013\u2014]", "-", text)
   text <- gsub("\ufffd", "?", text)        # characters the extraction lost
   text <- gsub("\u2605", "*", text)
+  text <- gsub("\u2264", "<=", text)
   text <- gsub("\\(%\\s*\\*\\s*\\)", "(%*)", text)  # BKP row label split over lines
   lines <- strsplit(text, "\n", fixed = TRUE)[[1]]
   trimws(gsub("\\s+", " ", lines))
@@ -369,11 +387,11 @@ test_that("the PV transcription matches the article line by line", {
                 "BME absent vs BME present" = "BME absent"))
   check_text_against_paper(pv, lines)
   text <- paste(lines, collapse = " ")
-  fig2 <- pv$reported[pv$source == "Figure 2 legend"]
-  expect_match(text, paste0(fig2[1], ", ", fig2[2], ", ", fig2[3], ", and ", fig2[4],
-                            ", respectively"), fixed = TRUE)
-  expect_match(text, paste0(fig2[5], ", ", fig2[6], ", ", fig2[7], ", and ", fig2[8],
-                            ", respectively"), fixed = TRUE)
+  for (series in c("pv.fig2.example_vas.", "pv.fig2.example_bme_pct.")) {
+    fig2 <- pv$reported[startsWith(pv$id, series)]
+    expect_match(text, paste0(fig2[1], ", ", fig2[2], ", ", fig2[3], ", and ", fig2[4],
+                              ", respectively"), fixed = TRUE)
+  }
 })
 
 test_that("the BKP transcription matches the article line by line", {

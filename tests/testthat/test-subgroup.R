@@ -33,3 +33,27 @@ test_that("invalid rules get classed errors naming what they referenced", {
   no_rule <- vcf_cohort(bkp_osteonecrosis)
   expect_error(vcf_subgroup(no_rule), class = "vcf_error_missing_column")
 })
+
+test_that("rules over fracture variables are collapsed per patient by `fracture`", {
+  df <- data.frame(patient = c("P1", "P1", "P2", "P3", "P3"),
+                   level = c("T12", "L1", "L2", "T11", "T12"),
+                   procedure = c("BKP", "PV", "PV", "PV", "PV"),
+                   treated = c(FALSE, TRUE, TRUE, TRUE, TRUE))
+  co <- vcf_cohort(df)
+  # P1's first treated fracture is L1 (PV); any of P1's is BKP; not all
+  expect_equal(as.character(vcf_subgroup(co, procedure == "BKP", fracture = "first")),
+               c("B", "B", "B"))
+  expect_equal(as.character(vcf_subgroup(co, procedure == "BKP", fracture = "any")),
+               c("A", "B", "B"))
+  expect_equal(as.character(vcf_subgroup(co, procedure == "PV", fracture = "all")),
+               c("B", "A", "A"))
+  expect_equal(as.character(vcf_subgroup(co, level >= "T12", fracture = "all")),
+               c("A", "A", "B"))
+  expect_error(vcf_subgroup(co, procedure == "PV", fracture = "most"),
+               class = "vcf_error_fracture")
+  expect_error(vcf_subgroup(co, labels = c("A", "A")), class = "vcf_error_labels")
+  expect_error(vcf_subgroup(co, procedure == "PV", labels = NA), class = "vcf_error_argument")
+  # a per-fracture subgroup named directly is refused with the way to choose
+  expect_error(vcf_followup(co, by = "procedure"), class = "vcf_error_subgroup_level")
+  expect_error(vcf_table1(co, by = vcf_subgroup(co, procedure == "PV", fracture = "any")), NA)
+})

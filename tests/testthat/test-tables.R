@@ -76,10 +76,27 @@ test_that("format_p follows each journal style", {
   p <- c(0.5, 0.95, 0.02, 0.0042, 0.0004, 0.00001, NA)
   expect_equal(vcf_format_p(p, "ajnr"), c(".5", ".95", ".02", ".004", "<.001", "<.001", ""))
   expect_equal(vcf_format_p(p, "jama"), c(".50", ".95", ".02", ".004", "<.001", "<.001", ""))
+  expect_equal(vcf_format_p(p, "ama"), vcf_format_p(p, "jama"))
   expect_equal(vcf_format_p(p, "nejm"), c("0.50", "0.95", "0.02", "0.004", "<0.001", "<0.001", ""))
+  expect_equal(vcf_format_p(p, "apa"), c(".500", ".950", ".020", ".004", "<.001", "<.001", ""))
   expect_equal(vcf_format_p(p, "lancet"), c("0.50", "0.95", "0.020", "0.0042", "0.00040", "<0.0001", ""))
+  # Near 1 and just below .05: never "1" for AMA/NEJM, never rounded up to .05.
+  expect_equal(vcf_format_p(c(0.996, 1, 0.0496, 0.0504), "jama"), c(">.99", ">.99", ".050", ".05"))
+  expect_equal(vcf_format_p(c(0.996, 0.0496), "nejm"), c(">0.99", "0.050"))
+  expect_equal(vcf_format_p(c(0.996, 0.0496, 0.0449), "ajnr"), c(">.99", ".050", ".04"))
   expect_error(vcf_format_p(1.2), class = "vcf_error_range")
-  expect_error(vcf_format_p(0.1, "apa"), class = "vcf_error_argument")
+  expect_error(vcf_format_p(0.1, "bogus"), class = "vcf_error_argument")
+  expect_error(vcf_format_p("0.1"), class = "vcf_error_type")
+})
+
+test_that("format_p never prints scientific notation", {
+  set.seed(4)
+  p <- c(10^-stats::runif(500, 0, 20), 4.064e-18, 0, 1, 1e-300)
+  for (style in vcfoutcomes:::p_styles) {
+    out <- vcf_format_p(p, style)
+    expect_false(any(grepl("e", out, ignore.case = TRUE)), label = style)
+    expect_true(all(nzchar(out)))
+  }
 })
 
 # Random cohorts ------------------------------------------------------------------
@@ -122,10 +139,20 @@ test_that("vcf_table1 statistics equal base R on random cohorts", {
     p_of <- function(label) values$value[values$characteristic == label & values$statistic == "p"]
     g <- as.character(unclass_groups(groups))
     patients <- cohort$patients
+    # Shown as median (range), so tested by rank sum; as mean (SD), by t.
+    base_rank <- suppressWarnings(stats::wilcox.test(patients$age[g == "A"], patients$age[g == "B"]))
+    expect_equal(p_of("Age (y)"), base_rank$p.value, tolerance = 1e-10)
+    expect_equal(tab$test[tab$variable == "age"], "ranksum")
+    means <- vcf_table1(cohort, by = groups, vars = "age", continuous = "mean_sd")
     base_age <- stats::t.test(patients$age[g == "A"], patients$age[g == "B"], var.equal = TRUE)
-    expect_equal(p_of("Age (y)"), base_age$p.value, tolerance = 1e-10)
-    base_sex <- suppressWarnings(stats::chisq.test(table(patients$sex, g), correct = FALSE))
-    expect_equal(p_of("Sex"), unname(base_sex$p.value), tolerance = 1e-10)
+    expect_equal(means$p_value[means$variable == "age"], base_age$p.value, tolerance = 1e-10)
+    sex_table <- table(patients$sex, g)
+    base_sex <- suppressWarnings(stats::chisq.test(sex_table, correct = FALSE))
+    if (min(base_sex$expected) < 5) {
+      expect_equal(p_of("Sex"), stats::fisher.test(sex_table)$p.value, tolerance = 1e-10)
+    } else {
+      expect_equal(p_of("Sex"), unname(base_sex$p.value), tolerance = 1e-10)
+    }
     fr <- cohort$fractures
     fg <- g[match(fr$patient, patients$patient)]
     base_cement <- stats::t.test(fr$cement_ml[fg == "A"], fr$cement_ml[fg == "B"])
@@ -150,7 +177,10 @@ test_that("vcf_table1 counts patients and fractures at their own level", {
   expect_equal(n_of("No. of VCF treated", "Total"), 89)
   expect_equal(n_of("Shape of treated VCF", "Total"), 89)
   expect_equal(n_of("Sex", "Total"), 64)
-  expect_equal(names(tab)[1:6], c("characteristic", "level", "statistic", "Total", "A", "B"))
+  expect_equal(names(tab)[1:7], c("variable", "characteristic", "level", "statistic", "Total",
+                                  "A", "B"))
+  expect_equal(attr(tab, "n")$patient, c(Total = 64, A = 31, B = 33))
+  expect_equal(attr(tab, "n")$fracture, c(Total = 89, A = 31, B = 58))
   expect_type(tab$p_value, "double")
 })
 
@@ -159,7 +189,8 @@ test_that("vcf_table1 accepts a plain data frame and the user's own columns", {
   registry <- data.frame(arm = rep(c("PV", "BKP"), each = 30), bmi = stats::rnorm(60, 26, 3),
                          t_score = stats::rnorm(60, -2.8, 0.5),
                          site = sample(c("north", "south"), 60, replace = TRUE))
-  tab <- vcf_table1(registry, by = "arm", tests = c(bmi = "ranksum", site = "fisher"))
+  tab <- vcf_table1(registry, by = "arm", tests = c(bmi = "ranksum", site = "fisher",
+                                                   t_score = "t"))
   v <- attr(tab, "values")
   p <- function(label) v$value[v$characteristic == label & v$statistic == "p"]
   expect_equal(p("bmi"), stats::wilcox.test(bmi ~ arm, registry)$p.value,
@@ -172,17 +203,11 @@ test_that("vcf_table1 accepts a plain data frame and the user's own columns", {
   expect_error(vcf_table1(registry, vars = "weight"), class = "vcf_error_unknown_column")
   expect_error(vcf_table1(registry, by = "arm", tests = c(weight = "t")),
                class = "vcf_error_unknown_column")
-  expect_error(vcf_table1(registry, style = "apa"), class = "vcf_error_argument")
+  expect_error(vcf_table1(registry, style = "bogus"), class = "vcf_error_argument")
+  expect_error(vcf_table1(registry, by = "arm", tests = c(bmi = "anova")),
+               class = "vcf_error_unknown_test")
+  expect_error(vcf_table1(registry, continuous = "mode"), class = "vcf_error_argument")
   expect_snapshot(vcf_table1(registry, by = "nope"), error = TRUE)
-})
-
-test_that("formatted tables keep the journal layout", {
-  cohort <- vcf_cohort(pv_edema)
-  tab <- vcf_table1(cohort, by = vcf_subgroup(cohort), vars = c("age", "sex", "cement_ml"))
-  expect_snapshot(print(tab))
-  expect_snapshot(print(vcf_table1(cohort, by = vcf_subgroup(cohort), vars = "vas", style = "nejm")))
-  bkp <- vcf_cohort(bkp_osteonecrosis)
-  expect_snapshot(print(vcf_paired(bkp, "pre-op", "post-op")))
 })
 
 test_that("vcf_paired equals t.test and wilcox.test with paired = TRUE", {
@@ -212,29 +237,170 @@ test_that("vcf_paired drops and counts incomplete pairs, and checks its argument
   tab <- vcf_paired(cohort, "0 mo", "3 mo", outcomes = "vas")
   expect_equal(tab$n_pairs, 31)
   expect_equal(tab$n_dropped, 33)
-  expect_output(print(tab), "Pairs dropped")
+  expect_output(print(tab), "Pairs left out for a missing visit: vas, 33", fixed = TRUE)
   expect_error(vcf_paired(cohort, "0 mo", "24 mo"), class = "vcf_error_argument")
   expect_error(vcf_paired(cohort, "0 mo", "0 mo"), class = "vcf_error_visit")
   expect_error(vcf_paired(cohort, "0 mo", "3 mo", outcomes = "odi"), class = "vcf_error_unknown_column")
   expect_snapshot(vcf_paired(cohort, "0 mo", "3 mo", outcomes = "odi"), error = TRUE)
 })
 
-test_that("vcf_html escapes and renders tables", {
-  html <- vcf_html(data.frame(a = c(1.5, NA), b = c("x", "<y>")), caption = "T & C")
-  expect_match(html, "<caption>T &amp; C</caption>", fixed = TRUE)
-  expect_match(html, "&lt;y&gt;", fixed = TRUE)
-  expect_match(html, "<td></td>", fixed = TRUE)
-  path <- tempfile(fileext = ".html")
-  vcf_html(vcf_paired(vcf_cohort(bkp_osteonecrosis), "pre-op", "post-op"), path)
-  expect_true(any(grepl("34.7 (18~53)", readLines(path), fixed = TRUE)))
-  expect_error(vcf_html(1:3), class = "vcf_error_type")
-})
-
 test_that("a yes/no grouping column gives groups no and yes, and is not described", {
   cohort <- vcf_cohort(pv_edema)
   tab <- vcf_table1(cohort, by = "new_vcf")
-  expect_equal(names(tab)[5:6], c("no", "yes"))
+  expect_equal(names(tab)[6:7], c("no", "yes"))
   expect_false("Patients with new VCF after treatment" %in% tab$characteristic)
   v <- attr(tab, "values")
   expect_equal(v$value[v$characteristic == "No. of patients" & v$group == "yes"], 17)
+})
+
+# Journal layout ------------------------------------------------------------------
+
+pv_table1 <- function(...) {
+  cohort <- vcf_cohort(pv_edema)
+  vcf_table1(cohort, by = vcf_subgroup(cohort), ...)
+}
+
+test_that("Table 1 puts group n in the headers and the statistic in the label", {
+  tab <- pv_table1()
+  out <- format(tab)
+  expect_equal(names(out), c("Characteristic", "Total (n = 64)", "Subgroup A (n = 31)",
+                             "Subgroup B (n = 33)", "P value"))
+  expect_true("Age, y, median (range)" %in% out$Characteristic)
+  expect_true("Sex, n (%)" %in% out$Characteristic)
+  # Levels are indented under their variable, which carries the p-value.
+  sex <- which(out$Characteristic == "Sex, n (%)")
+  expect_equal(out$Characteristic[sex + 1:2], paste0("\u00a0\u00a0\u00a0", c("female", "male")))
+  expect_match(out$`P value`[sex], "^\\.88 [a-z]$")
+  expect_equal(out$`P value`[sex + 1:2], c("", ""))
+  # No internal columns and no number in scientific notation.
+  expect_false(any(c("p_value", "test", "unit", "variable", "low_expected") %in% names(out)))
+  expect_false(any(grepl("[0-9]e[-+]", as.matrix(out))))
+  expect_false("No. of patients" %in% trimws(out$Characteristic))
+})
+
+test_that("every test used gets a footnote naming it, marked on its p-values", {
+  tab <- pv_table1()
+  layout <- vcfoutcomes:::table_layout(tab)
+  marks <- layout$marks[layout$body[, ncol(layout$body)] != ""]
+  expect_true(all(marks %in% names(layout$footnotes)))
+  expect_setequal(unname(layout$footnotes),
+                  unname(vcfoutcomes:::test_label(unique(tab$test[!is.na(tab$test)]))))
+  age <- which(layout$body[, 1] == "Age, y, median (range)")
+  expect_equal(layout$footnotes[[layout$marks[age]]], "Wilcoxon rank-sum (Mann-Whitney U) test")
+  expect_equal(tab$test[tab$variable == "bme_class"][1], "fisher")
+  # The study's own tests, explicitly: t and chi-square, with the small
+  # expected counts footnoted instead of replaced.
+  study <- pv_table1(tests = c(.continuous = "t", .categorical = "chisq"))
+  expect_equal(unique(study$test[!is.na(study$test)]), c("t", "chisq"))
+  bme <- study[study$variable == "bme_class", ][1, ]
+  expect_true(bme$low_expected)
+  notes <- attr(format(study), "notes")
+  expect_true(any(grepl("expected counts are below 5", notes, fixed = TRUE)))
+  expect_false(isTRUE(attr(study, "fisher_fallback")))
+  expect_true(attr(tab, "fisher_fallback"))
+})
+
+test_that("Fisher's exact test replaces a chi-square with small expected counts", {
+  set.seed(11)
+  d <- data.frame(arm = rep(c("x", "y"), c(12, 14)),
+                  rare = c(rep("a", 10), "b", "b", rep("a", 13), "c"),
+                  flag = c(rep(TRUE, 2), rep(FALSE, 10), rep(TRUE, 6), rep(FALSE, 8)))
+  tab <- vcf_table1(d, by = "arm")
+  expect_equal(tab$p_value[tab$variable == "rare"][1],
+               stats::fisher.test(table(d$rare, d$arm))$p.value, tolerance = 1e-10)
+  expect_equal(tab$p_value[tab$variable == "flag"][1],
+               stats::fisher.test(table(d$flag, d$arm))$p.value, tolerance = 1e-10)
+  expect_equal(unique(tab$test[!is.na(tab$test)]), "fisher")
+  kept <- vcf_table1(d, by = "arm", tests = c(rare = "chisq"))
+  expect_equal(kept$p_value[kept$variable == "rare"][1],
+               suppressWarnings(stats::chisq.test(table(d$rare, d$arm), correct = FALSE)$p.value),
+               tolerance = 1e-10)
+})
+
+test_that("continuous statistics follow the argument", {
+  cohort <- vcf_cohort(pv_edema)
+  ages <- cohort$patients$age
+  iqr <- vcf_table1(cohort, vars = "age", continuous = "median_iqr")
+  q <- stats::quantile(ages, c(0.25, 0.75), names = FALSE)
+  expect_equal(iqr$Total[iqr$variable == "age"],
+               sprintf("%d (%s\u2013%s)", as.integer(stats::median(ages)),
+                       vcfoutcomes:::format_number(q[1], 0L), vcfoutcomes:::format_number(q[2], 0L)))
+  expect_equal(iqr$statistic[iqr$variable == "age"], "median (IQR)")
+  sd <- vcf_table1(cohort, vars = "age", continuous = "mean_sd")
+  expect_equal(sd$Total[sd$variable == "age"],
+               sprintf("%.1f (%.1f)", mean(ages), stats::sd(ages)))
+})
+
+test_that("paired tables show CIs with a true minus and 'to'", {
+  bkp <- vcf_cohort(bkp_osteonecrosis)
+  tab <- vcf_paired(bkp, "pre-op", "post-op")
+  out <- format(tab)
+  expect_equal(names(out), c("Outcome", "No. of pairs", "pre-op", "post-op",
+                             "Mean difference (95% CI)", "P value"))
+  expect_match(out$`Mean difference (95% CI)`, "^\u2212?[0-9.]+ \\(\u2212?[0-9.]+ to \u2212?[0-9.]+\\)$")
+  neg <- which(tab$ci_low < 0)
+  expect_true(length(neg) > 0)
+  expect_true(all(grepl("\u2212", out$`Mean difference (95% CI)`[neg])))
+  expect_false(any(grepl("-[0-9]", out$`Mean difference (95% CI)`)))
+  expect_match(attr(out, "notes")[1], "Paired t test")
+})
+
+test_that("the relation, follow-up and findings tables have no internal columns", {
+  fit <- vcf_analyze(vcf_cohort(pv_edema), boot = vcf_boot_control(B = 99, seed = 1))
+  rel <- format(fit$relation)
+  expect_false(any(grepl("boot_used|boot_degenerate|note", names(rel))))
+  expect_true("Bootstrap 95% CI (BCa)" %in% names(rel))
+  outcome_rows <- grepl("^(\u00a0){6}", rel[[1]])
+  expect_equal(sum(outcome_rows), nrow(fit$relation))
+  expect_true(all(nzchar(rel$`P value`[outcome_rows])))
+  expect_equal(sub(" [a-z]$", "", rel$`P value`[outcome_rows]), vcf_format_p(fit$relation$p_value))
+  resolution <- format(as_vcf_table(fit$followup, "resolution"))
+  expect_equal(names(resolution), c("Visit", "Subgroup A", "Subgroup B"))
+  expect_equal(resolution$`Subgroup A`[2], "11/31 (35)")
+  bkp <- vcf_analyze(vcf_cohort(bkp_osteonecrosis), boot = vcf_boot_control(B = 99, seed = 1))
+  findings <- format(bkp$findings)
+  expect_equal(names(findings), c("Finding", "n/N", "% (95% CI)"))
+  expect_true("33/61" %in% findings$`n/N`)
+  expect_error(as_vcf_table(fit$followup, "nothing"), class = "vcf_error_argument")
+})
+
+test_that("reproduction and audit tables are compact with numbered notes", {
+  rep <- vcf_reproduce("bkp_osteonecrosis", boot = vcf_boot_control(B = 99, seed = 1))
+  tab <- as_vcf_table(rep)
+  out <- format(tab)
+  expect_equal(names(out), c("Published quantity", "Published", "Reproduced", "Status"))
+  notes <- attr(out, "notes")
+  expect_match(notes[1], paste0("^", nrow(rep), " published numbers: ",
+                                sum(rep$status == "match"), " match"))
+  flagged <- out$Status[grepl("\\[", out$Status)]
+  numbers <- as.integer(sub(".*\\[([0-9]+)\\]$", "\\1", flagged))
+  expect_true(all(paste0("[", numbers, "]") %in% substr(notes, 1, nchar(numbers) + 2)))
+  audit <- format(as_vcf_table(vcf_audit(vcf_published("bkp_osteonecrosis"))))
+  expect_equal(names(audit), c("Published row", "Check", "Reported", "Verdict"))
+})
+
+test_that("printing fits the console width and shortens long tables", {
+  tab <- pv_table1()
+  for (width in c(60L, 80L, 120L)) {
+    lines <- utils::capture.output(print(tab, width = width))
+    expect_true(all(nchar(lines, type = "width") <= width), label = paste("width", width))
+  }
+  expect_snapshot(print(tab, width = 60))
+  expect_snapshot(print(tab, width = 80))
+  expect_snapshot(print(tab, width = 120))
+  bkp <- vcf_cohort(bkp_osteonecrosis)
+  expect_snapshot(print(vcf_paired(bkp, "pre-op", "post-op"), width = 80))
+  long <- as_vcf_table(data.frame(i = 1:100, p = seq(0.001, 0.1, length.out = 100)))
+  lines <- utils::capture.output(print(long, n = 20))
+  expect_true(any(grepl("\u2026 90 more rows", lines, fixed = TRUE)))
+  expect_error(print(long, n = 0), class = "vcf_error_argument")
+})
+
+test_that("knitr::kable renders format() as markdown with superscript marks", {
+  skip_if_not_installed("knitr")
+  tab <- pv_table1(vars = c("age", "sex"))
+  md <- knitr::kable(format(tab, markup = "markdown"), format = "pipe")
+  expect_true(any(grepl("Subgroup A (n = 31)", md, fixed = TRUE)))
+  expect_true(any(grepl("\\^a\\^", md)))
+  expect_error(format(tab, markup = "rtf"), class = "vcf_error_argument")
 })

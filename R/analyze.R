@@ -500,10 +500,3 @@ analysis_findings <- function(cohort, record_skipped = function(...) NULL) {
   if (!length(rows)) return(NULL)
   do.call(rbind, rows)
 }
-
-# Exact binomial interval, as binom.test() computes it.
-clopper_pearson <- function(k, n, level = 0.95) {
-  alpha <- (1 - level) / 2
-  c(if (k == 0) 0 else stats::qbeta(alpha, k, n - k + 1),
-    if (k == n) 1 else stats::qbeta(1 - alpha, k + 1, n - k))
-}

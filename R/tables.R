@@ -1,6 +1,6 @@
 # Study tables: Table 1 by subgroup (vcf_table1) and paired comparisons
 # between two visits (vcf_paired). Summaries come from src/tables.c, tests
-# from vcf_compare() (src/htest.c); this file only shapes and formats.
+# from vcf_compare() (src/compare.c); this file only shapes and formats.
 
 # Grouped summaries (C) ---------------------------------------------------------
 

@@ -68,3 +68,52 @@ cat(sprintf("%-28s %6.1f ms %6.1f ms  (median of 5)\n", "base R t.test/chisq.tes
 cat(sprintf("ratio base R / vcf_compare: %.1fx elapsed, %.1fx cpu  (target >= 20x)\n",
             t_base[["elapsed"]] / t_ours[["elapsed"]], t_base[["cpu"]] / t_ours[["cpu"]]))
 cat(sprintf("largest relative difference of the p-values: %.1e\n", rel))
+
+# r x c Fisher: vcf_compare(tests = "fisher") against fisher.test() on the
+# r x c tables of R's own tests and help pages (PR#644 19 x 2, the exact
+# 3 x 2, PR#17671 4 x 4, Job satisfaction 4 x 4, Mehta-Patel's 6th 5 x 7)
+# and on random 2 x 3 ... 3 x 4 tables with n up to 200. Both sides get the
+# same table; ours through the data-frame interface (the rows expanded
+# outside the timing).
+cat("\nr x c Fisher's exact test, vcf_compare() vs fisher.test()\n")
+table_rows <- function(m) {
+  r <- factor(rep(rep(seq_len(nrow(m)), ncol(m)), c(m)), levels = seq_len(nrow(m)))
+  k <- factor(rep(rep(seq_len(ncol(m)), each = nrow(m)), c(m)), levels = seq_len(ncol(m)))
+  data.frame(v = r, g = k)
+}
+rsource_tables <- list(
+  "PR#644 19 x 2" = matrix(c(2, 2, 4, 8, 6, 0, 1, 1, 7, 8, 1, 3, 1, 3, 7, 4, 2, 2, 2,
+                             1, 1, 0, 0, 0, 0, 0, 1, 1, 2, 0, 1, 1, 0, 2, 1, 0, 0, 0), nc = 2),
+  "reg-tests-1b 3 x 2" = cbind(c(14, 29, 16), c(14, 29, 16)),
+  "PR#17671 4 x 4" = local({
+    set.seed(7)
+    unclass(table(sample(LETTERS[1:4], 50, TRUE), sample(letters[1:4], 50, TRUE)))
+  }),
+  "Job 4 x 4" = matrix(c(1, 2, 1, 0, 3, 3, 6, 1, 10, 10, 14, 9, 6, 7, 12, 11), 4, 4),
+  "Mehta-Patel 6th 5 x 7" = rbind(c(1, 2, 2, 1, 1, 0, 1), c(2, 0, 0, 2, 3, 0, 0),
+                                  c(0, 1, 1, 1, 2, 7, 3), c(1, 1, 2, 0, 0, 0, 1),
+                                  c(0, 1, 1, 1, 1, 0, 0)))
+set.seed(20240602)
+for (dims in list(c(2, 3), c(2, 4), c(3, 3), c(3, 4))) {
+  for (n in c(50, 100, 200)) {
+    m <- matrix(0, dims[1], dims[2])
+    while (any(rowSums(m) == 0) || any(colSums(m) == 0)) {
+      m <- matrix(rmultinom(1, n, runif(prod(dims)) + 0.3), dims[1], dims[2])
+    }
+    rsource_tables[[sprintf("random %d x %d, n = %d", dims[1], dims[2], n)]] <- m
+  }
+}
+bench_fisher <- function(m) {
+  d <- table_rows(m)
+  reps <- 3
+  ours_p <- vcf_compare(d, "g", tests = "fisher")$p_value
+  base_p <- fisher.test(m, workspace = 2e7)$p.value
+  t_ours <- time_it(function() vcf_compare(d, "g", tests = "fisher"), reps)[["cpu"]]
+  t_base <- time_it(function() fisher.test(m, workspace = 2e7), reps)[["cpu"]]
+  c(ours_ms = 1000 * t_ours, base_ms = 1000 * t_base, ratio = t_base / t_ours,
+    rel_diff = abs(ours_p - base_p) / base_p)
+}
+fisher_rows <- t(vapply(rsource_tables, bench_fisher, numeric(4)))
+print(round(fisher_rows, 3))
+cat(sprintf("r x c Fisher: geometric mean ratio fisher.test / vcf_compare %.2fx; largest relative p difference %.1e\n",
+            exp(mean(log(fisher_rows[, "ratio"]))), max(fisher_rows[, "rel_diff"])))

@@ -10,10 +10,17 @@
 #include <gsl/gsl_version.h>
 
 static const R_CallMethodDef *const capability_tables[] = {
-  vcf_init_calls,       vcf_htest_calls,       vcf_tables_calls,
+  vcf_init_calls,
+  vcf_status_calls,
+  vcf_compare_calls,
+  vcf_tables_calls,
   vcf_followup_calls,
-  vcf_boot_calls,       vcf_volumetrics_calls, vcf_morphometry_calls,
-  vcf_reconstruct_calls, vcf_audit_calls,      vcf_wild_calls
+  vcf_boot_calls,
+  vcf_wild_calls,
+  vcf_volumetrics_calls,
+  vcf_morphometry_calls,
+  vcf_reconstruct_calls,
+  vcf_audit_calls
 };
 
 /* The GSL version the package was built with, and whether OpenMP is on. */

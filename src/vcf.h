@@ -24,7 +24,7 @@
 #endif
 
 extern const R_CallMethodDef vcf_init_calls[];
-extern const R_CallMethodDef vcf_htest_calls[];
+extern const R_CallMethodDef vcf_compare_calls[];
 extern const R_CallMethodDef vcf_tables_calls[];
 extern const R_CallMethodDef vcf_followup_calls[];
 extern const R_CallMethodDef vcf_boot_calls[];
@@ -33,6 +33,30 @@ extern const R_CallMethodDef vcf_volumetrics_calls[];
 extern const R_CallMethodDef vcf_morphometry_calls[];
 extern const R_CallMethodDef vcf_reconstruct_calls[];
 extern const R_CallMethodDef vcf_audit_calls[];
+extern const R_CallMethodDef vcf_status_calls[];
+
+/* Status of a C result row, the one list of them: X(code, name, note). The
+ * enum below is built from it, and C_status_table (status.c) hands the
+ * names and notes to R once, where R/status.R looks them up by name
+ * (status_code("nonfinite")), so no R file repeats a number. Add a status
+ * by adding a line here. */
+#define VCF_STATUS_LIST(X)                                                    \
+  X(VCF_OK, "ok", "answered")                                                 \
+  X(VCF_TOO_FEW, "too_few", "not enough observations")                        \
+  X(VCF_CONSTANT, "constant", "data are essentially constant")                \
+  X(VCF_ONE_LEVEL, "one_level", "fewer than 2 observed levels")               \
+  X(VCF_ONE_GROUP, "one_group", "observed in fewer than 2 groups")            \
+  X(VCF_NOT_2X2, "not_2x2", "not a 2 x 2 table")                              \
+  X(VCF_ALL_TIED, "all_tied", "all values tied or all differences zero")      \
+  X(VCF_NONFINITE, "nonfinite", "non-finite value")                           \
+  X(VCF_ALL_NA, "all_na", "all values missing")                               \
+  X(VCF_BAD_CODE, "bad_code", "invalid category code")                        \
+  X(VCF_TOO_LARGE, "too_large", "table too large for the exact test")         \
+  X(VCF_NO_ROOT, "no_root", "the confidence bound has no root")
+
+#define VCF_STATUS_ENUM(code, name, note) code,
+enum vcf_status { VCF_STATUS_LIST(VCF_STATUS_ENUM) VCF_STATUS_COUNT };
+#undef VCF_STATUS_ENUM
 
 /* Argument checks for entry points. Each raises an R error naming the
  * argument; none returns on failure. */

@@ -25,10 +25,10 @@
 #' @examples
 #' if (requireNamespace("officer", quietly = TRUE) &&
 #'     requireNamespace("flextable", quietly = TRUE)) {
-#'   fit <- vcf_analyze(vcf_cohort(bkp_osteonecrosis),
-#'                      boot = vcf_boot_control(B = 99, seed = 1))
+#'   # A list of tables; an analysis from vcf_analyze() adds its figures
+#'   # and a methods paragraph.
 #'   file <- tempfile(fileext = ".docx")
-#'   vcf_report(fit, file)
+#'   vcf_report(list(vcf_table1(vcf_cohort(bkp_osteonecrosis))), file)
 #'   unlink(file)
 #' }
 #' @export

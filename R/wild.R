@@ -520,7 +520,7 @@ tidy.vcf_wild <- function(x, conf.int = TRUE, conf.level = x$level,
   out <- x$coefficients[c("term", "estimate", "std.error", "null", "statistic",
                           "p.value")]
   if (!conf.int) return(out)
-  ci <- confint(x, parm = out$term, level = conf.level, type = type)
+  ci <- stats::confint(x, parm = out$term, level = conf.level, type = type)
   out$conf.low <- unname(ci[, 1L])
   out$conf.high <- unname(ci[, 2L])
   out$conf.level <- conf.level

@@ -39,6 +39,7 @@ parse_args <- function(argv) {
   }
   if (is.na(opts$calls)) opts$calls <- if (opts$mode == "full") 24000L else 2000L
   if (is.na(opts$lib)) opts$lib <- Sys.getenv("VCF_TEST_LIB", .libPaths()[1L])
+  opts$lib <- normalizePath(opts$lib, mustWork = FALSE)
   if (is.na(opts$out)) opts$out <- tempfile("vcf-fuzz-")
   opts
 }
@@ -134,7 +135,9 @@ start_child <- function(job, opts, run_dir) {
                 progress = progress, harvest_file = opts$harvest_file),
     stdout = file.path(run_dir, sprintf("stdout-%05d.txt", job$number)),
     stderr = file.path(run_dir, sprintf("stderr-%05d.txt", job$number)),
-    supervise = TRUE, package = FALSE)
+    # Children run in the output folder: a fuzzed argument that names a file
+    # must never write into the checkout.
+    wd = run_dir, supervise = TRUE, package = FALSE)
   list(job = job, proc = proc, progress = progress, running = NA_integer_, since = Sys.time(),
        read = 0L)
 }
@@ -254,7 +257,8 @@ run_harvest <- function(opts, run_dir) {
     },
     args = list(lib = opts$lib, fuzz_dir = opts$fuzz_dir, harvest_file = opts$harvest_file),
     stdout = file.path(run_dir, "harvest-stdout.txt"),
-    stderr = file.path(run_dir, "harvest-stderr.txt"), supervise = TRUE, package = FALSE)
+    stderr = file.path(run_dir, "harvest-stderr.txt"), wd = run_dir,
+    supervise = TRUE, package = FALSE)
   proc$wait(300 * 1000)
   if (proc$is_alive()) proc$kill_tree()
   if (!file.exists(opts$harvest_file)) {
@@ -291,7 +295,7 @@ describe_mutations <- function(spec) {
 main <- function() {
   opts <- parse_args(commandArgs(TRUE))
   relaunch_with_vmem(opts)
-  opts$fuzz_dir <- script_dir()
+  opts$fuzz_dir <- normalizePath(script_dir())
   dir.create(opts$out, recursive = TRUE, showWarnings = FALSE)
   run_dir <- normalizePath(opts$out)
   opts$harvest_file <- file.path(run_dir, "harvest.rds")

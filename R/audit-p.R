@@ -89,7 +89,7 @@ vcf_check_p <- function(statistic, df, p, test = "t", comparison = "=", digits =
 # Step 1: validate and recycle every argument into one list of vectors.
 p_check_args <- function(statistic, df, p, test, comparison, digits, alpha, tails,
                          p_digits, call = rlang::caller_env()) {
-  check_number(alpha, min = 0, max = 1, call = call)
+  check_alpha(alpha, call = call)
   if (!is.character(test) && !is.factor(test)) {
     vcf_abort("{.arg test} must be character, not {.cls {class(test)}}.",
               c("test", "argument"), call = call)

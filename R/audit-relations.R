@@ -73,7 +73,7 @@ vcf_check_sum <- function(parts, total, digits = 0, total_digits = digits, n = N
   check_whole(digits, "digits", max = 15)
   check_whole(total_digits, "total_digits", max = 15)
   if (!is.null(n)) n <- check_parts(n, "n", min = 0)
-  args <- recycle_args(parts = parts, total = total, digits = digits,
+  args <- recycle_args(max_len = audit_max_checks_r, parts = parts, total = total, digits = digits,
                        total_digits = total_digits)
   n_parts <- if (is.null(n)) rep(list(NULL), length(args$parts)) else
     rep_len(as_parts(n), length(args$parts))
@@ -123,7 +123,7 @@ vcf_check_range <- function(min, max, total_min, total_max, median = NULL,
   if (is.null(total_median)) total_median <- NA
   check_values(total_median, "total_median")
   check_flags(partition, "partition")
-  args <- recycle_args(min = min, max = max, total_min = total_min,
+  args <- recycle_args(max_len = audit_max_checks_r, min = min, max = max, total_min = total_min,
                        total_max = total_max, median = median,
                        total_median = total_median, partition = partition)
   res <- lapply(seq_along(args$min), function(i) {
@@ -180,7 +180,7 @@ vcf_check_weighted_mean <- function(means, n, total_mean, digits, total_digits =
                 c("range", "argument"))
     }
   }
-  args <- recycle_args(means = means, n = n, total_mean = total_mean, digits = digits,
+  args <- recycle_args(max_len = audit_max_checks_r, means = means, n = n, total_mean = total_mean, digits = digits,
                        total_digits = total_digits)
   res <- lapply(seq_along(args$means), function(i) {
     m <- as.numeric(args$means[[i]]); w <- as.numeric(args$n[[i]]); tm <- args$total_mean[[i]]
@@ -214,7 +214,7 @@ vcf_check_percent_sum <- function(percents, digits = 0, counts = NULL, n = NULL)
   for (k in counts) if (!is.null(k)) check_whole(k, "counts")
   if (is.null(n)) n <- NA
   check_whole(n, "n")
-  args <- recycle_args(percents = percents, digits = digits, counts = counts, n = n)
+  args <- recycle_args(max_len = audit_max_checks_r, percents = percents, digits = digits, counts = counts, n = n)
   res <- lapply(seq_along(args$percents), function(i) {
     p <- as.numeric(args$percents[[i]]); k <- as.numeric(args$counts[[i]]); ni <- args$n[[i]]
     if (length(p) < 2L || anyNA(p)) return(list("not-checkable", NA_character_,

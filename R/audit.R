@@ -147,6 +147,7 @@ check_flags <- function(x, arg, call = rlang::caller_env()) {
 # a list of numeric vectors, or one numeric vector for a single check.
 check_parts <- function(x, arg, min = -Inf, max = Inf, call = rlang::caller_env()) {
   if (!is.list(x)) x <- list(x)
+  check_work(length(x), arg, max = audit_max_checks_r, call = call)
   for (i in seq_along(x)) {
     if (is.null(x[[i]])) next
     if (!is.numeric(x[[i]]) && !(is.logical(x[[i]]) && all(is.na(x[[i]])))) {
@@ -158,10 +159,52 @@ check_parts <- function(x, arg, min = -Inf, max = Inf, call = rlang::caller_env(
   x
 }
 
-recycle_args <- function(..., call = rlang::caller_env()) {
+# Work limit: one call checks at most `audit_max_checks` rows (the C
+# searches, GRIM and GRIMMER) or `audit_max_checks_r` rows (checks looped in
+# R). Longer input is refused up front rather than left to run for minutes.
+audit_max_checks <- 1e6
+audit_max_checks_r <- 1e5
+
+check_work <- function(len, arg, max = audit_max_checks, call = rlang::caller_env()) {
+  if (len > max) {
+    vcf_abort(c("{.arg {arg}} asks for {format(len, big.mark = ',')} checks in one call; the limit is {format(max, big.mark = ',', scientific = FALSE)}.",
+                i = "Split the input into several calls."),
+              c("work_limit", "argument"), call = call)
+  }
+  invisible(len)
+}
+
+# A probability level strictly inside (0, 1).
+check_alpha <- function(alpha, call = rlang::caller_env()) {
+  ok <- is.numeric(alpha) && length(alpha) == 1L && !is.na(alpha) && alpha > 0 && alpha < 1
+  if (!ok) {
+    vcf_abort(c("{.arg alpha} must be a number strictly between 0 and 1.",
+                x = "It is {.val {format_arg(alpha)}}."),
+              c("range", "argument"), call = call)
+  }
+  invisible(alpha)
+}
+
+# No missing values (for arguments where NA cannot mean "not checkable").
+check_no_na <- function(x, arg, call = rlang::caller_env()) {
+  bad <- which(is.na(x))
+  if (length(bad)) {
+    vcf_abort(c("{.arg {arg}} must not be missing.",
+                x = "Missing at {describe_rows(bad)}."),
+              c("range", "argument"), call = call)
+  }
+  invisible(x)
+}
+
+# Recycles the arguments of a check to a common length; an empty argument
+# among non-empty ones is a length mismatch, and the common length is held
+# to the work limit `max_len`.
+recycle_args <- function(..., max_len = audit_max_checks, call = rlang::caller_env()) {
   args <- list(...)
   lengths <- lengths(args)
-  len <- if (any(lengths == 0L)) 0L else max(lengths)
+  len <- if (all(lengths == 0L)) 0L else max(lengths)
+  longest <- names(args)[which.max(lengths)]
+  check_work(len, longest, max = max_len, call = call)
   bad <- names(args)[lengths != 1L & lengths != len]
   if (length(bad)) {
     vcf_abort(c("Arguments must have length 1 or a common length ({len}).",

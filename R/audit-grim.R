@@ -17,7 +17,9 @@
 #'
 #' @param mean Reported means: character as printed (`"3.50"`, so trailing
 #'   zeros count) or numeric together with `digits`.
-#' @param n Sample sizes (whole numbers >= 1).
+#' @param n Sample sizes (whole numbers >= 1; `NA` makes that row not
+#'   checkable). One call takes at most 1e6 rows (class
+#'   `vcf_error_work_limit` beyond).
 #' @param digits Decimals as printed. Defaults to the decimals of the
 #'   character `mean`; required for numeric `mean`.
 #' @param items Number of integer items averaged into each score.

@@ -90,6 +90,7 @@ vcf_check_p <- function(statistic, df, p, test = "t", comparison = "=", digits =
 p_check_args <- function(statistic, df, p, test, comparison, digits, alpha, tails,
                          p_digits, call = rlang::caller_env()) {
   check_alpha(alpha, call = call)
+  check_work(NROW(df), "df", call = call)
   if (!is.character(test) && !is.factor(test)) {
     vcf_abort("{.arg test} must be character, not {.cls {class(test)}}.",
               c("test", "argument"), call = call)

@@ -12,7 +12,10 @@ as_parts <- function(x) if (is.list(x)) x else list(x)
 #' format (`verdict`, `expected`, `detail`), each vectorised over checks:
 #' arguments holding several numbers per check (`parts`, `means`, ...) take
 #' a list with one numeric vector per check, or a plain vector for a single
-#' check.
+#' check. A missing number (`NA`) in a check makes that check
+#' `"not-checkable"` (a table cell left blank), not an error; digits must not
+#' be missing. One call takes at most 100,000 checks (and 100,000 numbers
+#' per check); longer input is refused with class `vcf_error_work_limit`.
 #'
 #' * `vcf_check_sum()`: subgroup counts must add up to the total. When they
 #'   do not and the subgroups' denominators `n` are given, a subgroup count
@@ -70,8 +73,8 @@ NULL
 vcf_check_sum <- function(parts, total, digits = 0, total_digits = digits, n = NULL) {
   parts <- check_parts(parts, "parts")
   check_values(total, "total")
-  check_whole(digits, "digits", max = 15)
-  check_whole(total_digits, "total_digits", max = 15)
+  check_printed_digits(digits, "digits")
+  check_printed_digits(total_digits, "total_digits")
   if (!is.null(n)) n <- check_parts(n, "n", min = 0)
   args <- recycle_args(max_len = audit_max_checks_r, parts = parts, total = total, digits = digits,
                        total_digits = total_digits)
@@ -171,8 +174,8 @@ vcf_check_range <- function(min, max, total_min, total_max, median = NULL,
 vcf_check_weighted_mean <- function(means, n, total_mean, digits, total_digits = digits) {
   means <- check_parts(means, "means"); n <- check_parts(n, "n", min = 0)
   check_values(total_mean, "total_mean")
-  check_whole(digits, "digits", max = 15)
-  check_whole(total_digits, "total_digits", max = 15)
+  check_printed_digits(digits, "digits")
+  check_printed_digits(total_digits, "total_digits")
   for (i in seq_along(n)) {
     check_whole(n[[i]], paste0("n[[", i, "]]"))
     if (!anyNA(n[[i]]) && length(n[[i]]) && sum(n[[i]]) == 0) {
@@ -208,6 +211,7 @@ vcf_check_weighted_mean <- function(means, n, total_mean, digits, total_digits =
 #' @export
 vcf_check_percent_sum <- function(percents, digits = 0, counts = NULL, n = NULL) {
   percents <- check_parts(percents, "percents", min = 0, max = 100)
+  check_printed_digits(digits, "digits")
   check_whole(digits, "digits", max = 13)
   len <- length(percents)
   counts <- if (is.null(counts)) rep(list(NULL), len) else check_parts(counts, "counts", min = 0)
@@ -272,6 +276,8 @@ vcf_check_regression <- function(coef, mean1, mean0, digits, coef_digits = digit
   check_values(mean0, "mean0")
   check_whole(digits, "digits", max = 15)
   check_whole(coef_digits, "coef_digits", max = 15)
+  check_printed_digits(digits, "digits")
+  check_printed_digits(coef_digits, "coef_digits")
   check_flags(sign_known, "sign_known")
   args <- recycle_args(coef = as.numeric(coef), mean1 = as.numeric(mean1),
                        mean0 = as.numeric(mean0), digits = digits,

@@ -52,6 +52,8 @@ decimals_of <- function(x) {
 
 # A reported value as number and digits, from character or numeric input.
 as_reported <- function(x, digits, arg, call = rlang::caller_env()) {
+  check_work(length(x), arg, call = call)
+  check_work(length(digits), "digits", call = call)
   if (is.factor(x)) x <- as.character(x)
   if (is.character(x)) {
     parsed <- parse_reported(x)
@@ -77,6 +79,12 @@ as_reported <- function(x, digits, arg, call = rlang::caller_env()) {
   }
   check_values(value, arg, call = call)
   check_whole(d, "digits", max = 15, call = call)
+  # Digits given for a reported number must not be missing.
+  if (length(d) == length(value)) {
+    check_printed_digits(d[!is.na(value)], "digits", call = call)
+  } else if (length(d) == 1L && !all(is.na(value))) {
+    check_printed_digits(d, "digits", call = call)
+  }
   list(value = value, digits = d)
 }
 
@@ -154,6 +162,7 @@ check_parts <- function(x, arg, min = -Inf, max = Inf, call = rlang::caller_env(
       vcf_abort("{.arg {arg}} must hold numeric vectors; element {i} is {.cls {class(x[[i]])}}.",
                 c("type", "argument"), call = call)
     }
+    check_work(length(x[[i]]), paste0(arg, "[[", i, "]]"), max = audit_max_checks_r, call = call)
     check_values(x[[i]], paste0(arg, "[[", i, "]]"), min = min, max = max, call = call)
   }
   x

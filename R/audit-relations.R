@@ -185,6 +185,7 @@ vcf_check_weighted_mean <- function(means, n, total_mean, digits, total_digits =
   }
   args <- recycle_args(max_len = audit_max_checks_r, means = means, n = n, total_mean = total_mean, digits = digits,
                        total_digits = total_digits)
+  check_paired_parts(args$means, args$n, "means", "n")
   res <- lapply(seq_along(args$means), function(i) {
     m <- as.numeric(args$means[[i]]); w <- as.numeric(args$n[[i]]); tm <- args$total_mean[[i]]
     if (!length(m) || length(m) != length(w) || anyNA(m) || anyNA(w) || is.na(tm)) {
@@ -217,8 +218,10 @@ vcf_check_percent_sum <- function(percents, digits = 0, counts = NULL, n = NULL)
   counts <- if (is.null(counts)) rep(list(NULL), len) else check_parts(counts, "counts", min = 0)
   for (k in counts) if (!is.null(k)) check_whole(k, "counts")
   if (is.null(n)) n <- NA
-  check_whole(n, "n")
+  check_whole(n, "n", min = 1)
   args <- recycle_args(max_len = audit_max_checks_r, percents = percents, digits = digits, counts = counts, n = n)
+  given <- !vapply(args$counts, is.null, TRUE)
+  check_paired_parts(args$percents[given], args$counts[given], "percents", "counts")
   res <- lapply(seq_along(args$percents), function(i) {
     p <- as.numeric(args$percents[[i]]); k <- as.numeric(args$counts[[i]]); ni <- args$n[[i]]
     if (length(p) < 2L || anyNA(p)) return(list("not-checkable", NA_character_,

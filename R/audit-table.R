@@ -797,7 +797,8 @@ print.vcf_audit <- function(x, ...) {
 
 #' @export
 summary.vcf_audit <- function(object, ...) {
-  if (!inherits(object, "vcf_audit") || !is.data.frame(object) || is.null(object$verdict)) {
+  if (!inherits(object, "vcf_audit") || !is.data.frame(object) || is.null(object$verdict) ||
+      is.null(attr(object, "n_numbers")) || is.null(attr(object, "n_checked"))) {
     vcf_abort(c("{.arg object} must be an audit from {.fn vcf_audit}.",
                 x = "It is {.cls {class(object)}}."),
               c("type", "argument"))

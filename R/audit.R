@@ -65,7 +65,7 @@ as_reported <- function(x, digits, arg, call = rlang::caller_env()) {
     }
     value <- parsed$value
     d <- if (is.null(digits)) parsed$digits else digits
-  } else if (is.numeric(x) || is.logical(x)) {
+  } else if (is.numeric(x) || (is.logical(x) && all(is.na(x)))) {
     value <- as.numeric(x)
     if (is.null(digits)) {
       vcf_abort(c("{.arg digits} is needed when {.arg {arg}} is numeric.",
@@ -205,11 +205,24 @@ check_no_na <- function(x, arg, call = rlang::caller_env()) {
   invisible(x)
 }
 
+# Two list arguments with one vector per check must pair up element by
+# element (a mean per subgroup size, a count per percentage).
+check_paired_parts <- function(x, y, arg_x, arg_y, call = rlang::caller_env()) {
+  bad <- which(lengths(x) != lengths(y))
+  if (length(bad)) {
+    vcf_abort(c("{.arg {arg_x}} and {.arg {arg_y}} must have one value each per check.",
+                x = "Lengths differ at {describe_rows(bad)}: {lengths(x)[bad[1]]} vs {lengths(y)[bad[1]]}."),
+              c("length", "argument"), call = call)
+  }
+  invisible(NULL)
+}
+
 # Recycles the arguments of a check to a common length; an empty argument
 # among non-empty ones is a length mismatch, and the common length is held
 # to the work limit `max_len`.
 recycle_args <- function(..., max_len = audit_max_checks, call = rlang::caller_env()) {
-  args <- list(...)
+  # Plain vectors: a matrix or array argument would become several columns.
+  args <- lapply(list(...), function(a) if (is.list(a)) a else as.vector(a))
   lengths <- lengths(args)
   len <- if (all(lengths == 0L)) 0L else max(lengths)
   longest <- names(args)[which.max(lengths)]

@@ -168,3 +168,9 @@ test_that("GRIM and GRIMMER refuse missing items and digits, empty n and absurd 
   expect_error(vcf_grimmer("5.2", "1.1", 10, digits = rep(1, 2e6)),
                class = "vcf_error_work_limit")
 })
+
+test_that("GRIMMER takes an array of items as a plain vector (fuzz)", {
+  a <- vcf_grimmer("5.21", "1.60", 28, items = array(1, c(1, 1, 1, 1)))
+  b <- vcf_grimmer("5.21", "1.60", 28, items = 1)
+  expect_identical(a, b)
+})

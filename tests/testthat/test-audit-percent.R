@@ -47,3 +47,7 @@ test_that("vcf_check_percent refuses missing digits and bad rounding (fuzz)", {
   expect_error(vcf_check_percent(50, 10, digits = NA), class = "vcf_error_digits")
   expect_error(vcf_check_percent(50, 10, rounding = 0), class = "vcf_error_argument")
 })
+
+test_that("vcf_check_percent refuses a logical percent (fuzz)", {
+  expect_error(vcf_check_percent(TRUE, 64, digits = 0), class = "vcf_error_type")
+})

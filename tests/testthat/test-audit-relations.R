@@ -79,3 +79,12 @@ test_that("relation checks refuse missing digits, absurd sizes and empty argumen
   expect_error(vcf_check_regression(-1.3, 3.1, 4.4, digits = 1, coef_digits = NA),
                class = "vcf_error_digits")
 })
+
+test_that("per-check vectors must pair up and n is a sample size (fuzz)", {
+  expect_error(vcf_check_weighted_mean(list(c(71.2, 74)), n = double(0), 72.6, 1),
+               class = "vcf_error_length")
+  expect_error(vcf_check_percent_sum(c(12, 40, 33, 16), counts = integer(0)),
+               class = "vcf_error_length")
+  expect_error(vcf_check_percent_sum(c(12, 40, 33, 16), n = 0L), class = "vcf_error_range")
+  expect_error(vcf_check_regression(numeric(0), 3.1, 4.4, digits = 1), class = "vcf_error_length")
+})

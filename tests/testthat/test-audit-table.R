@@ -202,3 +202,8 @@ test_that("vcf_audit and its summary refuse invalid alpha and objects (fuzz)", {
   expect_error(summary(structure(data.frame(a = 1), class = c("vcf_audit", "data.frame"))),
                class = "vcf_error_type")
 })
+
+test_that("summary.vcf_audit refuses an audit that lost its attributes (fuzz)", {
+  a <- structure(data.frame(verdict = "consistent"), class = c("vcf_audit", "data.frame"))
+  expect_error(summary(a), class = "vcf_error_type")
+})

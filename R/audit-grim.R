@@ -17,7 +17,9 @@
 #'
 #' @param mean Reported means: character as printed (`"3.50"`, so trailing
 #'   zeros count) or numeric together with `digits`.
-#' @param n Sample sizes (whole numbers >= 1).
+#' @param n Sample sizes (whole numbers >= 1; `NA` makes that row not
+#'   checkable). One call takes at most 1e6 rows (class
+#'   `vcf_error_work_limit` beyond).
 #' @param digits Decimals as printed. Defaults to the decimals of the
 #'   character `mean`; required for numeric `mean`.
 #' @param items Number of integer items averaged into each score.
@@ -38,6 +40,7 @@ vcf_grim <- function(mean, n, digits = NULL, items = 1, rounding = "up_or_down")
   rep_mean <- as_reported(mean, digits, "mean")
   check_whole(n, "n", min = 1, max = 1e15)
   check_whole(items, "items", min = 1, max = 1e6)
+  check_no_na(items, "items")
   args <- recycle_args(mean = rep_mean$value, n = n, digits = rep_mean$digits,
                        items = items)
   check_whole(args$digits, "digits", max = 15)
@@ -139,6 +142,7 @@ vcf_grimmer <- function(mean, sd, n, digits = NULL, items = 1, sd_digits = digit
   rep_sd <- as_reported(sd, sd_digits, "sd")
   check_whole(n, "n", min = 1, max = 1e9)
   check_whole(items, "items", min = 1, max = 1000)
+  check_no_na(items, "items")
   args <- recycle_args(mean = rep_mean$value, sd = rep_sd$value, n = n,
                        digits = rep_mean$digits, sd_digits = rep_sd$digits,
                        items = items)

@@ -89,7 +89,16 @@ vcf_check_p <- function(statistic, df, p, test = "t", comparison = "=", digits =
 # Step 1: validate and recycle every argument into one list of vectors.
 p_check_args <- function(statistic, df, p, test, comparison, digits, alpha, tails,
                          p_digits, call = rlang::caller_env()) {
-  check_number(alpha, min = 0, max = 1, call = call)
+  check_alpha(alpha, call = call)
+  check_work(NROW(df), "df", call = call)
+  if (!is.character(comparison) && !is.factor(comparison)) {
+    vcf_abort("{.arg comparison} must be character, not {.cls {class(comparison)}}.",
+              c("comparison", "argument"), call = call)
+  }
+  if (!is.numeric(tails)) {
+    vcf_abort("{.arg tails} must be 1 or 2, not {.cls {class(tails)}}.",
+              c("type", "argument"), call = call)
+  }
   if (!is.character(test) && !is.factor(test)) {
     vcf_abort("{.arg test} must be character, not {.cls {class(test)}}.",
               c("test", "argument"), call = call)

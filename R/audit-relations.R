@@ -12,7 +12,10 @@ as_parts <- function(x) if (is.list(x)) x else list(x)
 #' format (`verdict`, `expected`, `detail`), each vectorised over checks:
 #' arguments holding several numbers per check (`parts`, `means`, ...) take
 #' a list with one numeric vector per check, or a plain vector for a single
-#' check.
+#' check. A missing number (`NA`) in a check makes that check
+#' `"not-checkable"` (a table cell left blank), not an error; digits must not
+#' be missing. One call takes at most 100,000 checks (and 100,000 numbers
+#' per check); longer input is refused with class `vcf_error_work_limit`.
 #'
 #' * `vcf_check_sum()`: subgroup counts must add up to the total. When they
 #'   do not and the subgroups' denominators `n` are given, a subgroup count
@@ -70,10 +73,10 @@ NULL
 vcf_check_sum <- function(parts, total, digits = 0, total_digits = digits, n = NULL) {
   parts <- check_parts(parts, "parts")
   check_values(total, "total")
-  check_whole(digits, "digits", max = 15)
-  check_whole(total_digits, "total_digits", max = 15)
+  check_printed_digits(digits, "digits")
+  check_printed_digits(total_digits, "total_digits")
   if (!is.null(n)) n <- check_parts(n, "n", min = 0)
-  args <- recycle_args(parts = parts, total = total, digits = digits,
+  args <- recycle_args(max_len = audit_max_checks_r, parts = parts, total = total, digits = digits,
                        total_digits = total_digits)
   n_parts <- if (is.null(n)) rep(list(NULL), length(args$parts)) else
     rep_len(as_parts(n), length(args$parts))
@@ -123,7 +126,7 @@ vcf_check_range <- function(min, max, total_min, total_max, median = NULL,
   if (is.null(total_median)) total_median <- NA
   check_values(total_median, "total_median")
   check_flags(partition, "partition")
-  args <- recycle_args(min = min, max = max, total_min = total_min,
+  args <- recycle_args(max_len = audit_max_checks_r, min = min, max = max, total_min = total_min,
                        total_max = total_max, median = median,
                        total_median = total_median, partition = partition)
   res <- lapply(seq_along(args$min), function(i) {
@@ -171,8 +174,8 @@ vcf_check_range <- function(min, max, total_min, total_max, median = NULL,
 vcf_check_weighted_mean <- function(means, n, total_mean, digits, total_digits = digits) {
   means <- check_parts(means, "means"); n <- check_parts(n, "n", min = 0)
   check_values(total_mean, "total_mean")
-  check_whole(digits, "digits", max = 15)
-  check_whole(total_digits, "total_digits", max = 15)
+  check_printed_digits(digits, "digits")
+  check_printed_digits(total_digits, "total_digits")
   for (i in seq_along(n)) {
     check_whole(n[[i]], paste0("n[[", i, "]]"))
     if (!anyNA(n[[i]]) && length(n[[i]]) && sum(n[[i]]) == 0) {
@@ -180,8 +183,9 @@ vcf_check_weighted_mean <- function(means, n, total_mean, digits, total_digits =
                 c("range", "argument"))
     }
   }
-  args <- recycle_args(means = means, n = n, total_mean = total_mean, digits = digits,
+  args <- recycle_args(max_len = audit_max_checks_r, means = means, n = n, total_mean = total_mean, digits = digits,
                        total_digits = total_digits)
+  check_paired_parts(args$means, args$n, "means", "n")
   res <- lapply(seq_along(args$means), function(i) {
     m <- as.numeric(args$means[[i]]); w <- as.numeric(args$n[[i]]); tm <- args$total_mean[[i]]
     if (!length(m) || length(m) != length(w) || anyNA(m) || anyNA(w) || is.na(tm)) {
@@ -208,13 +212,16 @@ vcf_check_weighted_mean <- function(means, n, total_mean, digits, total_digits =
 #' @export
 vcf_check_percent_sum <- function(percents, digits = 0, counts = NULL, n = NULL) {
   percents <- check_parts(percents, "percents", min = 0, max = 100)
+  check_printed_digits(digits, "digits")
   check_whole(digits, "digits", max = 13)
   len <- length(percents)
   counts <- if (is.null(counts)) rep(list(NULL), len) else check_parts(counts, "counts", min = 0)
   for (k in counts) if (!is.null(k)) check_whole(k, "counts")
   if (is.null(n)) n <- NA
-  check_whole(n, "n")
-  args <- recycle_args(percents = percents, digits = digits, counts = counts, n = n)
+  check_whole(n, "n", min = 1)
+  args <- recycle_args(max_len = audit_max_checks_r, percents = percents, digits = digits, counts = counts, n = n)
+  given <- !vapply(args$counts, is.null, TRUE)
+  check_paired_parts(args$percents[given], args$counts[given], "percents", "counts")
   res <- lapply(seq_along(args$percents), function(i) {
     p <- as.numeric(args$percents[[i]]); k <- as.numeric(args$counts[[i]]); ni <- args$n[[i]]
     if (length(p) < 2L || anyNA(p)) return(list("not-checkable", NA_character_,
@@ -272,6 +279,8 @@ vcf_check_regression <- function(coef, mean1, mean0, digits, coef_digits = digit
   check_values(mean0, "mean0")
   check_whole(digits, "digits", max = 15)
   check_whole(coef_digits, "coef_digits", max = 15)
+  check_printed_digits(digits, "digits")
+  check_printed_digits(coef_digits, "coef_digits")
   check_flags(sign_known, "sign_known")
   args <- recycle_args(coef = as.numeric(coef), mean1 = as.numeric(mean1),
                        mean0 = as.numeric(mean0), digits = digits,

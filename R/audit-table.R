@@ -122,7 +122,7 @@ is_p_label <- function(x) grepl("^\\s*p(\\s*[- ]?\\s*val(ue)?)?\\s*$|p[ -]?value
 #' @export
 vcf_audit <- function(x, alpha = 0.05, integer_pattern = audit_integer_pattern,
                       structure = NULL) {
-  check_number(alpha, min = 0, max = 1)
+  check_alpha(alpha)
   if (!is.null(integer_pattern)) check_string(integer_pattern)
   relations <- audit_structure(structure, x)
   d <- audit_input(x)
@@ -797,6 +797,12 @@ print.vcf_audit <- function(x, ...) {
 
 #' @export
 summary.vcf_audit <- function(object, ...) {
+  if (!inherits(object, "vcf_audit") || !is.data.frame(object) || is.null(object$verdict) ||
+      is.null(attr(object, "n_numbers")) || is.null(attr(object, "n_checked"))) {
+    vcf_abort(c("{.arg object} must be an audit from {.fn vcf_audit}.",
+                x = "It is {.cls {class(object)}}."),
+              c("type", "argument"))
+  }
   data.frame(numbers = attr(object, "n_numbers"), checked = attr(object, "n_checked"),
              findings = nrow(object),
              consistent = sum(object$verdict == "consistent"),

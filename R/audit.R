@@ -52,6 +52,8 @@ decimals_of <- function(x) {
 
 # A reported value as number and digits, from character or numeric input.
 as_reported <- function(x, digits, arg, call = rlang::caller_env()) {
+  check_work(length(x), arg, call = call)
+  check_work(length(digits), "digits", call = call)
   if (is.factor(x)) x <- as.character(x)
   if (is.character(x)) {
     parsed <- parse_reported(x)
@@ -63,7 +65,7 @@ as_reported <- function(x, digits, arg, call = rlang::caller_env()) {
     }
     value <- parsed$value
     d <- if (is.null(digits)) parsed$digits else digits
-  } else if (is.numeric(x) || is.logical(x)) {
+  } else if (is.numeric(x) || (is.logical(x) && all(is.na(x)))) {
     value <- as.numeric(x)
     if (is.null(digits)) {
       vcf_abort(c("{.arg digits} is needed when {.arg {arg}} is numeric.",
@@ -77,6 +79,12 @@ as_reported <- function(x, digits, arg, call = rlang::caller_env()) {
   }
   check_values(value, arg, call = call)
   check_whole(d, "digits", max = 15, call = call)
+  # Digits given for a reported number must not be missing.
+  if (length(d) == length(value)) {
+    check_printed_digits(d[!is.na(value)], "digits", call = call)
+  } else if (length(d) == 1L && !all(is.na(value))) {
+    check_printed_digits(d, "digits", call = call)
+  }
   list(value = value, digits = d)
 }
 
@@ -147,21 +155,78 @@ check_flags <- function(x, arg, call = rlang::caller_env()) {
 # a list of numeric vectors, or one numeric vector for a single check.
 check_parts <- function(x, arg, min = -Inf, max = Inf, call = rlang::caller_env()) {
   if (!is.list(x)) x <- list(x)
+  check_work(length(x), arg, max = audit_max_checks_r, call = call)
   for (i in seq_along(x)) {
     if (is.null(x[[i]])) next
     if (!is.numeric(x[[i]]) && !(is.logical(x[[i]]) && all(is.na(x[[i]])))) {
       vcf_abort("{.arg {arg}} must hold numeric vectors; element {i} is {.cls {class(x[[i]])}}.",
                 c("type", "argument"), call = call)
     }
+    check_work(length(x[[i]]), paste0(arg, "[[", i, "]]"), max = audit_max_checks_r, call = call)
     check_values(x[[i]], paste0(arg, "[[", i, "]]"), min = min, max = max, call = call)
   }
   x
 }
 
-recycle_args <- function(..., call = rlang::caller_env()) {
-  args <- list(...)
+# Work limit: one call checks at most `audit_max_checks` rows (the C
+# searches, GRIM and GRIMMER) or `audit_max_checks_r` rows (checks looped in
+# R). Longer input is refused up front rather than left to run for minutes.
+audit_max_checks <- 1e6
+audit_max_checks_r <- 1e5
+
+check_work <- function(len, arg, max = audit_max_checks, call = rlang::caller_env()) {
+  if (len > max) {
+    vcf_abort(c("{.arg {arg}} asks for {format(len, big.mark = ',')} checks in one call; the limit is {format(max, big.mark = ',', scientific = FALSE)}.",
+                i = "Split the input into several calls."),
+              c("work_limit", "argument"), call = call)
+  }
+  invisible(len)
+}
+
+# A probability level strictly inside (0, 1).
+check_alpha <- function(alpha, call = rlang::caller_env()) {
+  ok <- is.numeric(alpha) && length(alpha) == 1L && !is.na(alpha) && alpha > 0 && alpha < 1
+  if (!ok) {
+    vcf_abort(c("{.arg alpha} must be a number strictly between 0 and 1.",
+                x = "It is {.val {format_arg(alpha)}}."),
+              c("range", "argument"), call = call)
+  }
+  invisible(alpha)
+}
+
+# No missing values (for arguments where NA cannot mean "not checkable").
+check_no_na <- function(x, arg, call = rlang::caller_env()) {
+  bad <- which(is.na(x))
+  if (length(bad)) {
+    vcf_abort(c("{.arg {arg}} must not be missing.",
+                x = "Missing at {describe_rows(bad)}."),
+              c("range", "argument"), call = call)
+  }
+  invisible(x)
+}
+
+# Two list arguments with one vector per check must pair up element by
+# element (a mean per subgroup size, a count per percentage).
+check_paired_parts <- function(x, y, arg_x, arg_y, call = rlang::caller_env()) {
+  bad <- which(lengths(x) != lengths(y))
+  if (length(bad)) {
+    vcf_abort(c("{.arg {arg_x}} and {.arg {arg_y}} must have one value each per check.",
+                x = "Lengths differ at {describe_rows(bad)}: {lengths(x)[bad[1]]} vs {lengths(y)[bad[1]]}."),
+              c("length", "argument"), call = call)
+  }
+  invisible(NULL)
+}
+
+# Recycles the arguments of a check to a common length; an empty argument
+# among non-empty ones is a length mismatch, and the common length is held
+# to the work limit `max_len`.
+recycle_args <- function(..., max_len = audit_max_checks, call = rlang::caller_env()) {
+  # Plain vectors: a matrix or array argument would become several columns.
+  args <- lapply(list(...), function(a) if (is.list(a)) a else as.vector(a))
   lengths <- lengths(args)
-  len <- if (any(lengths == 0L)) 0L else max(lengths)
+  len <- if (all(lengths == 0L)) 0L else max(lengths)
+  longest <- names(args)[which.max(lengths)]
+  check_work(len, longest, max = max_len, call = call)
   bad <- names(args)[lengths != 1L & lengths != len]
   if (length(bad)) {
     vcf_abort(c("Arguments must have length 1 or a common length ({len}).",

@@ -158,3 +158,19 @@ test_that("GRIMMER searches are bounded, closed-form for n = 2, and validated", 
   expect_error(vcfoutcomes:::audit_representable(1e300, 4, 3), class = "vcf_error_argument")
   expect_error(.Call(vcfoutcomes:::C_audit_representable, 1e300, 4, 3L), "whole number")
 })
+
+test_that("GRIM and GRIMMER refuse missing items and digits, empty n and absurd sizes (fuzz)", {
+  expect_error(vcf_grim("5.2", 10, items = NA), class = "vcf_error_range")
+  expect_error(vcf_grim(5.2, 10, digits = NA), class = "vcf_error_digits")
+  expect_error(vcf_grimmer("5.2", "1.1", 10, items = NA), class = "vcf_error_range")
+  expect_error(vcf_grimmer("5.2", "1.1", numeric(0)), class = "vcf_error_length")
+  expect_error(vcf_grimmer("5.2", "1.1", 10, threads = 0), class = "vcf_error_argument")
+  expect_error(vcf_grimmer("5.2", "1.1", 10, digits = rep(1, 2e6)),
+               class = "vcf_error_work_limit")
+})
+
+test_that("GRIMMER takes an array of items as a plain vector (fuzz)", {
+  a <- vcf_grimmer("5.21", "1.60", 28, items = array(1, c(1, 1, 1, 1)))
+  b <- vcf_grimmer("5.21", "1.60", 28, items = 1)
+  expect_identical(a, b)
+})

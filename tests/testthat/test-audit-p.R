@@ -111,3 +111,16 @@ test_that("a statistic printed with an inequality is checked as an interval", {
   expect_false(isTRUE(all.equal(vcf_check_p("<2.2", 10, ".20")$p_max,
                                 vcf_check_p("2.2", 10, ".20")$p_max)))
 })
+
+test_that("vcf_check_p refuses alpha 0, missing digits and absurd sizes (fuzz)", {
+  expect_error(vcf_check_p(2.1, 20, 0.05, alpha = 0), class = "vcf_error_range")
+  expect_error(vcf_check_p(2.1, 20, 0.05, alpha = 1), class = "vcf_error_range")
+  expect_error(vcf_check_p(2.1, 20, 0.05, p_digits = c(1, NA)), class = "vcf_error_digits")
+  expect_error(vcf_check_p(2.1, rep(20, 2e6), 0.05), class = "vcf_error_work_limit")
+})
+
+test_that("vcf_check_p refuses non-numeric tails and non-character comparison (fuzz)", {
+  expect_error(vcf_check_p(2.12, 60, "0.0601", tails = mean), class = "vcf_error_type")
+  expect_error(vcf_check_p(2.12, 60, "0.0601", tails = "2"), class = "vcf_error_type")
+  expect_error(vcf_check_p(2.12, 60, "0.0601", comparison = ~x), class = "vcf_error_comparison")
+})

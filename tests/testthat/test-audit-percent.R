@@ -42,3 +42,12 @@ test_that("percentage checks refuse impossible input with classed errors", {
   expect_error(vcf_check_percent("5x", n = 10), class = "vcf_error_type")
   expect_equal(vcf_check_percent(50, n = 10, rounding = "truncate")$verdict, "consistent")
 })
+
+test_that("vcf_check_percent refuses missing digits and bad rounding (fuzz)", {
+  expect_error(vcf_check_percent(50, 10, digits = NA), class = "vcf_error_digits")
+  expect_error(vcf_check_percent(50, 10, rounding = 0), class = "vcf_error_argument")
+})
+
+test_that("vcf_check_percent refuses a logical percent (fuzz)", {
+  expect_error(vcf_check_percent(TRUE, 64, digits = 0), class = "vcf_error_type")
+})

@@ -59,3 +59,32 @@ test_that("relation checks validate every argument with classed errors", {
   # missing values stay allowed: that check is not checkable
   expect_equal(vcf_check_ci(NA, 0, 2)$verdict, "not-checkable")
 })
+
+test_that("relation checks refuse missing digits, absurd sizes and empty arguments (fuzz)", {
+  expect_error(vcf_check_sum(c(1, 2), 3, digits = NA), class = "vcf_error_digits")
+  expect_error(vcf_check_sum(rep(1, 2e5), 3), class = "vcf_error_work_limit")
+  expect_error(vcf_check_sum(c(1, 2), total = c(3, 3, 3), n = c(-1, 0, 1)),
+               class = "vcf_error_range")
+  expect_error(vcf_check_weighted_mean(c(71.2, 74), c(31, 33), 72.6, digits = 1,
+                                       total_digits = NA), class = "vcf_error_digits")
+  expect_error(vcf_check_percent_sum(c(50, 50), digits = c(1, NA)), class = "vcf_error_digits")
+  expect_error(vcf_check_percent_sum(c(50, 50), n = rep(100, 2e5)),
+               class = "vcf_error_work_limit")
+  expect_error(vcf_check_percent_sum(c(50, 50), digits = 2^62), class = "vcf_error_range")
+  expect_error(vcf_check_percent_sum("a"), class = "vcf_error_type")
+  expect_error(vcf_check_range(list(), 3, 1, 4), class = "vcf_error_length")
+  expect_error(vcf_check_range(1, 3, 1, rep(NA_real_, 2e5)), class = "vcf_error_work_limit")
+  expect_error(vcf_check_regression(-1.3, 3.1, 4.4, digits = c(1, NA)),
+               class = "vcf_error_digits")
+  expect_error(vcf_check_regression(-1.3, 3.1, 4.4, digits = 1, coef_digits = NA),
+               class = "vcf_error_digits")
+})
+
+test_that("per-check vectors must pair up and n is a sample size (fuzz)", {
+  expect_error(vcf_check_weighted_mean(list(c(71.2, 74)), n = double(0), 72.6, 1),
+               class = "vcf_error_length")
+  expect_error(vcf_check_percent_sum(c(12, 40, 33, 16), counts = integer(0)),
+               class = "vcf_error_length")
+  expect_error(vcf_check_percent_sum(c(12, 40, 33, 16), n = 0L), class = "vcf_error_range")
+  expect_error(vcf_check_regression(numeric(0), 3.1, 4.4, digits = 1), class = "vcf_error_length")
+})

@@ -196,3 +196,14 @@ test_that("one printed digit changed in the published tables: the audit alone fl
   expect_true(all(res$printed != res$changed))
   expect_gte(mean(res$flagged), 0.6)
 })
+
+test_that("vcf_audit and its summary refuse invalid alpha and objects (fuzz)", {
+  expect_error(vcf_audit(data.frame(a = 1), alpha = 0), class = "vcf_error_range")
+  expect_error(summary(structure(data.frame(a = 1), class = c("vcf_audit", "data.frame"))),
+               class = "vcf_error_type")
+})
+
+test_that("summary.vcf_audit refuses an audit that lost its attributes (fuzz)", {
+  a <- structure(data.frame(verdict = "consistent"), class = c("vcf_audit", "data.frame"))
+  expect_error(summary(a), class = "vcf_error_type")
+})

@@ -171,7 +171,7 @@ fuzz_table <- function() {
     vcf_grim = list(
       args = list(mean = c("5.19", "5.18"), n = c(28, 28), digits = NULL, items = 1,
                   rounding = "up_or_down"),
-      valid = list(mean = is_printed(), n = function(x) is_numvec(1)(x) && all(x == round(x)),
+      valid = list(mean = is_printed(), n = function(x) is_numvec(1, na = TRUE)(x) && all(x == round(x), na.rm = TRUE),
                    digits = or_null(is_digits), items = is_count(1),
                    rounding = is_string())),
     vcf_grimmer = list(
@@ -202,11 +202,11 @@ fuzz_table <- function() {
     vcf_check_range = list(
       args = list(min = list(c(55, 61)), max = list(c(88, 93)), total_min = 55, total_max = 90,
                   median = NULL, total_median = NULL, partition = FALSE),
-      valid = list(total_min = is_numvec(), total_max = is_numvec(), partition = is_flag)),
+      valid = list(total_min = is_numvec(na = TRUE), total_max = is_numvec(na = TRUE), partition = is_flag)),
     vcf_check_weighted_mean = list(
       args = list(means = list(c(71.2, 74.0)), n = list(c(31, 33)), total_mean = 72.6,
                   digits = 1, total_digits = 1),
-      valid = list(total_mean = is_numvec(), digits = is_digits, total_digits = is_digits,
+      valid = list(total_mean = is_numvec(na = TRUE), digits = is_digits, total_digits = is_digits,
                    n = function(x) is.list(x) && all(vapply(x, function(v) is_numvec(1)(v) && all(v == round(v)), TRUE)))),
     vcf_check_percent_sum = list(
       args = list(percents = c(12, 40, 33, 16), digits = 0, counts = NULL, n = NULL),
@@ -215,11 +215,11 @@ fuzz_table <- function() {
                    n = or_null(function(x) is_numvec(1)(x) && all(x == round(x))))),
     vcf_check_ci = list(
       args = list(estimate = c(1.2, 3.4), lower = c(0.5, 3.5), upper = c(1.9, 5)),
-      valid = list(estimate = is_numvec(), lower = is_numvec(), upper = is_numvec())),
+      valid = list(estimate = is_numvec(na = TRUE), lower = is_numvec(na = TRUE), upper = is_numvec(na = TRUE))),
     vcf_check_regression = list(
       args = list(coef = -1.3, mean1 = 3.1, mean0 = 4.4, digits = 1, coef_digits = 1,
                   sign_known = TRUE),
-      valid = list(coef = is_numvec(), mean1 = is_numvec(), mean0 = is_numvec(),
+      valid = list(coef = is_numvec(na = TRUE), mean1 = is_numvec(na = TRUE), mean0 = is_numvec(na = TRUE),
                    digits = is_digits, coef_digits = is_digits, sign_known = is_flag)),
     vcf_audit = list(
       args = list(x = fx("audit_df"), alpha = 0.05),

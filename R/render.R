@@ -43,7 +43,19 @@ as_vcf_table.vcf_table <- function(x, caption = NULL, ...) {
 
 #' @rdname as_vcf_table
 #' @export
+as_vcf_table.default <- function(x, ...) {
+  vcf_abort(c("{.arg x} must be a data frame, a {.cls vcf_table}, a {.cls vcf_followup}, a {.cls vcf_reproduction} or a {.cls vcf_audit}.",
+              x = "It is {.val {format_arg(x)}}."),
+            c("type", "argument"))
+}
+
+#' @rdname as_vcf_table
+#' @export
 as_vcf_table.data.frame <- function(x, caption = NULL, ...) {
+  if (!ncol(x)) {
+    vcf_abort(c("{.arg x} must have at least one column.", x = "It has none."),
+              c("empty", "input"))
+  }
   x <- as.data.frame(x, stringsAsFactors = FALSE)
   rownames(x) <- NULL
   structure(x, caption = check_caption(caption), class = c("vcf_table", "data.frame"))

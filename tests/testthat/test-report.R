@@ -150,3 +150,11 @@ test_that("vcf_html and vcf_report check file and caption with classed errors", 
   expect_error(vcf_report(list(), tempdir()), class = "vcf_error_file")
   expect_error(vcf_report(list(), file.path(tempfile(), "r.html")), class = "vcf_error_file")
 })
+
+test_that("as_vcf_table rejects what it cannot turn into a table with a classed error", {
+  expect_error(as_vcf_table(Inf), class = "vcf_error_type")
+  expect_error(as_vcf_table(list(a = 1)), class = "vcf_error_type")
+  expect_error(as_vcf_table(data.frame()), class = "vcf_error_empty")
+  skip_if_not_installed("flextable")
+  expect_error(vcf_html(data.frame()), class = "vcf_error_empty")
+})

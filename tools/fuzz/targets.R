@@ -46,6 +46,9 @@ is_printed <- function(min = -Inf, max = Inf) {
     !anyNA(v) && all(is.finite(v)) && all(v >= min & v <= max)
   }
 }
+# Subgroup names: the plots take one or several (duplicates are harmless).
+is_groups <- function(x) is.character(x) && length(x) >= 1L && !anyNA(x)
+
 or_null <- function(p) {
   force(p)
   function(x) is.null(x) || p(x)
@@ -327,15 +330,15 @@ fuzz_table <- function() {
       weight = 0.05),
     vcf_plot_bme = list(
       args = list(followup = fx("pv_followup"), group = NULL),
-      valid = list(followup = is_class("vcf_followup"), group = or_null(is_string())),
+      valid = list(followup = is_class("vcf_followup"), group = or_null(is_groups)),
       weight = 0.3),
     vcf_plot_vas = list(
       args = list(followup = fx("pv_followup"), group = "A"),
-      valid = list(followup = is_class("vcf_followup"), group = or_null(is_string())),
+      valid = list(followup = is_class("vcf_followup"), group = or_null(is_groups)),
       weight = 0.3),
     vcf_plot_analgesics = list(
       args = list(followup = fx("pv_followup"), group = NULL),
-      valid = list(followup = is_class("vcf_followup"), group = or_null(is_string())),
+      valid = list(followup = is_class("vcf_followup"), group = or_null(is_groups)),
       weight = 0.3),
     vcf_plot_outcomes = list(
       args = list(cohort = fx("bkp"), outcomes = NULL, group = NULL),

@@ -307,8 +307,10 @@ fuzz_table <- function() {
       args = list(x = c("T12", "th12", "l1", "20")),
       # Level names (text or a factor of them) and VerSe codes are valid;
       # unknown names become NA, as documented.
+      # unknown names become NA, as documented; an all-NA logical (an empty
+      # sheet column) is read as missing names.
       valid = list(x = function(x) (is.character(x) || is.numeric(x) || is.factor(x)) &&
-                     !is.object(x) || is.factor(x))),
+                     !is.object(x) || is.factor(x) || (is.logical(x) && all(is.na(x))))),
     vcf_bme_class = list(
       args = list(pct = c(0, 0.4, 24.6, 25, 74.9, 75, 100, NA)),
       valid = list(pct = is_numvec(0, 100, na = TRUE))),

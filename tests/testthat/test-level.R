@@ -28,3 +28,12 @@ test_that("vcf_level takes names, factors of names and codes; other types are cl
   expect_error(vcf_level(Sys.Date()), class = "vcf_error_type")
   expect_error(vcf_level(data.frame(a = "T12")), class = "vcf_error_type")
 })
+
+test_that("vcf_level rejects invalid UTF-8 text with a classed error", {
+  bad <- "L1\xff"
+  Encoding(bad) <- "UTF-8"
+  expect_error(vcf_level(c("T12", bad)), class = "vcf_error_encoding")
+  latin <- "T12"
+  Encoding(latin) <- "latin1"
+  expect_equal(as.character(vcf_level(latin)), "T12")
+})

@@ -320,7 +320,9 @@ fuzz_table <- function() {
     vcf_html = list(
       args = list(x = quote(data.frame(a = 1:2, b = c("x", "<y>"))), file = NULL,
                   caption = "Example"),
-      valid = list(x = function(x) is.data.frame(x), caption = or_null(is_string()))),
+      # An empty caption is no caption.
+      valid = list(x = function(x) is.data.frame(x) && ncol(x) > 0L,
+                   caption = or_null(function(x) is.character(x) && length(x) == 1L && !is.na(x)))),
     vcf_published = list(
       args = list(study = "pv_edema"),
       valid = list(study = is_string(c("pv_edema", "bkp_osteonecrosis")))),

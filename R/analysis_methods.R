@@ -3,6 +3,7 @@
 
 #' @export
 print.vcf_analysis <- function(x, ...) {
+  check_analysis(x)
   cohort <- x$cohort
   cat("<vcf_analysis> ", nrow(cohort$patients), " patients, ", nrow(cohort$fractures),
       " fractures, visits: ", paste(cohort$visit_levels, collapse = ", "), "\n", sep = "")
@@ -33,6 +34,7 @@ print.vcf_analysis <- function(x, ...) {
 
 #' @export
 summary.vcf_analysis <- function(object, ...) {
+  check_analysis(object, "object")
   structure(list(tables = analysis_tables(object), skipped = object$skipped),
             class = "summary.vcf_analysis")
 }
@@ -88,6 +90,7 @@ analysis_parts <- c("table1", "bme_classes", "resolution", "intervals", "transit
 #' @export
 as.data.frame.vcf_analysis <- function(x, row.names = NULL, optional = FALSE,
                                        which = "table1", ...) {
+  check_analysis(x)
   # as.data.frame(x, "relation"): the part may come as the second argument.
   if (is.character(row.names) && length(row.names) == 1L && row.names %in% analysis_parts) {
     which <- row.names
@@ -188,9 +191,24 @@ glance.vcf_analysis <- function(x, ...) {
              time = x$timing, stringsAsFactors = FALSE)
 }
 
+# The parts of an analysis its methods read; optional parts (followup,
+# relation, paired, findings, subgroup) may be NULL.
+analysis_fit_parts <- list(
+  cohort = function(v) inherits(v, "vcf_cohort") && is.data.frame(v$patients) &&
+    is.data.frame(v$fractures),
+  table1 = is.data.frame,
+  skipped = function(v) is.data.frame(v) && all(c("analysis", "reason") %in% names(v)),
+  timing = function(v) is.numeric(v) && length(v) == 1L,
+  followup = function(v) is.null(v) || is.list(v),
+  relation = function(v) is.null(v) || is.data.frame(v),
+  paired = function(v) is.null(v) || is.list(v),
+  findings = function(v) is.null(v) || is.data.frame(v))
+
 check_analysis <- function(x, arg = "x", call = rlang::caller_env()) {
   if (!inherits(x, "vcf_analysis")) {
-    vcf_abort("{.arg {arg}} must be a {.cls vcf_analysis} from {.fn vcf_analyze}.",
+    vcf_abort(c("{.arg {arg}} must be a {.cls vcf_analysis} from {.fn vcf_analyze}.",
+                x = "It is {.val {format_arg(x)}}."),
               c("type", "argument"), call = call)
   }
+  check_object(x, "vcf_analysis", analysis_fit_parts, arg, "vcf_analyze", call)
 }

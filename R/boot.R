@@ -864,6 +864,32 @@ boot_type_arg <- function(type, object, call = rlang::caller_env()) {
 
 # Methods ------------------------------------------------------------------------
 
+# The parts of a vcf_boot fit its methods read; a list given the class by
+# hand, or a fit with a part dropped, is a classed error.
+boot_fit_parts <- list(
+  t0 = function(v) is.numeric(v) && length(v) >= 1L && !is.null(names(v)),
+  t = function(v) is.matrix(v) && is.numeric(v),
+  type = function(v) is.character(v) && length(v) >= 1L && all(v %in% boot_types),
+  level = function(v) is.numeric(v) && length(v) == 1L && !is.na(v) && v > 0 && v < 1,
+  intervals = function(v) is.data.frame(v) &&
+    all(c("term", "type", "lower", "upper", "replicates") %in% names(v)),
+  B = function(v) is.numeric(v) && length(v) == 1L,
+  R = function(v) is.numeric(v) && length(v) == 1L,
+  nobs = function(v) is.numeric(v) && length(v) == 1L,
+  degenerate = function(v) is.numeric(v) && length(v) == 1L,
+  resampling = function(v) is.character(v) && length(v) == 1L,
+  ols = is.list)
+
+check_boot_fit <- function(x, arg = "x", call = rlang::caller_env()) {
+  check_object(x, "vcf_boot", boot_fit_parts, arg, "vcf_boot_lm", call)
+  if (ncol(x$t) != length(x$t0)) {
+    vcf_abort(c("{.arg {arg}} is not a well-formed {.cls vcf_boot} object.",
+                x = "Its replicates have {ncol(x$t)} column{?s} for {length(x$t0)} coefficient{?s}."),
+              c("object", "argument"), call = call)
+  }
+  invisible(x)
+}
+
 #' Methods for bootstrapped regressions
 #'
 #' @param object,x A `vcf_boot` object from [vcf_boot_lm()].
@@ -905,11 +931,15 @@ NULL
 
 #' @rdname vcf_boot-methods
 #' @export
-coef.vcf_boot <- function(object, ...) object$t0
+coef.vcf_boot <- function(object, ...) {
+  check_boot_fit(object, "object")
+  object$t0
+}
 
 #' @rdname vcf_boot-methods
 #' @export
 vcov.vcf_boot <- function(object, type = c("boot", "CR2", "CR1"), ...) {
+  check_boot_fit(object, "object")
   type <- check_choice(type, c("boot", "CR2", "CR1"), "type", rlang::current_env())
   if (type == "CR1") return(boot_cr1(object$ols))
   if (type == "CR2") {
@@ -924,6 +954,7 @@ vcov.vcf_boot <- function(object, type = c("boot", "CR2", "CR1"), ...) {
 confint.vcf_boot <- function(object, parm, level = object$level,
                              type = object$type[1L], ...) {
   call <- rlang::current_env()
+  check_boot_fit(object, "object", call)
   level <- check_boot_level(level, call)
   terms <- check_parm(if (missing(parm)) NULL else parm, names(object$t0), call)
   at <- match(terms, names(object$t0))
@@ -948,6 +979,7 @@ confint.vcf_boot <- function(object, parm, level = object$level,
 #' @export
 augment.vcf_boot <- function(x, data = NULL, newdata = NULL, ...) {
   call <- rlang::current_env()
+  check_boot_fit(x, "x", call)
   out <- boot_augment(x$ols, x$terms, data, newdata, call)
   # The bootstrap standard deviation of each fitted value, from the
   # non-degenerate replicates.
@@ -978,6 +1010,7 @@ boot_interval_table <- function(object, type, level) {
 
 #' @export
 print.vcf_boot <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+  check_boot_fit(x)
   cat("<vcf_boot> Bootstrapped linear regression\n")
   cat("Formula:    ", paste(deparse(x$formula), collapse = " "), "\n", sep = "")
   cat("Resampling: ", boot_describe_resampling(x), "\n", sep = "")
@@ -1028,6 +1061,7 @@ boot_coef_table <- function(x, type) {
 
 #' @export
 summary.vcf_boot <- function(object, ...) {
+  check_boot_fit(object, "object")
   tables <- lapply(object$type, function(type) boot_coef_table(object, type))
   names(tables) <- object$type
   structure(list(fit = object, tables = tables), class = "summary.vcf_boot")
@@ -1072,6 +1106,7 @@ generics::augment
 #' @export
 tidy.vcf_boot <- function(x, conf.int = TRUE, conf.level = x$level,
                           type = x$type[1L], ...) {
+  check_boot_fit(x)
   check_flag(conf.int, "conf.int")
   ok <- stats::complete.cases(x$t)
   base <- data.frame(term = names(x$t0), estimate = unname(x$t0),
@@ -1096,6 +1131,7 @@ tidy.vcf_boot <- function(x, conf.int = TRUE, conf.level = x$level,
 #' @method glance vcf_boot
 #' @export
 glance.vcf_boot <- function(x, ...) {
+  check_boot_fit(x)
   data.frame(nobs = x$nobs, resampling = x$resampling, n_units = x$n_units,
              n_strata = x$n_strata, B = x$B, degenerate = x$degenerate,
              replicates = x$R, type = paste(x$type, collapse = ","),
@@ -1106,6 +1142,7 @@ glance.vcf_boot <- function(x, ...) {
 #' @importFrom rlang .data
 #' @export
 plot.vcf_boot <- function(x, type = x$type, bins = 30L, ...) {
+  check_boot_fit(x)
   type <- check_boot_type(type)
   check_number(bins, "bins", min = 1, max = 1e4, integer = TRUE)
   for (one in type) boot_type_arg(one, x)

@@ -30,6 +30,15 @@ vcf_level <- function(x) {
                 x = "It is {format_arg(x)}."),
               c("type", "argument"))
   }
+  if (is.character(x)) {
+    x <- enc2utf8(x)
+    bad <- which(!is.na(x) & !validUTF8(x))
+    if (length(bad)) {
+      vcf_abort(c("{.arg x} must be valid text.",
+                  x = "Invalid UTF-8 at {describe_rows(bad)}."),
+                c("encoding", "argument"))
+    }
+  }
   if (is.numeric(x)) {
     name <- verse_names[match(x, verse_codes)]
   } else {

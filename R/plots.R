@@ -306,8 +306,9 @@ NULL
 #' @rdname vcf_autoplot
 #' @exportS3Method ggplot2::autoplot
 autoplot.vcf_analysis <- function(object, which = "bme", group = NULL, ...) {
+  check_analysis(object, "object")
   check_string(which, choices = c("bme", "vas", "analgesics", "outcomes", "paired"))
-  if (which == "outcomes") return(vcf_plot_outcomes(object$cohort, ...))
+  if (which == "outcomes") return(vcf_plot_outcomes(object$cohort, group = group, ...))
   if (which == "paired") {
     if (!length(object$paired)) stop_missing("paired tables")
     return(plot_paired(object$paired[[1]]))
@@ -341,6 +342,7 @@ autoplot.vcf_boot <- function(object, ...) {
 #' @rdname vcf_autoplot
 #' @export
 plot.vcf_analysis <- function(x, which = "bme", group = NULL, ...) {
+  check_analysis(x)
   draw(autoplot.vcf_analysis(x, which, group, ...))
 }
 
@@ -392,7 +394,7 @@ vcf_save_plot <- function(plot, file, width = "single", height = NULL, dpi = 300
   if (!inherits(plot, "ggplot")) {
     vcf_abort("{.arg plot} must be a ggplot, not {.cls {class(plot)}}.", c("type", "argument"))
   }
-  check_string(file)
+  check_output_file(file)
   ext <- tolower(tools::file_ext(file))
   if (!ext %in% c("tiff", "tif", "png", "pdf")) {
     vcf_abort(c("{.arg file} must end in .tiff, .tif, .png or .pdf.", x = "It ends in {.val {ext}}."),

@@ -43,7 +43,19 @@ as_vcf_table.vcf_table <- function(x, caption = NULL, ...) {
 
 #' @rdname as_vcf_table
 #' @export
+as_vcf_table.default <- function(x, ...) {
+  vcf_abort(c("{.arg x} must be a data frame, a {.cls vcf_table}, a {.cls vcf_followup}, a {.cls vcf_reproduction} or a {.cls vcf_audit}.",
+              x = "It is {.val {format_arg(x)}}."),
+            c("type", "argument"))
+}
+
+#' @rdname as_vcf_table
+#' @export
 as_vcf_table.data.frame <- function(x, caption = NULL, ...) {
+  if (!ncol(x)) {
+    vcf_abort(c("{.arg x} must have at least one column.", x = "It has none."),
+              c("empty", "input"))
+  }
   x <- as.data.frame(x, stringsAsFactors = FALSE)
   rownames(x) <- NULL
   structure(x, caption = check_caption(caption), class = c("vcf_table", "data.frame"))
@@ -91,10 +103,27 @@ check_caption <- function(caption, call = rlang::caller_env()) {
 }
 
 # The layout with the user's caption, if any.
-layout_of <- function(x, style = NULL) {
-  if (!is.null(style)) check_string(style, choices = p_styles)
-  layout <- table_layout(x, style = style)
+layout_of <- function(x, style = NULL, call = rlang::caller_env()) {
+  if (!is.data.frame(x)) {
+    vcf_abort(c("{.arg x} must be a {.cls vcf_table} (a data frame).",
+                x = "It is {.val {format_arg(x)}}."),
+              c("object", "argument"), call = call)
+  }
+  if (!is.null(style)) check_string(style, choices = p_styles, call = call)
   caption <- attr(x, "caption")
+  if (!is.null(caption) && !(is.character(caption) && length(caption) == 1L)) {
+    vcf_abort(c("{.arg x} has a malformed caption attribute.",
+                x = "It is {.val {format_arg(caption)}}."),
+              c("object", "argument"), call = call)
+  }
+  # A table whose columns were dropped or changed by hand cannot be laid
+  # out; say so rather than fail inside the layout.
+  layout <- tryCatch(table_layout(x, style = style), error = function(e) {
+    if (inherits(e, "vcf_error")) stop(e)
+    vcf_abort(c("{.arg x} is not a well-formed {.cls {class(x)[1L]}}.",
+                x = conditionMessage(e)),
+              c("object", "argument"), call = call)
+  })
   if (!is.null(caption)) layout$caption <- caption
   layout
 }
@@ -389,13 +418,14 @@ vcf_html <- function(x, file = NULL, caption = NULL) {
   if (!is.data.frame(x)) {
     vcf_abort("{.arg x} must be a data frame or {.cls vcf_table}.", c("type", "argument"))
   }
-  if (!is.null(file)) check_string(file)
+  if (!is.null(file)) check_output_file(file)
+  if (!is.null(caption)) check_string(caption)
   rlang::check_installed("flextable", "to write HTML tables")
   x <- as_vcf_table(x, caption = caption)
   html <- flextable_html(as_flextable.vcf_table(x))
   if (is.null(file)) return(html)
-  writeLines(c("<!DOCTYPE html>", "<html><head><meta charset=\"utf-8\"></head><body>", html,
-               "</body></html>"), file, useBytes = TRUE)
+  write_output_lines(c("<!DOCTYPE html>", "<html><head><meta charset=\"utf-8\"></head><body>",
+                       html, "</body></html>"), file)
   invisible(html)
 }
 

@@ -33,7 +33,7 @@
 #' }
 #' @export
 vcf_report <- function(x, file, title = "Results", style = NULL, figure_width = "double") {
-  check_string(file)
+  check_output_file(file)
   check_string(title)
   if (!is.null(style)) check_string(style, choices = p_styles)
   check_string(figure_width, choices = names(journal_widths))
@@ -239,5 +239,5 @@ report_html <- function(items, methods, file, title, style, width_mm) {
       unlink(png)
     }
   }
-  writeLines(c(parts, "</body></html>"), file, useBytes = TRUE)
+  write_output_lines(c(parts, "</body></html>"), file)
 }

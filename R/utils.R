@@ -106,3 +106,53 @@ format_arg <- function(x) {
 
 # Analgesic classes: ordered none < paracetamol < NSAID < opiate, coded 0-3.
 analgesic_levels <- c("none", "paracetamol", "NSAID", "opiate")
+
+# An object a method was called on must have the parts the method reads:
+# `parts` maps each part's name to a predicate. A fake or damaged object
+# (a list given the class by hand, a part dropped) gets a classed error
+# naming the missing or malformed parts, not an error from deep inside.
+check_object <- function(x, cls, parts, arg = "x", from = NULL,
+                         call = rlang::caller_env()) {
+  if (!inherits(x, cls) || !is.list(x)) {
+    vcf_abort(c("{.arg {arg}} must be a {.cls {cls}} object{if (!is.null(from)) paste0(' from ', from, '()')}.",
+                x = "It is {.val {format_arg(x)}}."),
+              c("object", "argument"), call = call)
+  }
+  bad <- names(parts)[!vapply(names(parts), function(part) {
+    isTRUE(tryCatch(parts[[part]](x[[part]]), error = function(e) FALSE))
+  }, logical(1))]
+  if (length(bad)) {
+    vcf_abort(c("{.arg {arg}} is not a well-formed {.cls {cls}} object.",
+                x = "Missing or malformed: {.field {bad}}."),
+              c("object", "argument"), call = call)
+  }
+  invisible(x)
+}
+
+# A path to write to: a string that is not a directory, in a directory that
+# exists, short enough for the system.
+check_output_file <- function(file, arg = rlang::caller_arg(file),
+                              call = rlang::caller_env()) {
+  check_string(file, arg, call = call)
+  problem <- if (!nzchar(file)) "it is empty" else
+    if (nchar(file, "bytes") > 4000L) "it is longer than 4000 bytes" else
+      if (dir.exists(file)) "it is a directory" else
+        if (!dir.exists(dirname(path.expand(file)))) "its directory does not exist"
+  if (!is.null(problem)) {
+    vcf_abort(c("{.arg {arg}} must be a path to a file that can be written.",
+                x = "{.path {substr(file, 1, 80)}}: {problem}."),
+              c("file", "argument"), call = call)
+  }
+  invisible(file)
+}
+
+# Write lines to an output file; failure to write is a classed error.
+write_output_lines <- function(lines, file, call = rlang::caller_env()) {
+  tryCatch(suppressWarnings(writeLines(lines, file, useBytes = TRUE)),
+           error = function(e) {
+             vcf_abort(c("Cannot write {.path {substr(file, 1, 80)}}.",
+                         x = conditionMessage(e)),
+                       c("file", "input"), call = call)
+           })
+  invisible(file)
+}

@@ -392,6 +392,26 @@ check_parm <- function(parm, terms, call) {
 
 # Methods of vcf_wild -----------------------------------------------------------
 
+# The parts of a vcf_wild fit its methods read.
+wild_fit_parts <- list(
+  t0 = function(v) is.numeric(v) && length(v) >= 1L && !is.null(names(v)),
+  coefficients = function(v) is.data.frame(v) &&
+    all(c("term", "estimate", "std.error", "null", "statistic", "p.value", "conf.low",
+          "conf.high") %in% names(v)),
+  tests = is.list,
+  level = function(v) is.numeric(v) && length(v) == 1L && !is.na(v) && v > 0 && v < 1,
+  B = function(v) is.numeric(v) && length(v) == 1L,
+  n_clusters = function(v) is.numeric(v) && length(v) == 1L && !is.na(v),
+  nobs = function(v) is.numeric(v) && length(v) == 1L,
+  variant = function(v) is.character(v) && length(v) == 1L,
+  dist = function(v) is.character(v) && length(v) == 1L,
+  enumerated = function(v) is.logical(v) && length(v) == 1L && !is.na(v),
+  ols = is.list)
+
+check_wild_fit <- function(x, arg = "x", call = rlang::caller_env()) {
+  check_object(x, "vcf_wild", wild_fit_parts, arg, "vcf_boot_wild", call)
+}
+
 #' Methods for wild cluster bootstrap fits
 #'
 #' @param object,x A `vcf_wild` object from [vcf_boot_wild()].
@@ -417,11 +437,15 @@ NULL
 
 #' @rdname vcf_wild-methods
 #' @export
-coef.vcf_wild <- function(object, ...) object$t0
+coef.vcf_wild <- function(object, ...) {
+  check_wild_fit(object, "object")
+  object$t0
+}
 
 #' @rdname vcf_wild-methods
 #' @export
 vcov.vcf_wild <- function(object, type = c("CR1", "CR2"), ...) {
+  check_wild_fit(object, "object")
   type <- check_choice(type, c("CR1", "CR2"), "type", rlang::current_env())
   if (type == "CR1") return(boot_cr1(object$ols))
   cr <- boot_cr2(object$ols)
@@ -433,6 +457,7 @@ vcov.vcf_wild <- function(object, type = c("CR1", "CR2"), ...) {
 confint.vcf_wild <- function(object, parm, level = object$level,
                              type = c("wild", "cr2", "cr1"), ...) {
   call <- rlang::current_env()
+  check_wild_fit(object, "object", call)
   level <- check_boot_level(level, call)
   type <- check_choice(type, c("wild", "cr2", "cr1"), "type", call)
   terms <- names(object$t0)
@@ -463,6 +488,7 @@ confint.vcf_wild <- function(object, parm, level = object$level,
 
 #' @export
 print.vcf_wild <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+  check_wild_fit(x)
   cat("<vcf_wild> Wild cluster bootstrap of a linear model\n")
   cat("Formula:    ", paste(deparse(x$formula), collapse = " "), "\n", sep = "")
   cat("Bootstrap:  ", wild_describe(x), "\n", sep = "")
@@ -491,6 +517,7 @@ wild_describe <- function(x) {
 
 #' @export
 summary.vcf_wild <- function(object, ...) {
+  check_wild_fit(object, "object")
   cr2 <- boot_analytic_ci(object$ols, "cr2", object$level, rlang::current_env())
   cr2_tab <- data.frame(term = names(cr2$estimate), estimate = unname(cr2$estimate),
                         std.error = unname(cr2$se), df = unname(cr2$df),
@@ -515,8 +542,10 @@ print.summary.vcf_wild <- function(x, digits = max(3L, getOption("digits") - 3L)
 tidy.vcf_wild <- function(x, conf.int = TRUE, conf.level = x$level,
                           type = c("wild", "cr2", "cr1"), ...) {
   call <- rlang::current_env()
+  check_wild_fit(x, "x", call)
   check_flag(conf.int, "conf.int", call = call)
   type <- check_choice(type, c("wild", "cr2", "cr1"), "type", call)
+  if (conf.int) conf.level <- check_boot_level(conf.level, call)
   out <- x$coefficients[c("term", "estimate", "std.error", "null", "statistic",
                           "p.value")]
   if (!conf.int) return(out)
@@ -532,6 +561,7 @@ tidy.vcf_wild <- function(x, conf.int = TRUE, conf.level = x$level,
 #' @method glance vcf_wild
 #' @export
 glance.vcf_wild <- function(x, ...) {
+  check_wild_fit(x)
   data.frame(nobs = x$nobs, n_clusters = x$n_clusters, variant = x$variant,
              dist = x$dist, B = x$B, enumerated = x$enumerated, level = x$level,
              seed = x$seed, stringsAsFactors = FALSE)
@@ -541,6 +571,7 @@ glance.vcf_wild <- function(x, ...) {
 #' @method augment vcf_wild
 #' @export
 augment.vcf_wild <- function(x, data = NULL, newdata = NULL, ...) {
+  check_wild_fit(x)
   boot_augment(x$ols, x$terms, data, newdata, rlang::current_env())
 }
 

@@ -489,3 +489,42 @@ test_that("a long vcf_boot_lm(B = 1e6) stops within a second of an interrupt", {
   expect_equal(out$usable, 55L)
   expect_lt(elapsed, 1)
 })
+
+test_that("methods reject objects that are not well-formed fits with a classed error", {
+  d <- boot_data(30, 21)
+  fit <- vcf_boot_lm(relief ~ bme + age, d, B = 49, type = "perc", seed = 1)
+  fake <- structure(list(), class = "vcf_boot")
+  expect_error(coef(fake), class = "vcf_error_object")
+  expect_error(vcov(fake), class = "vcf_error_object")
+  expect_error(confint(fake), class = "vcf_error_object")
+  expect_error(summary(fake), class = "vcf_error_object")
+  expect_error(print(fake), class = "vcf_error_object")
+  expect_error(tidy(fake), class = "vcf_error_object")
+  expect_error(tidy(fake, conf.int = FALSE), class = "vcf_error_object")
+  expect_error(glance(fake), class = "vcf_error_object")
+  expect_error(augment(fake), class = "vcf_error_object")
+  expect_error(plot(fake), class = "vcf_error_object")
+  expect_error(tidy.vcf_boot(list(a = 1)), class = "vcf_error_object")
+  # A dropped part, and replicates that do not match the coefficients.
+  damaged <- fit
+  damaged$intervals <- NULL
+  expect_error(summary(damaged), class = "vcf_error_object")
+  damaged <- fit
+  damaged$t <- damaged$t[, 1L, drop = FALSE]
+  expect_error(vcov(damaged), class = "vcf_error_object")
+  expect_snapshot(error = TRUE, tidy(fake))
+  # The fit itself still passes.
+  expect_s3_class(summary(fit), "summary.vcf_boot")
+})
+
+test_that("method arguments are checked with classed errors", {
+  d <- boot_data(30, 21)
+  fit <- vcf_boot_lm(relief ~ bme + age, d, B = 49, type = "perc", seed = 1)
+  expect_error(confint(fit, parm = c(-1, 0, 1)), class = "vcf_error_parm")
+  expect_error(confint(fit, parm = ~x), class = "vcf_error_parm")
+  expect_error(tidy(fit, conf.int = list(TRUE)), class = "vcf_error_argument")
+  expect_error(tidy(fit, conf.int = 2^62), class = "vcf_error_argument")
+  expect_error(plot(fit, bins = function() 1), class = "vcf_error_argument")
+  expect_error(plot(fit, bins = c(1, 2, 3)), class = "vcf_error_argument")
+  expect_error(plot(fit, bins = 0), class = "vcf_error_argument")
+})

@@ -20,3 +20,20 @@ test_that("cells naming two levels are recognised", {
                                          "T12", "x/y"))
   expect_equal(lists, c(TRUE, TRUE, TRUE, TRUE, FALSE, FALSE, FALSE))
 })
+
+test_that("vcf_level takes names, factors of names and codes; other types are classed errors", {
+  expect_equal(as.character(vcf_level(factor(c("x", "y")))), c(NA_character_, NA_character_))
+  expect_error(vcf_level(function() 1), class = "vcf_error_type")
+  expect_error(vcf_level(list("T12")), class = "vcf_error_type")
+  expect_error(vcf_level(Sys.Date()), class = "vcf_error_type")
+  expect_error(vcf_level(data.frame(a = "T12")), class = "vcf_error_type")
+})
+
+test_that("vcf_level rejects invalid UTF-8 text with a classed error", {
+  bad <- "L1\xff"
+  Encoding(bad) <- "UTF-8"
+  expect_error(vcf_level(c("T12", bad)), class = "vcf_error_encoding")
+  latin <- "T12"
+  Encoding(latin) <- "latin1"
+  expect_equal(as.character(vcf_level(latin)), "T12")
+})

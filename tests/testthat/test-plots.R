@@ -151,3 +151,23 @@ test_that("figures match their snapshots", {
   vdiffr::expect_doppelganger("bkp paired differences",
                               ggplot2::autoplot(vcf_paired(cohort, "pre-op", "post-op")))
 })
+
+test_that("plot and autoplot of an analysis check the object, which and group", {
+  fit <- vcf_analyze(vcf_cohort(bkp_osteonecrosis), boot = vcf_boot_control(B = 49, seed = 1))
+  fake <- structure(list(), class = "vcf_analysis")
+  expect_error(plot(fake), class = "vcf_error_object")
+  expect_error(ggplot2::autoplot(fake), class = "vcf_error_object")
+  expect_error(ggplot2::autoplot(fit, which = c("bme", "vas", "pain")), class = "vcf_error_argument")
+  expect_error(ggplot2::autoplot(fit, which = integer(0)), class = "vcf_error_argument")
+  expect_error(ggplot2::autoplot(fit, "vas", group = 2^53 + 2), class = "vcf_error_type")
+  # group is passed on for the outcomes figure, which does not take it.
+  expect_error(ggplot2::autoplot(fit, "outcomes", group = 3), class = "vcf_error_unused")
+})
+
+test_that("vcf_save_plot rejects paths it cannot write with a classed error", {
+  plot <- ggplot2::ggplot()
+  expect_error(vcf_save_plot(plot, tempdir()), class = "vcf_error_file")
+  expect_error(vcf_save_plot(plot, file.path(tempfile(), "no", "x.png")), class = "vcf_error_file")
+  expect_error(vcf_save_plot(plot, paste0(strrep("a", 5000), ".png")), class = "vcf_error_file")
+  expect_error(vcf_save_plot(plot, 3), class = "vcf_error_argument")
+})

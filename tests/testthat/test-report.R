@@ -136,3 +136,25 @@ test_that("knit_print renders vcf_tables in R Markdown", {
   expect_match(md, "|Outcome", fixed = TRUE)
   expect_match(md, "^a^ Paired t test", fixed = TRUE)
 })
+
+test_that("vcf_html and vcf_report check file and caption with classed errors", {
+  skip_if_not_installed("flextable")
+  d <- data.frame(a = 1:2, b = c("x", "<y>"))
+  expect_error(vcf_html(d, file = 3), class = "vcf_error_argument")
+  expect_error(vcf_html(d, file = tempdir()), class = "vcf_error_file")
+  expect_error(vcf_html(d, file = strrep("a", 5000)), class = "vcf_error_file")
+  expect_error(vcf_html(d, file = file.path(tempfile(), "x.html")), class = "vcf_error_file")
+  expect_error(vcf_html(d, caption = 3), class = "vcf_error_argument")
+  expect_error(vcf_html(d, caption = c("a", "b")), class = "vcf_error_argument")
+  expect_snapshot(error = TRUE, vcf_html(d, file = ""))
+  expect_error(vcf_report(list(), tempdir()), class = "vcf_error_file")
+  expect_error(vcf_report(list(), file.path(tempfile(), "r.html")), class = "vcf_error_file")
+})
+
+test_that("as_vcf_table rejects what it cannot turn into a table with a classed error", {
+  expect_error(as_vcf_table(Inf), class = "vcf_error_type")
+  expect_error(as_vcf_table(list(a = 1)), class = "vcf_error_type")
+  expect_error(as_vcf_table(data.frame()), class = "vcf_error_empty")
+  skip_if_not_installed("flextable")
+  expect_error(vcf_html(data.frame()), class = "vcf_error_empty")
+})

@@ -404,3 +404,23 @@ test_that("knitr::kable renders format() as markdown with superscript marks", {
   expect_true(any(grepl("\\^a\\^", md)))
   expect_error(format(tab, markup = "rtf"), class = "vcf_error_argument")
 })
+
+test_that("analysis and table methods reject malformed objects with a classed error", {
+  fake <- structure(list(), class = "vcf_analysis")
+  expect_error(print(fake), class = "vcf_error_object")
+  expect_error(summary(fake), class = "vcf_error_object")
+  expect_error(as.data.frame(fake), class = "vcf_error_object")
+  expect_error(tidy(fake), class = "vcf_error_object")
+  expect_error(glance(fake), class = "vcf_error_object")
+  broken <- structure(list(cohort = 1, table1 = data.frame(), skipped = data.frame(),
+                           timing = 0), class = "vcf_analysis")
+  expect_error(print(broken), class = "vcf_error_object")
+  not_frame <- structure(list(), class = "vcf_table")
+  expect_error(format(not_frame), class = "vcf_error_object")
+  expect_error(print(not_frame), class = "vcf_error_object")
+  tab <- vcf_table1(vcf_cohort(pv_edema))
+  bad_caption <- structure(tab, caption = list(1))
+  expect_error(format(bad_caption), class = "vcf_error_object")
+  expect_error(print(tab, n = 0), class = "vcf_error_argument")
+  expect_error(format(tab, markup = NA), class = "vcf_error_argument")
+})

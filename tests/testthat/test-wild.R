@@ -370,3 +370,23 @@ test_that("the BME-pain relation reports WCR and CR2 beside the pairs bootstrap"
   expect_true(is.na(rel$cluster_note))
   expect_true(rel$n_clusters_1 >= 5 && rel$n_clusters_0 >= 5)
 })
+
+test_that("wild methods reject objects that are not well-formed fits with a classed error", {
+  d <- wild_data(12, 31)
+  fit <- vcf_boot_wild(relief ~ bme + age, d, cluster = "patient", B = 99, seed = 1)
+  fake <- structure(list(a = 1), class = "vcf_wild")
+  expect_error(coef(fake), class = "vcf_error_object")
+  expect_error(vcov(fake), class = "vcf_error_object")
+  expect_error(confint(fake), class = "vcf_error_object")
+  expect_error(summary(fake), class = "vcf_error_object")
+  expect_error(print(fake), class = "vcf_error_object")
+  expect_error(tidy(fake), class = "vcf_error_object")
+  expect_error(glance(fake), class = "vcf_error_object")
+  expect_error(augment(fake), class = "vcf_error_object")
+  damaged <- fit
+  damaged$coefficients <- damaged$coefficients["term"]
+  expect_error(print(damaged), class = "vcf_error_object")
+  expect_error(tidy(fit, conf.level = 2), class = "vcf_error_argument")
+  expect_error(tidy(fit, conf.int = NA), class = "vcf_error_argument")
+  expect_s3_class(tidy(fit), "data.frame")
+})

@@ -46,6 +46,9 @@ is_printed <- function(min = -Inf, max = Inf) {
     !anyNA(v) && all(is.finite(v)) && all(v >= min & v <= max)
   }
 }
+# Subgroup names: the plots take one or several (duplicates are harmless).
+is_groups <- function(x) is.character(x) && length(x) >= 1L && !anyNA(x)
+
 or_null <- function(p) {
   force(p)
   function(x) is.null(x) || p(x)
@@ -302,7 +305,12 @@ fuzz_table <- function() {
       valid = list(morphometry = is_frame)),
     vcf_level = list(
       args = list(x = c("T12", "th12", "l1", "20")),
-      valid = list(x = function(x) (is.character(x) || is.numeric(x)) && !is.factor(x))),
+      # Level names (text or a factor of them) and VerSe codes are valid;
+      # unknown names become NA, as documented.
+      # unknown names become NA, as documented; an all-NA logical (an empty
+      # sheet column) is read as missing names.
+      valid = list(x = function(x) (is.character(x) || is.numeric(x) || is.factor(x)) &&
+                     !is.object(x) || is.factor(x) || (is.logical(x) && all(is.na(x))))),
     vcf_bme_class = list(
       args = list(pct = c(0, 0.4, 24.6, 25, 74.9, 75, 100, NA)),
       valid = list(pct = is_numvec(0, 100, na = TRUE))),
@@ -312,7 +320,9 @@ fuzz_table <- function() {
     vcf_html = list(
       args = list(x = quote(data.frame(a = 1:2, b = c("x", "<y>"))), file = NULL,
                   caption = "Example"),
-      valid = list(x = function(x) is.data.frame(x), caption = or_null(is_string()))),
+      # An empty caption is no caption.
+      valid = list(x = function(x) is.data.frame(x) && ncol(x) > 0L,
+                   caption = or_null(function(x) is.character(x) && length(x) == 1L && !is.na(x)))),
     vcf_published = list(
       args = list(study = "pv_edema"),
       valid = list(study = is_string(c("pv_edema", "bkp_osteonecrosis")))),
@@ -324,15 +334,15 @@ fuzz_table <- function() {
       weight = 0.05),
     vcf_plot_bme = list(
       args = list(followup = fx("pv_followup"), group = NULL),
-      valid = list(followup = is_class("vcf_followup"), group = or_null(is_string())),
+      valid = list(followup = is_class("vcf_followup"), group = or_null(is_groups)),
       weight = 0.3),
     vcf_plot_vas = list(
       args = list(followup = fx("pv_followup"), group = "A"),
-      valid = list(followup = is_class("vcf_followup"), group = or_null(is_string())),
+      valid = list(followup = is_class("vcf_followup"), group = or_null(is_groups)),
       weight = 0.3),
     vcf_plot_analgesics = list(
       args = list(followup = fx("pv_followup"), group = NULL),
-      valid = list(followup = is_class("vcf_followup"), group = or_null(is_string())),
+      valid = list(followup = is_class("vcf_followup"), group = or_null(is_groups)),
       weight = 0.3),
     vcf_plot_outcomes = list(
       args = list(cohort = fx("bkp"), outcomes = NULL, group = NULL),

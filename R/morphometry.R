@@ -118,10 +118,11 @@ vcf_morphometry <- function(vertebrae, spacing = NULL, orientation = NULL,
                             axes = c("principal", "voxel"), checkpoint = NULL) {
   call <- rlang::current_env()
   if (!is.null(orientation)) parse_orientation(orientation, "`orientation`", call)
-  check_string(axes[1L], "axes", choices = c("principal", "voxel"), call = call)
+  # The type first: `axes[1L]` of a function would fail unclassed.
   if (!is.character(axes) || !length(axes) %in% c(1L, 2L)) {
     check_string(axes, "axes", choices = c("principal", "voxel"), call = call)
   }
+  check_string(axes[1L], "axes", choices = c("principal", "voxel"), call = call)
   axes <- axes[1L]
   setup <- check_scan_args(vertebrae, spacing, labels, convention, missing(convention),
                            checkpoint, call)

@@ -298,6 +298,9 @@ print.vcf_volumetrics <- function(x, ...) {
 
 #' @export
 summary.vcf_volumetrics <- function(object, ...) {
+  same_rows <- function(col) length(col) == nrow(object)
+  check_object(object, "vcf_volumetrics", list(scan = same_rows, bme_class = same_rows),
+               arg = "object", from = "vcf_volumetrics")
   table(scan = object$scan, bme_class = object$bme_class, useNA = "ifany")
 }
 

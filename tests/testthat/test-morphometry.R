@@ -325,3 +325,11 @@ test_that("the extended SQ scale adds a borderline grade 0.5 with reasons", {
   expect_error(vcf_genant(17, 20, 20, method = "pca"), class = "vcf_error_argument")
   expect_true(grepl("no reference", vcf_genant(20, 20, 20)$reason))
 })
+
+test_that("axes of the wrong type is a classed error", {
+  box <- array(0L, c(4, 4, 4)); box[2:3, 2:3, 2:3] <- 20L
+  expect_error(vcf_morphometry(box, spacing = c(1, 1, 1), orientation = "LPS", axes = identity),
+               class = "vcf_error")
+  expect_error(vcf_morphometry(box, spacing = c(1, 1, 1), orientation = "LPS", axes = 1),
+               class = "vcf_error")
+})

@@ -327,3 +327,10 @@ test_that("the bundled example scans have their documented volumes", {
   expect_equal(v$bme_pct[2], 100 * 5280 / (7380 - 480))
   expect_equal(attr(v, "outside")$bme_outside_mm3, 20 * voxel)
 })
+
+test_that("summary of a damaged volumetrics result is a classed error", {
+  bad <- structure(data.frame(scan = "a", bme_class = "none"), class = c("vcf_volumetrics", "data.frame"))
+  bad$bme_class <- NULL
+  expect_error(summary(bad), class = "vcf_error_object")
+  expect_error(summary.vcf_volumetrics(list(1)), class = "vcf_error_object")
+})

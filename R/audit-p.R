@@ -388,19 +388,19 @@ bisect <- function(pred, idx, max_df, first) {
     out[!at_lo] <- 0
     out[at_lo & at_hi] <- Inf
   }
-  todo <- is.na(out)
+  open <- is.na(out)
   # invariant: pred(lo) != pred(hi); lo is on the side of at_lo
   rounds <- 0L
-  while (any(todo) && rounds < 64L) {
+  while (any(open) && rounds < 64L) {
     rounds <- rounds + 1L
     mid <- floor((lo + hi) / 2)
-    done <- todo & (hi - lo <= 1)
+    done <- open & (hi - lo <= 1)
     out[done] <- if (first) hi[done] else lo[done]
-    todo <- todo & !done
-    if (!any(todo)) break
-    v <- pred(mid[todo], idx[todo])
-    same_as_lo <- v == at_lo[todo]
-    t_idx <- which(todo)
+    open <- open & !done
+    if (!any(open)) break
+    v <- pred(mid[open], idx[open])
+    same_as_lo <- v == at_lo[open]
+    t_idx <- which(open)
     lo[t_idx[same_as_lo]] <- mid[t_idx[same_as_lo]]
     hi[t_idx[!same_as_lo]] <- mid[t_idx[!same_as_lo]]
   }

@@ -96,19 +96,8 @@ published_statistics <- c("n", "count", "percent", "mean", "median", "min", "max
 #' bkp[bkp$statistic == "t", c("source", "row", "value", "n")]
 #' @export
 vcf_published <- function(study = c("pv_edema", "bkp_osteonecrosis")) {
-  if (identical(study, published_studies)) study <- published_studies[1L]
-  if (!is.character(study) || length(study) != 1L || is.na(study) ||
-      !study %in% published_studies) {
-    vcf_abort(c("{.arg study} must be {.or {.val {published_studies}}}.",
-                x = "It is {.val {format_arg(study)}}."),
-              c("unknown_study", "argument"))
-  }
-  path <- system.file("extdata", "published", paste0(study, ".csv"),
-                      package = "vcfoutcomes")
-  if (!nzchar(path)) {
-    vcf_abort("The published numbers of {.val {study}} are not installed.",
-              c("published_missing", "input"))
-  }
+  study <- check_study(study)
+  path <- published_file(study, "", "published numbers")
   data <- utils::read.csv(path, stringsAsFactors = FALSE, na.strings = "",
                           colClasses = published_columns, encoding = "UTF-8")
   check_published(data, path)
@@ -148,3 +137,27 @@ check_published <- function(data, path, call = rlang::caller_env()) {
   invisible(data)
 }
 
+# The study named by `study` (the default vector picks the first), or a
+# classed error naming the studies there are.
+check_study <- function(study, call = rlang::caller_env()) {
+  if (identical(study, published_studies)) study <- published_studies[1L]
+  if (!is.character(study) || length(study) != 1L || is.na(study) ||
+      !study %in% published_studies) {
+    vcf_abort(c("{.arg study} must be {.or {.val {published_studies}}}.",
+                x = "It is {.val {format_arg(study)}}."),
+              c("unknown_study", "argument"), call = call)
+  }
+  study
+}
+
+# The installed file `<study><suffix>.csv` of inst/extdata/published, or a
+# classed error saying that `what` is not installed.
+published_file <- function(study, suffix, what, call = rlang::caller_env()) {
+  path <- system.file("extdata", "published", paste0(study, suffix, ".csv"),
+                      package = "vcfoutcomes")
+  if (!nzchar(path)) {
+    vcf_abort("The {what} of {.val {study}} cannot be found in the installed package.",
+              c("published_missing", "input"), call = call)
+  }
+  path
+}

@@ -207,13 +207,7 @@ as.data.frame.vcf_reproduction <- function(x, ...) {
 #' conflicts$id
 #' @export
 vcf_conflicts <- function(study = c("pv_edema", "bkp_osteonecrosis")) {
-  if (identical(study, published_studies)) study <- published_studies[1L]
-  if (!is.character(study) || length(study) != 1L || is.na(study) ||
-      !study %in% published_studies) {
-    vcf_abort(c("{.arg study} must be {.or {.val {published_studies}}}.",
-                x = "It is {.val {format_arg(study)}}."),
-              c("unknown_study", "argument"))
-  }
+  study <- check_study(study)
   reproduction_conflicts(study)
 }
 
@@ -296,19 +290,8 @@ map_columns <- c(id = "character", part = "character", subset = "character",
 #' head(map[, c("id", "part", "characteristic", "statistic", "group")])
 #' @export
 vcf_reproduction_map <- function(study = c("pv_edema", "bkp_osteonecrosis")) {
-  if (identical(study, published_studies)) study <- published_studies[1L]
-  if (!is.character(study) || length(study) != 1L || is.na(study) ||
-      !study %in% published_studies) {
-    vcf_abort(c("{.arg study} must be {.or {.val {published_studies}}}.",
-                x = "It is {.val {format_arg(study)}}."),
-              c("unknown_study", "argument"))
-  }
-  path <- system.file("extdata", "published", paste0(study, "_map.csv"),
-                      package = "vcfoutcomes")
-  if (!nzchar(path)) {
-    vcf_abort("The reproduction map of {.val {study}} is not installed.",
-              c("published_missing", "input"))
-  }
+  study <- check_study(study)
+  path <- published_file(study, "_map", "reproduction map")
   map <- utils::read.csv(path, stringsAsFactors = FALSE, na.strings = "",
                          colClasses = "character", encoding = "UTF-8")
   if (is.null(map$note)) map$note <- NA_character_

@@ -151,6 +151,10 @@ p_parse_statistic <- function(statistic, digits, call) {
 }
 
 p_parse_p <- function(p, comparison, p_digits, call) {
+  if (!is.null(p_digits) && !is.numeric(p_digits)) {
+    vcf_abort("{.arg p_digits} must be whole numbers in [0, 15], not {.cls {class(p_digits)}}.",
+              c("type", "argument"), call = call)
+  }
   if (is.factor(p)) p <- as.character(p)
   if (is.character(p)) {
     parsed <- parse_reported(p)

@@ -24,7 +24,7 @@ check_boot_type <- function(type, call = rlang::caller_env()) {
   if (!ok) {
     shown <- if (is.character(type)) unique(setdiff(type, boot_types)) else character()
     vcf_abort(c("{.arg type} must be one or more of {.val {boot_types}}, without repeats.",
-                x = if (length(shown)) "Unknown: {.val {shown}}." else
+                x = if (length(shown)) "Unknown: {show_values(shown)}." else
                   "It is {.val {format_arg(type)}}."),
               c("type", "argument"), call = call)
   }

@@ -1297,8 +1297,18 @@ check_cohort <- function(x, arg = rlang::caller_arg(x), call = rlang::caller_env
                 x = "It is {what}."),
               c("type", "argument"), call = call)
   }
-  invisible(x)
+  # a cohort with a part dropped or replaced by hand
+  check_object(x, "vcf_cohort", cohort_parts, arg = arg, from = "vcf_cohort", call = call)
 }
+
+# The parts of a vcf_cohort object and what each must be.
+cohort_parts <- list(
+  patients = function(p) is.data.frame(p) && "patient" %in% names(p),
+  fractures = function(p) is.data.frame(p) && all(c("patient", "level") %in% names(p)),
+  visits = function(p) is.data.frame(p) && all(c("patient", "level", "visit") %in% names(p)),
+  patient_visits = function(p) is.data.frame(p) && all(c("patient", "visit") %in% names(p)),
+  visit_levels = function(p) is.character(p) && !anyNA(p),
+  columns = function(p) is.data.frame(p) && "name" %in% names(p))
 
 #' Unit of a cohort column: "patient", "fracture", "visit" or "patient_visit"
 #' @noRd
@@ -1343,6 +1353,7 @@ cohort_vars <- function(cohort, unit = NULL, canonical = NULL) {
 #' as.data.frame(vcf_cohort(df))
 #' @export
 as.data.frame.vcf_cohort <- function(x, row.names = NULL, optional = FALSE, ...) {
+  check_cohort(x)
   v <- x$visits
   p <- x$patients[match(v$patient, x$patients$patient), -1L, drop = FALSE]
   f <- x$fractures[match(key_of(v$patient, v$level),
@@ -1478,6 +1489,7 @@ print.vcf_cohort <- function(x, ...) {
 #' summary(vcf_cohort(df))
 #' @export
 summary.vcf_cohort <- function(object, ...) {
+  check_cohort(object)
   v <- object$visits
   per_visit <- data.frame(
     visit = object$visit_levels,

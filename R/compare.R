@@ -341,7 +341,7 @@ compare_tests <- function(tests, vars, kinds, paired, one_sample, call) {
   unknown <- setdiff(tests, compare_names)
   if (length(unknown)) {
     vcf_abort(c("{.arg tests} must name tests among {.val {compare_names}}.",
-                x = "Unknown: {.val {unknown}}."), c("test", "argument"),
+                x = "Unknown: {show_values(unknown)}."), c("test", "argument"),
               call = call)
   }
   if (is.null(names(tests)) && length(tests) == 1L) {

@@ -77,7 +77,8 @@
 #'   a vector of paths for a batch.
 #' @param spacing Voxel size in mm (3 values, or 1 for isotropic voxels),
 #'   in the order of the array axes. Defaults to the header's; required for
-#'   plain arrays.
+#'   plain arrays. Voxel sizes outside 1e-6 to 1e4 mm are refused
+#'   (`vcf_error_spacing`), from the argument or a header.
 #' @param orientation For plain arrays, a 3-letter code giving the direction
 #'   each array axis points to (`"RAS"`: the first axis runs toward Right,
 #'   the second toward Anterior, the third toward Superior; `"LPI"`, `"ASR"`,
@@ -129,11 +130,11 @@ vcf_morphometry <- function(vertebrae, spacing = NULL, orientation = NULL,
   n <- length(setup$scans)
   pick <- function(i) if (setup$batch) vertebrae[[i]] else vertebrae
   inputs <- lapply(seq_len(n), function(i) {
-    c(scan_inputs(pick(i)), deparse(list(spacing, orientation, labels, convention, axes)))
+    c(scan_inputs(pick(i)), deparse(list(setup$spacing, orientation, setup$labels, convention, axes)))
   })
   run <- run_scans(n, function(i) {
     morphometry_one(pick(i), scan_setup(setup, i), orientation, axes, setup$scans[[i]], call)
-  }, setup$scans, inputs, setup$checkpoint, setup$batch)
+  }, setup$scans, inputs, setup$checkpoint, setup$batch, list(vertebrae = vertebrae))
   rows <- if (length(run$parts)) bind_parts(run$parts, "rows") else
     list(scan = character(), label = integer(), level = character(), ha_mm = numeric(),
          hm_mm = numeric(), hp_mm = numeric(), ap_mm = numeric(), voxels = numeric(),
@@ -484,7 +485,7 @@ vcf_genant <- function(ha, hm = NULL, hp = NULL, reference = NULL,
     all(diff(thresholds) > 0) && thresholds[1L] > 0 && thresholds[3L] < 100
   if (!ok) {
     vcf_abort(c("{.arg thresholds} must be 3 increasing percentages in (0, 100).",
-                x = "It is {.val {format_values(thresholds)}}."),
+                x = "It is {show_values(thresholds)}."),
               c("thresholds", "argument"), call = call)
   }
   if (!is.character(method) || !length(method) %in% c(1L, 3L)) {
@@ -497,7 +498,7 @@ vcf_genant <- function(ha, hm = NULL, hp = NULL, reference = NULL,
   check_number(sd_cut, "sd_cut", min = 0, max = 100, call = call)
   if (extended && borderline >= thresholds[1L]) {
     vcf_abort(c("{.arg borderline} must lie below the first threshold ({thresholds[1L]}).",
-                x = "It is {.val {format_values(borderline)}}."),
+                x = "It is {show_values(borderline)}."),
               c("thresholds", "argument"), call = call)
   }
   n <- length(heights[[1L]])

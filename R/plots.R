@@ -181,8 +181,8 @@ vcf_plot_outcomes <- function(cohort, outcomes = NULL, group = NULL, interval = 
   available <- intersect(c("height_pct", "vas", "odi"),
                          cohort_vars(cohort, c("visit", "patient_visit")))
   outcomes <- outcomes %||% available
-  unknown <- setdiff(outcomes, available)
-  if (!is.character(outcomes) || length(unknown) || !length(outcomes)) {
+  if (!is.character(outcomes) || anyNA(outcomes) || !length(outcomes) ||
+      length(setdiff(outcomes, available))) {
     vcf_abort(c("{.arg outcomes} must name numeric visit outcomes.",
                 i = "Available: {.field {available}}."), c("unknown_column", "argument"))
   }

@@ -13,11 +13,7 @@
 # folder of per-structure masks (labels then follow TotalSegmentator v2).
 read_scan <- function(x, arg, call = rlang::caller_env()) {
   if (is.character(x)) {
-    if (length(x) != 1L || is.na(x) || !nzchar(x)) {
-      vcf_abort(c("{.arg {arg}} must be one path, an array or a {.cls niftiImage}.",
-                  x = "It is {.val {format_arg(x)}}."),
-                c("type", "input"), call = call)
-    }
+    check_path_arg(x, arg, call)
     if (dir.exists(x)) return(read_mask_folder(x, arg, call))
     return(read_nifti_file(x, arg, call))
   }
@@ -40,18 +36,22 @@ read_nifti_file <- function(path, arg, call) {
     vcf_abort(c("Cannot read {.arg {arg}}: file {.file {path}} does not exist."),
               c("file", "input"), file = path, call = call)
   }
-  img <- tryCatch(
-    withCallingHandlers(RNifti::readNifti(path),
-                        warning = function(w) invokeRestart("muffleWarning")),
-    error = function(e) {
-      vcf_abort(c("Cannot read {.arg {arg}}: {.file {path}} is not a readable NIfTI file (unreadable or truncated).",
-                  i = "RNifti: {conditionMessage(e)}"),
-                c("file", "input"), file = path, call = call)
-    })
+  # RNifti's readers raise plain errors (and warnings) for a file that is
+  # not NIfTI, truncated or corrupt: each becomes one classed error.
+  read <- function(reader) {
+    tryCatch(
+      withCallingHandlers(reader(path), warning = function(w) invokeRestart("muffleWarning")),
+      error = function(e) {
+        vcf_abort(c("Cannot read {.arg {arg}}: {.file {safe_text(path)}} is not a readable NIfTI file (unreadable or truncated).",
+                    i = "RNifti: {safe_text(conditionMessage(e))}"),
+                  c("file", "input"), file = path, call = call)
+      })
+  }
+  img <- read(RNifti::readNifti)
   # RNifti reports |pixdim| and turns a negative voxel size into a flipped
   # axis: the stored header is checked so that a broken one is refused
   # rather than silently measured with another size or direction.
-  header <- RNifti::niftiHeader(path)
+  header <- read(RNifti::niftiHeader)
   check_pixdim(header$pixdim[2:4], what, call)
   nifti_scan(img, what, call, header)
 }
@@ -88,10 +88,14 @@ xform_orientation <- function(m) {
   paste(ifelse(positive, c("R", "A", "S")[p], c("L", "P", "I")[p]), collapse = "")
 }
 
+# Voxel sizes (mm) a scan may have: from a nanometre to ten metres. Beyond,
+# volumes and heights lose their meaning (and products of sizes overflow).
+voxel_mm_range <- c(1e-6, 1e4)
+
 check_pixdim <- function(pixdim, what, call) {
-  if (!all(is.finite(pixdim)) || any(pixdim <= 0)) {
-    vcf_abort(c("The header of {what} has non-positive or non-finite voxel sizes.",
-                x = "pixdim[1:3] is {paste(format_values(pixdim), collapse = ', ')}.",
+  if (!all(is.finite(pixdim)) || any(pixdim < voxel_mm_range[1L] | pixdim > voxel_mm_range[2L])) {
+    vcf_abort(c("The header of {what} has voxel sizes that are not positive, finite and in [1e-6, 1e4].",
+                x = "pixdim[1:3] is {show_values(pixdim)}.",
                 i = "Fix the header (the direction of an axis belongs in the qform/sform, not in pixdim)."),
               c("spacing", "input"), call = call)
   }
@@ -176,7 +180,7 @@ resolve_spacing <- function(scans, spacing, call) {
       spacing <- s
     } else if (any(abs(s - spacing) > 1e-6 * spacing)) {
       vcf_abort(c("The voxel size in the header of {scan$what} disagrees with {.arg spacing}.",
-                  x = "Header: {paste(format_values(s), collapse = ' x ')}; expected {paste(format_values(spacing), collapse = ' x ')}."),
+                  x = "Header: {show_values(s, sep = ' x ')}; expected {show_values(spacing, sep = ' x ')}."),
                 c("spacing_mismatch", "input"), call = call)
     }
   }
@@ -191,10 +195,10 @@ resolve_spacing <- function(scans, spacing, call) {
 check_spacing_arg <- function(spacing, call) {
   if (is.null(spacing)) return(NULL)
   ok <- is.numeric(spacing) && is.null(dim(spacing)) && length(spacing) %in% c(1L, 3L) &&
-    all(is.finite(spacing)) && all(spacing > 0)
+    all(is.finite(spacing)) && all(spacing >= voxel_mm_range[1L] & spacing <= voxel_mm_range[2L])
   if (!ok) {
-    vcf_abort(c("{.arg spacing} must be 1 or 3 positive finite voxel sizes in mm.",
-                x = "It is {paste(format_values(spacing), collapse = ', ')}."),
+    vcf_abort(c("{.arg spacing} must be 1 or 3 voxel sizes in mm, each in [1e-6, 1e4].",
+                x = "It is {show_values(spacing)}."),
               c("spacing", "argument"), call = call)
   }
   rep_len(as.double(spacing), 3L)
@@ -238,7 +242,8 @@ raise_voxel_error <- function(error, scans, call) {
 # running right-left (a = 1), anterior-posterior (2) and superior-inferior
 # (3); flip[a] is 1 when the index grows toward Left, Posterior, Inferior.
 parse_orientation <- function(code, what, call) {
-  letters <- if (is.character(code) && length(code) == 1L && !is.na(code))
+  letters <- if (is.character(code) && length(code) == 1L && !is.na(code) &&
+                  is_text(code))
     strsplit(toupper(code), "")[[1L]] else character()
   pos <- c(R = 1L, L = 1L, A = 2L, P = 2L, S = 3L, I = 3L)
   ok <- length(letters) == 3L && all(letters %in% names(pos)) &&
@@ -530,13 +535,23 @@ check_batch_arg <- function(x, n, arg, call) {
   }
 }
 
+# A scan argument given as text must be one path (read_scan() then says
+# whether it exists).
+check_path_arg <- function(x, arg, call) {
+  if (is.character(x) && (length(x) != 1L || is.na(x) || !nzchar(x))) {
+    vcf_abort(c("{.arg {arg}} must be one path, an array or a {.cls niftiImage}.",
+                x = "It is {.val {format_arg(x)}}."),
+              c("type", "input"), call = call)
+  }
+}
+
 check_labels_arg <- function(labels, call) {
   if (is.null(labels)) return(NULL)
   ok <- is.numeric(labels) && length(labels) > 0L && !anyNA(labels) &&
     all(labels == round(labels)) && all(labels >= 1 & labels <= 65535)
   if (!ok) {
     vcf_abort(c("{.arg labels} must be whole numbers in 1..65535.",
-                x = "It is {paste(format_values(labels), collapse = ', ')}."),
+                x = "It is {show_values(labels)}."),
               c("labels", "argument"), call = call)
   }
   unique(as.integer(labels))
@@ -545,8 +560,11 @@ check_labels_arg <- function(labels, call) {
 check_checkpoint_arg <- function(checkpoint, call) {
   if (is.null(checkpoint)) return(NULL)
   check_string(checkpoint, "checkpoint", call = call)
-  if (!dir.exists(checkpoint) && !dir.create(checkpoint, recursive = TRUE, showWarnings = FALSE)) {
-    vcf_abort("{.arg checkpoint} must be a folder that can be created: {.file {checkpoint}}.",
+  # an over-long path warns in dir.exists() too; the error below says it
+  made <- suppressWarnings(dir.exists(checkpoint) ||
+                             dir.create(checkpoint, recursive = TRUE, showWarnings = FALSE))
+  if (!made) {
+    vcf_abort("{.arg checkpoint} must be a folder that can be created: {.file {safe_text(checkpoint)}}.",
               c("checkpoint", "argument"), call = call)
   }
   normalizePath(checkpoint)
@@ -568,9 +586,14 @@ checkpoint_file <- function(dir, scan, inputs) {
 # error in one scan is caught and recorded as a failure (scan, condition
 # class, message); finished scans are written to `checkpoint` and read back
 # on a rerun. Returns list(parts, failures).
-run_scans <- function(n, one, scans, inputs, checkpoint, batch) {
+run_scans <- function(n, one, scans, inputs, checkpoint, batch, paths = list()) {
   p <- progressr::progressor(steps = n)
+  absent <- if (batch) absent_files(paths) else character(n)
   task <- function(i) {
+    if (nzchar(absent[i])) {
+      p()
+      return(list(failure = list(scan = scans[[i]], class = "vcf_error_file", message = absent[i])))
+    }
     file <- if (!is.null(checkpoint)) checkpoint_file(checkpoint, scans[[i]], inputs[[i]])
     if (!is.null(file) && file.exists(file)) {
       saved <- tryCatch(readRDS(file), error = function(e) NULL)
@@ -608,6 +631,23 @@ run_scans <- function(n, one, scans, inputs, checkpoint, batch) {
              "batch_failures", failures = failures)
   }
   list(parts = parts[!failed], failures = failures)
+}
+
+# For each scan of a batch, "" or why it cannot be read because a file of
+# it does not exist. `paths`: the batch's path arguments by name (others
+# are skipped). Such scans fail without being read: a classed error costs
+# tens of milliseconds to format, which adds up over thousands of mistyped
+# paths; the message is the one read_nifti_file() gives.
+absent_files <- function(paths) {
+  out <- NULL
+  for (arg in names(paths)) {
+    x <- paths[[arg]]
+    if (!is.character(x)) next
+    if (is.null(out)) out <- character(length(x))
+    gone <- !nzchar(out) & !file.exists(x)
+    out[gone] <- sprintf("Cannot read `%s`: file '%s' does not exist.", arg, x[gone])
+  }
+  out
 }
 
 failure_class <- function(e) {

@@ -51,8 +51,36 @@ format_fixed <- function(x, digits) {
 }
 
 format_values <- function(x) {
-  text <- if (is.character(x) || is.factor(x)) paste0("\"", x, "\"") else format(x, digits = 15, trim = TRUE)
+  text <- if (is.character(x) || is.factor(x)) {
+    paste0("\"", safe_text(as.character(x)), "\"")
+  } else {
+    format(x, digits = 15, trim = TRUE)
+  }
   ifelse(is.na(x), "NA", text)
+}
+
+# At most `max` values of `x` for a message ("1, 2, 3, 4, 5 and 99 more"),
+# whatever `x` is: a huge vector costs no more than its first values, and
+# what is not a plain vector is described by its class and length.
+show_values <- function(x, max = 5L, sep = ", ") {
+  if (!is.atomic(x) || isS4(x) || !length(x)) return(format_arg(x))
+  more <- length(x) - max
+  paste0(paste(format_values(utils::head(x, max)), collapse = sep),
+         if (more > 0) paste0(" and ", more, " more"))
+}
+
+# Strings R can work with as text: valid UTF-8, or declared latin1 (which R
+# translates). Bytes that are neither make toupper(), nchar() and file
+# functions fail.
+is_text <- function(x) Encoding(x) == "latin1" | validUTF8(x)
+
+# Text that is safe to put in a message: valid UTF-8 (bytes that are not
+# become <ff>) and at most 60 characters.
+safe_text <- function(x) {
+  x <- iconv(enc2utf8(x), "UTF-8", "UTF-8", sub = "byte")
+  long <- !is.na(x) & nchar(x, type = "chars") > 60L
+  x[long] <- paste0(substr(x[long], 1L, 57L), "...")
+  x
 }
 
 # Argument checks ------------------------------------------------------------
@@ -74,13 +102,13 @@ check_number <- function(x, arg = rlang::caller_arg(x), min = -Inf, max = Inf,
 
 check_string <- function(x, arg = rlang::caller_arg(x), choices = NULL,
                          call = rlang::caller_env()) {
-  ok <- is.character(x) && length(x) == 1L && !is.na(x) &&
-    (is.null(choices) || x %in% choices)
-  if (!ok) {
+  one <- is.character(x) && length(x) == 1L && !is.na(x)
+  text <- one && is_text(x)
+  if (!text || (!is.null(choices) && !x %in% choices)) {
     expected <- if (is.null(choices)) "a single string" else
       paste0("one of ", paste0("\"", choices, "\"", collapse = ", "))
     vcf_abort(c("{.arg {arg}} must be {expected}.",
-                x = "It is {.val {format_arg(x)}}."),
+                x = "It is {.val {format_arg(x)}}{if (one && !text) ', not valid UTF-8 text'}."),
               "argument", call = call)
   }
   invisible(x)
@@ -99,7 +127,7 @@ format_arg <- function(x) {
   if (is.null(x)) return("NULL")
   if (length(x) == 0L) return(paste0("an empty ", class(x)[1L]))
   if (length(x) > 1L) return(paste0("a ", class(x)[1L], " of length ", length(x)))
-  if (is.atomic(x)) return(as.character(x))
+  if (is.atomic(x) && !isS4(x)) return(safe_text(as.character(x)))
   paste0("a ", class(x)[1L])
 }
 

@@ -113,7 +113,8 @@
 #'   when the header gives micrometres or metres, taken as mm when its units
 #'   are unknown); required for plain arrays; when given for a file it must
 #'   agree with the header (to 1e-6 relative). The files of one scan must
-#'   agree with each other too.
+#'   agree with each other too. Voxel sizes outside 1e-6 to 1e4 mm are
+#'   refused (`vcf_error_spacing`), from the argument or a header.
 #' @param labels Labels to report, or `NULL` for every label present.
 #' @param convention The label numbering: `"verse"` (the default),
 #'   `"totalsegmentator"`, `"totalsegmentator_v1"`, `"vertebrae_mr"`,
@@ -159,16 +160,20 @@ vcf_volumetrics <- function(vertebrae, bme, cement = NULL, spacing = NULL,
   if (setup$batch) {
     check_batch_arg(bme, n, "bme", call)
     check_batch_arg(cement, n, "cement", call)
+  } else {
+    check_path_arg(bme, "bme", call)
+    check_path_arg(cement, "cement", call)
   }
   pick <- function(x, i) if (setup$batch && !is.null(x)) x[[i]] else x
   inputs <- lapply(seq_len(n), function(i) {
     c(scan_inputs(pick(vertebrae, i)), scan_inputs(pick(bme, i)), scan_inputs(pick(cement, i)),
-      deparse(list(spacing, labels, convention)))
+      deparse(list(setup$spacing, setup$labels, convention)))
   })
   run <- run_scans(n, function(i) {
     volumetrics_one(pick(vertebrae, i), pick(bme, i), pick(cement, i), scan_setup(setup, i),
                     setup$scans[[i]], call)
-  }, setup$scans, inputs, setup$checkpoint, setup$batch)
+  }, setup$scans, inputs, setup$checkpoint, setup$batch,
+  list(vertebrae = vertebrae, bme = bme, cement = cement))
   rows <- if (length(run$parts)) bind_parts(run$parts, "rows") else empty_volume_rows()
   rows <- data.frame(scan = rows$scan, label = rows$label,
                      level = factor(rows$level, levels = levels(vcf_level("C1")), ordered = TRUE),
@@ -341,7 +346,8 @@ vcf_bme_class <- function(pct) {
                 x = "Out of range at {describe_rows(bad, pct[bad])}."),
               c("range", "input"))
   }
-  class_index <- ifelse(pct == 0, 1L, findInterval(pct, c(0, 25, 75)) + 1L)
+  # as.integer: an all-NA logical index would recycle over the four levels
+  class_index <- as.integer(ifelse(pct == 0, 1L, findInterval(pct, c(0, 25, 75)) + 1L))
   factor(bme_class_levels[class_index], levels = bme_class_levels, ordered = TRUE)
 }
 

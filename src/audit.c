@@ -15,6 +15,7 @@
  *   4 truncate:   toward zero, [M, M + 1) in magnitude
  */
 #include "vcf.h"
+#include <time.h>
 #include <math.h>
 
 #ifdef __SIZEOF_INT128__
@@ -383,17 +384,27 @@ static SEXP C_audit_grimmer(SEXP mantissa, SEXP digits, SEXP sd_mantissa,
   SEXP above = PROTECT(Rf_allocVector(REALSXP, len));
   int *pc = INTEGER(code);
   double *pb = REAL(below), *pa = REAL(above);
-  /* Blocks of 32 searches per thread; between blocks the main thread checks
-   * for an interrupt (no R API inside the parallel region). One search is
-   * bounded by GRIMMER_WORK steps, so a block ends within about a second. */
-  const R_xlen_t block = (R_xlen_t) 32 * nthreads;
-  for (R_xlen_t first = 0; first < len; first += block) {
+  /* Searches run in blocks; between blocks the main thread checks for an
+   * interrupt (no R API inside the parallel region). One search is bounded
+   * by GRIMMER_WORK steps (about 0.1 s), but most take microseconds, so the
+   * block adapts: it starts at one search per thread and doubles while a
+   * block takes under 20 ms of processor time per thread, and halves when
+   * one takes over 100 ms. An interrupt thus lands within a few tenths of
+   * a second, and cheap searches still run in large blocks. */
+  R_xlen_t per_thread = 1;
+  for (R_xlen_t first = 0; first < len;) {
+    R_xlen_t block = per_thread * nthreads;
     R_xlen_t last = len - first < block ? len : first + block;
+    clock_t start = clock();
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nthreads) schedule(dynamic, 16)
+#pragma omp parallel for num_threads(nthreads) schedule(dynamic, 1)
 #endif
     for (R_xlen_t i = first; i < last; i++)
       grimmer_at(i, pm, pd, ps, pd2, pn, pk, md, pc, pb, pa);
+    double seconds = (double) (clock() - start) / CLOCKS_PER_SEC / nthreads;
+    if (seconds < 0.02 && per_thread < 65536) per_thread *= 2;
+    else if (seconds > 0.1 && per_thread > 1) per_thread /= 2;
+    first = last;
     R_CheckUserInterrupt();
   }
   SET_VECTOR_ELT(out, 0, code);

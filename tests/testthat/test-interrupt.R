@@ -79,3 +79,33 @@ test_that("a long vcf_boot_lm(B = 1e6) stops within a second of an interrupt", {
   expect_lt(report$delay, 1)
   expect_equal(report$after, 45L)
 })
+
+test_that("a long vcf_grimmer() search stops within a second of an interrupt", {
+  skip_on_cran()
+  skip_on_os("windows")
+  skip_if_not_installed("callr")
+  # 200,000 rows whose SD of about 30,000 leaves every sum of squares of
+  # three integers to try: tens of milliseconds a row, an hour in all
+  report <- interrupt_child(function() {
+    vcfoutcomes::vcf_grimmer(rep("12.5", 2e5), rep("30000.5", 2e5), n = 3, threads = 1)
+  })
+  expect_equal(report$what, "interrupted")
+  expect_lt(report$delay, 1)
+  expect_equal(report$after, 45L)
+})
+
+test_that("a long vcf_volumetrics() batch stops within a second of an interrupt", {
+  skip_on_cran()
+  skip_on_os("windows")
+  skip_if_not_installed("callr")
+  # 2,000 scans (the bundled one under 2,000 names), one after another
+  report <- interrupt_child(function() {
+    path <- function(f) system.file("extdata", f, package = "vcfoutcomes")
+    scans <- stats::setNames(rep(path("scan1_vertebrae.nii.gz"), 2000), paste0("s", 1:2000))
+    edema <- rep(path("scan1_bme.nii.gz"), 2000)
+    vcfoutcomes::vcf_volumetrics(scans, edema)
+  })
+  expect_equal(report$what, "interrupted")
+  expect_lt(report$delay, 1)
+  expect_equal(report$after, 45L)
+})

@@ -35,3 +35,32 @@ test_that("the compiled core is registered and reports its build", {
   expect_match(info$gsl_version, "^[0-9]+\\.[0-9]+")
   expect_type(info$openmp, "logical")
 })
+
+test_that("messages show a few values of anything, as valid text", {
+  show <- vcfoutcomes:::show_values
+  expect_equal(show(1:3), "1, 2, 3")
+  expect_equal(show(as.double(1:1e6)), "1, 2, 3, 4, 5 and 999995 more")
+  expect_equal(show(c("a", NA)), "\"a\", NA")
+  expect_equal(show(list(1, 2)), "a list of length 2")
+  expect_equal(show(function() 1), "a function")
+  expect_equal(show(integer()), "an empty integer")
+  bytes <- rawToChar(as.raw(c(0x61, 0xff, 0xfe)))
+  expect_equal(show(bytes), "\"a<ff><fe>\"")
+  expect_true(validUTF8(show(strrep("\u00e9", 1e5))))
+  expect_lte(nchar(show(strrep("a", 1e6))), 70)
+  # check_string refuses bytes that are not text, and says so
+  expect_error(vcfoutcomes:::check_string(bytes, "x"), "not valid UTF-8", class = "vcf_error_argument")
+  latin <- iconv("caf\u00e9", "UTF-8", "latin1")
+  expect_identical(vcfoutcomes:::check_string(latin, "x"), latin)
+})
+
+test_that("cohort methods and plots refuse damaged or wrong arguments", {
+  cohort <- vcf_cohort(bkp_osteonecrosis)
+  damaged <- cohort
+  damaged$visits <- NULL
+  expect_error(summary(damaged), class = "vcf_error_object")
+  expect_error(as.data.frame(damaged), class = "vcf_error_object")
+  expect_error(vcf_plot_outcomes(cohort, outcomes = function() 1), class = "vcf_error_unknown_column")
+  expect_error(vcf_plot_outcomes(cohort, outcomes = NA_character_), class = "vcf_error_unknown_column")
+  expect_error(vcf_check_p(2.12, 60, "0.0601", p_digits = function() 1), class = "vcf_error_type")
+})

@@ -334,3 +334,52 @@ test_that("summary of a damaged volumetrics result is a classed error", {
   expect_error(summary(bad), class = "vcf_error_object")
   expect_error(summary.vcf_volumetrics(list(1)), class = "vcf_error_object")
 })
+
+test_that("vcf_bme_class keeps the length of an all-NA input; labels all absent", {
+  expect_equal(length(vcf_bme_class(c(NA_real_, NA, NA))), 3L)
+  expect_equal(as.character(vcf_bme_class(c(NA, 0, 30))), c(NA, "none", "moderate"))
+  # every requested label absent from the map: one row each, NA percentages
+  path <- function(f) system.file("extdata", f, package = "vcfoutcomes")
+  expect_warning(v <- vcf_volumetrics(path("scan1_vertebrae.nii.gz"), path("scan1_bme.nii.gz"),
+                                      labels = 1:3), class = "vcf_warning_empty_body")
+  expect_equal(v$label, 1:3)
+  expect_true(all(is.na(v$bme_pct) & is.na(v$bme_class)))
+})
+
+test_that("scan arguments are checked before any scan is read", {
+  path <- function(f) system.file("extdata", f, package = "vcfoutcomes")
+  scan <- path("scan1_vertebrae.nii.gz")
+  bme <- path("scan1_bme.nii.gz")
+  # a batch's missing files are failures of their scans, not of the batch
+  missing <- file.path(tempdir(), c("nope1.nii.gz", "nope2.nii.gz"))
+  expect_warning(v <- vcf_volumetrics(c(a = scan, b = missing[1], c = missing[2]), rep(bme, 3)),
+                 class = "vcf_warning_batch_failures")
+  expect_equal(attr(v, "failures")$scan, c("b", "c"))
+  expect_equal(attr(v, "failures")$class, rep("vcf_error_file", 2))
+  expect_equal(unique(v$scan), "a")
+  # recorded without reading, with the message reading gives
+  alone <- tryCatch(vcf_volumetrics(missing[1], bme), error = function(e) e)
+  expect_equal(attr(v, "failures")$message[1],
+               gsub("\\s+", " ", cli::ansi_strip(conditionMessage(alone))))
+  # one scan with two BME paths, or none
+  expect_error(vcf_volumetrics(scan, c(bme, bme)), class = "vcf_error_type")
+  expect_error(vcf_volumetrics(scan, character()), class = "vcf_error_type")
+  expect_error(vcf_volumetrics(scan, bme, cement = c("a", "b")), class = "vcf_error_type")
+  # voxel sizes outside 1e-6..1e4 mm
+  lab <- array(0L, c(4, 4, 4)); lab[2:3, 2:3, 2:3] <- 20L
+  for (bad in list(1e308, c(1, 1, 2^31), 1e-300, c(1, 1e5, 1))) {
+    expect_error(vcf_volumetrics(lab, lab > 0, spacing = bad), class = "vcf_error_spacing")
+    expect_error(vcf_morphometry(lab, spacing = bad, orientation = "RAS"), class = "vcf_error_spacing")
+  }
+  # a huge bad vector is reported by its first values, quickly
+  expect_snapshot(vcf_volumetrics(lab, lab > 0, spacing = as.double(seq_len(1e6))), error = TRUE)
+  expect_snapshot(vcf_morphometry(lab, labels = c(0.5, rep(NA, 1e6))), error = TRUE)
+  # text that is not valid UTF-8
+  bytes <- rawToChar(as.raw(c(0x61, 0xff, 0xfe)))
+  expect_error(vcf_morphometry(lab, spacing = 1, orientation = bytes), class = "vcf_error_orientation")
+  expect_error(vcf_morphometry(scan, checkpoint = bytes), class = "vcf_error_argument")
+  # a file that is not NIfTI at all
+  junk <- tempfile(fileext = ".nii")
+  writeBin(as.raw(c(rep(0L, 344), 0x78, 0x79, 0x7a, 0x21, rep(1L, 100))), junk)
+  expect_error(vcf_morphometry(junk), class = "vcf_error_file")
+})

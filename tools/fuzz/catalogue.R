@@ -346,7 +346,8 @@ nifti_corruptions <- list(
 corrupt_nifti <- function(what, dir) {
   bytes <- nifti_corruptions[[what]](nifti_valid_bytes())
   gz <- identical(sample(2L, 1L), 2L)
-  path <- file.path(dir, paste0(gsub("[^a-z0-9]+", "_", what), if (gz) ".nii.gz" else ".nii"))
+  path <- file.path(dir, paste0("corrupt_", gsub("[^a-z0-9]+", "_", tolower(what)),
+                                if (gz) ".nii.gz" else ".nii"))
   con <- if (gz) gzfile(path, "wb") else file(path, "wb")
   writeBin(bytes, con)
   close(con)

@@ -61,8 +61,19 @@ is_class <- function(cls) {
 }
 is_path <- function(x) is.character(x) && length(x) >= 1L && !anyNA(x) && all(file.exists(x)) &&
   !any(dir.exists(x))
+# Voxel sizes as the docs allow: 1 or 3 values in [1e-6, 1e4] mm.
+is_spacing <- function(x) is_numvec(1e-6, 1e4, len = 1)(x) || is_numvec(1e-6, 1e4, len = 3)(x)
+
+# A bitpix that disagrees with the datatype and a NaN scl_slope are not
+# errors under the NIfTI-1 standard (readers go by the datatype; a slope of
+# 0 or not finite means no scaling), so those files are valid scans.
+benign_corruptions <- "^corrupt_(bitpix_mismatch|scl_slope_nan)\\."
 is_scan <- function(x) {
-  if (is.character(x)) return(is_path(x) && !any(grepl("^(empty|sheet)|_", basename(x))))
+  if (is.character(x)) {
+    name <- basename(x)
+    return(is_path(x) && !any(grepl("^(empty|sheet|corrupt_)", name) &
+                                !grepl(benign_corruptions, name)))
+  }
   is.array(x) && length(dim(x)) == 3L && all(dim(x) > 0L) &&
     (is.numeric(x) || is.logical(x) || is.raw(x)) && !anyNA(x) && all(is.finite(as.numeric(x)))
 }
@@ -278,22 +289,22 @@ fuzz_table <- function() {
                   bme = quote(extdata("scan1_bme.nii.gz")),
                   cement = quote(extdata("scan1_cement.nii.gz")), spacing = NULL, labels = NULL),
       valid = list(vertebrae = is_scan, bme = is_scan, cement = or_null(is_scan),
-                   spacing = or_null(is_numvec(1e-9, 1e6, len = 3)))),
+                   spacing = or_null(is_spacing))),
     "vcf_volumetrics[array]" = list(
       fun = "vcf_volumetrics",
       args = list(vertebrae = fx("label_array"), bme = fx("bme_array"), cement = NULL,
                   spacing = c(0.5, 0.5, 3), labels = NULL),
       valid = list(vertebrae = is_scan, bme = is_scan, cement = or_null(is_scan),
-                   spacing = is_numvec(1e-9, 1e6, len = 3))),
+                   spacing = is_spacing)),
     vcf_morphometry = list(
       args = list(vertebrae = quote(extdata("scan1_vertebrae.nii.gz")), spacing = NULL,
                   orientation = NULL, labels = NULL),
-      valid = list(vertebrae = is_scan, spacing = or_null(is_numvec(1e-9, 1e6, len = 3)))),
+      valid = list(vertebrae = is_scan, spacing = or_null(is_spacing))),
     "vcf_morphometry[array]" = list(
       fun = "vcf_morphometry",
       args = list(vertebrae = fx("label_array"), spacing = c(2, 3, 5), orientation = "LPS",
                   labels = NULL),
-      valid = list(vertebrae = is_scan, spacing = is_numvec(1e-9, 1e6, len = 3),
+      valid = list(vertebrae = is_scan, spacing = is_spacing,
                    orientation = function(x) is_string()(x) && nchar(x) == 3L)),
     vcf_genant = list(
       args = list(ha = c(26, 18, 28), hm = c(25, 22, 27), hp = c(27, 26, 29), reference = NULL,

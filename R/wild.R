@@ -237,18 +237,16 @@ wild_fit <- function(formula, data, cluster, B, B_given, variant, dist, null,
     run
   })
   est <- ols$coef
-  rows <- lapply(seq_along(tested), function(i) {
-    j <- tested[[i]]
-    run <- tests[[i]]
-    pv <- wild_pvalue(run, adj, null[[j]])
-    ci <- wild_ci(run, adj, alpha)
-    data.frame(term = colnames(X)[j], estimate = est[[j]], std.error = run$se,
-               null = null[[j]], statistic = (est[[j]] - null[[j]]) / run$se,
-               p.value = pv, conf.low = ci[1L], conf.high = ci[2L],
-               stringsAsFactors = FALSE)
-  })
-  coefs <- do.call(rbind, rows)
-  rownames(coefs) <- NULL
+  # one p-value and one interval per tested coefficient, then one data frame
+  se <- vapply(tests, `[[`, numeric(1), "se")
+  pv <- vapply(seq_along(tested), function(i)
+    wild_pvalue(tests[[i]], adj, null[[tested[[i]]]]), numeric(1))
+  ci <- vapply(tests, wild_ci, numeric(2), adj = adj, alpha = alpha)
+  coefs <- data.frame(term = colnames(X)[tested], estimate = unname(est[tested]),
+                      std.error = se, null = unname(null[tested]),
+                      statistic = unname(est[tested] - null[tested]) / se,
+                      p.value = pv, conf.low = ci[1L, ], conf.high = ci[2L, ],
+                      stringsAsFactors = FALSE)
   structure(list(
     coefficients = coefs, t0 = stats::setNames(est, colnames(X)),
     tests = tests, adj = adj, B = B, enumerated = enumerated,

@@ -174,6 +174,13 @@ test_that("results are bit-identical for any number of threads", {
                      threads = 2, dist = "webb")
   expect_identical(a$coefficients, b$coefficients)
   expect_identical(a$tests, b$tests)
+  # Rademacher weights take the sign tables: identical too
+  a <- vcf_boot_wild(relief ~ bme + age, d, cluster = "patient", B = 5000, seed = 3,
+                     threads = 1)
+  b <- vcf_boot_wild(relief ~ bme + age, d, cluster = "patient", B = 5000, seed = 3,
+                     threads = 2)
+  expect_identical(a$tests, b$tests)
+  expect_identical(a$coefficients, b$coefficients)
   # and set.seed() governs seed = NULL
   set.seed(4)
   c1 <- vcf_boot_wild(relief ~ bme, d, cluster = "patient", B = 300)

@@ -179,8 +179,8 @@ typedef void (*stats_fn)(const wild_t *, const double *, double *, double *);
  * replicate adds G/8 table rows, each indexed by one byte of its random
  * bits (bit g set: v_g = -1, as draw_weights reads them), instead of
  * visiting G clusters. Clusters past G in the last chunk are zero rows. */
-#define SIGN_CHUNK 8
-#define SIGN_PATTERNS 256
+#define SIGN_CHUNK 8   /* clusters per table; any divisor of 64 */
+#define SIGN_PATTERNS (1 << SIGN_CHUNK)
 /* Tables beyond this size would leave the cache; the cluster loop is then
  * as fast. */
 #define SIGN_TABLE_MAX_BYTES (4.0 * 1048576)
@@ -263,11 +263,13 @@ static void sign_setup(sign_t *s, const wild_t *m) {
 WILD_INLINE void sign_body(const sign_t *s, const uint64_t *bits, double *acc,
                            double *out, const int k, const int restricted) {
   const int L = restricted ? 4 * k : 2 * k;
-  const double *row = s->tab + (size_t) L * (bits[0] & 0xFF);
+  enum { PER_WORD = 64 / SIGN_CHUNK };
+  const double *row = s->tab + (size_t) L * (bits[0] & (SIGN_PATTERNS - 1));
   for (int l = 0; l < L; l++) acc[l] = row[l];
   for (int j = 1; j < s->nchunk; j++) {
-    const unsigned byte = (unsigned) (bits[j >> 3] >> ((j & 7) * 8)) & 0xFF;
-    row = s->tab + ((size_t) j * SIGN_PATTERNS + byte) * L;
+    const unsigned pattern = (unsigned) (bits[j / PER_WORD] >>
+                                         ((j % PER_WORD) * SIGN_CHUNK)) & (SIGN_PATTERNS - 1);
+    row = s->tab + ((size_t) j * SIGN_PATTERNS + pattern) * L;
     for (int l = 0; l < L; l++) acc[l] += row[l];
   }
   const double *u0 = acc, *p0 = acc + k, *u1 = acc + 2 * k, *p1 = acc + 3 * k;
@@ -684,6 +686,7 @@ static double wild_reach2(const double *s, const wild_eval_t *e) {
  * of them reach `surv_floor2`. */
 typedef struct {
   const wild_eval_t *e;
+  const double *reach2;    /* every replicate's, computed once for both ends */
   wild_rep_t *work;
   R_xlen_t n, surv;
   double floor2, surv_floor2;
@@ -698,7 +701,7 @@ static void wild_pool_shrink(wild_pool_t *pool, double floor2) {
     for (int b = 0; b < e->B; b++) {
       wild_rep_t *rep = pool->work + kept;
       memcpy(rep->s, e->st + (size_t) N_STATS * b, sizeof(rep->s));
-      rep->reach2 = wild_reach2(rep->s, e);
+      rep->reach2 = pool->reach2[b];
       kept += rep->reach2 >= floor2;
     }
     pool->built = 1;
@@ -746,9 +749,9 @@ static double wild_pool_p(wild_pool_t *pool, double r, double floor2) {
  * Infinite when p never falls that low (too few clusters for the level).
  * p is evaluated through the pool (exactly) or, when `work` is NULL, over
  * every replicate. */
-static double wild_end(const wild_eval_t *e, wild_rep_t *work, double alpha,
-                       int dir) {
-  wild_pool_t pool = {e, work, 0, 0, 0, 0, 0};
+static double wild_end(const wild_eval_t *e, const double *reach2,
+                       wild_rep_t *work, double alpha, int dir) {
+  wild_pool_t pool = {e, reach2, work, 0, 0, 0, 0, 0};
   double inside = e->theta, step = 2 * e->se, outside = NAN, floor2 = 0;
 #define WILD_P(r) (work ? wild_pool_p(&pool, (r), floor2) : wild_p_at(e, (r)))
   for (int i = 0; i < 1100; i++) {
@@ -794,11 +797,16 @@ static SEXP C_boot_wild_ci(SEXP stats, SEXP theta, SEXP sigma, SEXP se,
   const double alpha = REAL(alpha_)[0];
   if (!(alpha > 0 && alpha < 1)) Rf_error("`alpha` must be in (0, 1).");
   wild_rep_t *work = NULL;
-  if (LOGICAL(prune)[0] == TRUE) work = (wild_rep_t *) R_alloc(e.B, sizeof(wild_rep_t));
+  double *reach2 = NULL;
+  if (LOGICAL(prune)[0] == TRUE) {
+    work = (wild_rep_t *) R_alloc(e.B, sizeof(wild_rep_t));
+    reach2 = (double *) R_alloc(e.B, sizeof(double));
+    for (int b = 0; b < e.B; b++) reach2[b] = wild_reach2(e.st + (size_t) N_STATS * b, &e);
+  }
   SEXP out = PROTECT(Rf_allocVector(REALSXP, 2));
-  REAL(out)[0] = wild_end(&e, work, alpha, -1);
+  REAL(out)[0] = wild_end(&e, reach2, work, alpha, -1);
   R_CheckUserInterrupt();
-  REAL(out)[1] = wild_end(&e, work, alpha, 1);
+  REAL(out)[1] = wild_end(&e, reach2, work, alpha, 1);
   UNPROTECT(1);
   return out;
 }

@@ -798,7 +798,9 @@ static SEXP C_boot_wild_ci(SEXP stats, SEXP theta, SEXP sigma, SEXP se,
   if (!(alpha > 0 && alpha < 1)) Rf_error("`alpha` must be in (0, 1).");
   wild_rep_t *work = NULL;
   double *reach2 = NULL;
-  if (LOGICAL(prune)[0] == TRUE) {
+  /* The pool copies the statistics (56 bytes per replicate); past 2
+   * million replicates the plain search is used, to bound memory. */
+  if (LOGICAL(prune)[0] == TRUE && e.B <= 2000000) {
     work = (wild_rep_t *) R_alloc(e.B, sizeof(wild_rep_t));
     reach2 = (double *) R_alloc(e.B, sizeof(double));
     for (int b = 0; b < e.B; b++) reach2[b] = wild_reach2(e.st + (size_t) N_STATS * b, &e);

@@ -25,7 +25,8 @@
  * t(r) = (R'bhat - r) / se with se the fit's CR1 standard error. The
  * confidence interval is the set of r not rejected, found by bisection on
  * p(r) (C_boot_wild_ci); each step visits only the replicates whose
- * |t*| can still reach |t| there (wild_reach2), with the same counts.
+ * |t*| can still reach |t| beyond the last r not rejected (wild_reach2),
+ * with the same counts as visiting all.
  *
  * Rademacher weights (drawn, enumerated or given as +-1) skip the cluster
  * loop: the statistics are then quadratic forms in four k-vectors linear
@@ -643,8 +644,8 @@ static SEXP C_boot_wild_pvalue(SEXP stats, SEXP theta, SEXP sigma, SEXP se,
  * (Cauchy-Schwarz), so it cannot count once t^2 (1 - WILD_TIE) > T^2, i.e.
  * once lambda^2 > reach2 = T^2 se^2 / (sigma^2 (1 - WILD_TIE)). The search
  * moves only outwards from the last r not rejected ("inside"), so
- * replicates whose reach is below inside's are dropped for good, and the
- * others are evaluated only while lambda is within their reach. The counts,
+ * replicates whose reach is below inside's cannot count at any later r and
+ * are dropped for good; near the end some 85% of them are. The counts,
  * and hence the interval, are exactly those of evaluating every replicate:
  * reach2 carries a relative margin of 1e-6, far above the rounding of
  * wild_counts when Q is not near-singular (det Q >= 1e-6 Q00 Q11; the

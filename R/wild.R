@@ -185,9 +185,11 @@ check_choice <- function(x, choices, arg, call) {
   x
 }
 
+# `tables = FALSE` turns off the Rademacher sign tables of src/wild.c (the
+# tests hold them to the cluster loop).
 wild_fit <- function(formula, data, cluster, B, B_given, variant, dist, null,
                      level, seed, threads, weights, weights_matrix, call,
-                     parm = NULL) {
+                     parm = NULL, tables = TRUE) {
   design <- boot_design(formula, data, cluster, NULL, weights, call)
   ols <- boot_qr_fit(design, call)
   units <- boot_units(design, call)
@@ -230,24 +232,21 @@ wild_fit <- function(formula, data, cluster, B, B_given, variant, dist, null,
     h <- wild_contrast(j, p, intercept, shift, shift_y)
     run <- .Call(C_boot_wild_stats, S, p, h$R, restricted, wtype, as.double(B),
                  boot_seed_halves(if (is.na(seed)) 0 else seed), enumerated,
-                 weights_matrix, adj, thr)
+                 weights_matrix, adj, thr, tables)
     run$offset <- h$offset
     run
   })
   est <- ols$coef
-  rows <- lapply(seq_along(tested), function(i) {
-    j <- tested[[i]]
-    run <- tests[[i]]
-    pv <- .Call(C_boot_wild_pvalue, run$stats, run$theta, run$sigma, run$se,
-                adj, null[[j]] - run$offset)
-    ci <- wild_ci(run, adj, alpha)
-    data.frame(term = colnames(X)[j], estimate = est[[j]], std.error = run$se,
-               null = null[[j]], statistic = (est[[j]] - null[[j]]) / run$se,
-               p.value = pv, conf.low = ci[1L], conf.high = ci[2L],
-               stringsAsFactors = FALSE)
-  })
-  coefs <- do.call(rbind, rows)
-  rownames(coefs) <- NULL
+  # one p-value and one interval per tested coefficient, then one data frame
+  se <- vapply(tests, `[[`, numeric(1), "se")
+  pv <- vapply(seq_along(tested), function(i)
+    wild_pvalue(tests[[i]], adj, null[[tested[[i]]]]), numeric(1))
+  ci <- vapply(tests, wild_ci, numeric(2), adj = adj, alpha = alpha)
+  coefs <- data.frame(term = colnames(X)[tested], estimate = unname(est[tested]),
+                      std.error = se, null = unname(null[tested]),
+                      statistic = unname(est[tested] - null[tested]) / se,
+                      p.value = pv, conf.low = ci[1L, ], conf.high = ci[2L, ],
+                      stringsAsFactors = FALSE)
   structure(list(
     coefficients = coefs, t0 = stats::setNames(est, colnames(X)),
     tests = tests, adj = adj, B = B, enumerated = enumerated,
@@ -269,10 +268,17 @@ wild_weights <- function(fit) {
         boot_seed_halves(if (is.na(fit$seed)) 0 else fit$seed), fit$enumerated)
 }
 
-# The test-inversion interval of one coefficient at level 1 - alpha.
-wild_ci <- function(run, adj, alpha) {
-  .Call(C_boot_wild_ci, run$stats, run$theta, run$sigma, run$se, adj, alpha) +
-    run$offset
+# Bootstrap p-values of the nulls r of one coefficient.
+wild_pvalue <- function(run, adj, r) {
+  .Call(C_boot_wild_pvalue, run$stats, run$theta, run$sigma, run$se, adj,
+        as.double(r) - run$offset)
+}
+
+# The test-inversion interval of one coefficient at level 1 - alpha;
+# prune = FALSE is the plain search the pruned one must equal (tests).
+wild_ci <- function(run, adj, alpha, prune = TRUE) {
+  .Call(C_boot_wild_ci, run$stats, run$theta, run$sigma, run$se, adj, alpha,
+        prune) + run$offset
 }
 
 # What CR2, augment() and the methods need of a fit: design, response,

@@ -190,17 +190,22 @@ cat(sprintf("  vectorised R WCR + inversion / vcf_boot_wild : %8.0fx  [>= 500x]\
 cat(sprintf("  lm() per replicate, p only   / vcf_boot_wild : %8.0fx  [>= 500x]\n",
             r_lm_time[1] / wcr_ours[1]))
 
-# Cost per replicate does not grow with n: G = 64 clusters, n = 1e3 .. 1e5.
+# Cost per replicate does not grow with n: G = 64 clusters, n = 1e3 .. 1e5,
+# for Webb weights (the cluster loop, O(G k) per replicate) and Rademacher
+# weights (the sign tables, O(G k / 8)). Each replicate's cost includes its
+# share of the p-value and the interval search of the 3 coefficients.
 cat("\nWCR per-replicate cost, G = 64 clusters, y ~ x1 + x2 (3 coefficients, all tested)\n")
 for (nn in c(1e3, 1e4, 1e5)) {
   set.seed(3)
   big <- data.frame(patient = sample(64, nn, TRUE), x1 = rnorm(nn), x2 = rbinom(nn, 1, 0.4))
   big$y <- 1 + 0.5 * big$x1 + rnorm(64)[big$patient] + rnorm(nn)
-  small <- time_it(vcf_boot_wild(y ~ x1 + x2, big, cluster = "patient", B = 999, seed = 1,
-                                 threads = 1, dist = "webb"), 3)
-  large <- time_it(vcf_boot_wild(y ~ x1 + x2, big, cluster = "patient", B = 99999, seed = 1,
-                                 threads = 1, dist = "webb"), 3)
-  per <- (large[1] - small[1]) / (99999 - 999)
-  cat(sprintf("  n = %6.0f: B = 999 %s, B = 99,999 %s, per replicate %.2f us (3 tests)\n",
-              nn, fmt(small[1]), fmt(large[1]), 1e6 * per))
+  for (dist in c("webb", "rademacher")) {
+    small <- time_it(vcf_boot_wild(y ~ x1 + x2, big, cluster = "patient", B = 999, seed = 1,
+                                   threads = 1, dist = dist), 3)
+    large <- time_it(vcf_boot_wild(y ~ x1 + x2, big, cluster = "patient", B = 99999,
+                                   seed = 1, threads = 1, dist = dist), 3)
+    per <- (large[1] - small[1]) / (99999 - 999)
+    cat(sprintf("  n = %6.0f, %-10s: B = 999 %s, B = 99,999 %s, per replicate %.2f us\n",
+                nn, dist, fmt(small[1]), fmt(large[1]), 1e6 * per))
+  }
 }

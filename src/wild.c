@@ -24,7 +24,14 @@
  * "Fast and wild"): p(r) = share of replicates with |t*(lambda)| >= |t(r)|,
  * t(r) = (R'bhat - r) / se with se the fit's CR1 standard error. The
  * confidence interval is the set of r not rejected, found by bisection on
- * p(r) (C_boot_wild_ci).
+ * p(r) (C_boot_wild_ci); each step visits only the replicates whose
+ * |t*| can still reach |t| beyond the last r not rejected (wild_reach2),
+ * with the same counts as visiting all.
+ *
+ * Rademacher weights (drawn, enumerated or given as +-1) skip the cluster
+ * loop: the statistics are then quadratic forms in four k-vectors linear
+ * in v, summed from per-chunk tables of all sign patterns of 8 clusters
+ * (sign_setup), so a replicate costs O(G k / 8) additions.
  *
  * Weights: Rademacher (+-1), Webb's six points (+-sqrt(1/2), +-1,
  * +-sqrt(3/2)), Mammen's two points and standard normal; replicate r draws
@@ -159,6 +166,169 @@ WILD_INLINE void stats_body(const wild_t *m, const double *v, double *u,
 
 typedef void (*stats_fn)(const wild_t *, const double *, double *, double *);
 
+/* Rademacher replicates by sign tables. With v_g = +-1, v_g^2 = 1, and the
+ * five statistics are quadratic forms in four k-vectors that are linear in
+ * v: u0 = sum v_g c_g, p0 = sum v_g alpha_g E_g, and for WCR u1 = sum v_g
+ * D_g, p1 = sum v_g rho_g E_g. Expanding sum_g (a's*_g)^2 with
+ * K = sum_g E_g E_g':
+ *   N0  = a'u0,   N1 = a'u1,
+ *   Q00 = sum alpha^2     - 2 p0'u0       + u0'K u0,
+ *   Q01 = sum alpha rho   - p0'u1 - p1'u0 + u0'K u1,
+ *   Q11 = sum rho^2       - 2 p1'u1       + u1'K u1.
+ * The clusters are cut into chunks of 8 and each chunk gets a table of the
+ * four vectors' sums for all 256 sign patterns of its clusters, so a
+ * replicate adds G/8 table rows, each indexed by one byte of its random
+ * bits (bit g set: v_g = -1, as draw_weights reads them), instead of
+ * visiting G clusters. Clusters past G in the last chunk are zero rows. */
+#define SIGN_CHUNK 8   /* clusters per table; any divisor of 64 */
+#define SIGN_PATTERNS (1 << SIGN_CHUNK)
+/* Tables beyond this size would leave the cache; the cluster loop is then
+ * as fast. */
+#define SIGN_TABLE_MAX_BYTES (4.0 * 1048576)
+
+typedef struct {
+  int k, restricted, L, nchunk;   /* L = 2k (WCU) or 4k (WCR) per row */
+  const double *tab;              /* nchunk x 256 rows of L */
+  const double *a, *K;            /* k; k x k */
+  double aa, ar, rr;              /* sum alpha^2, alpha rho, rho^2 */
+} sign_t;
+
+static int sign_fits(int G, int k, int restricted) {
+  const double L = restricted ? 4.0 * k : 2.0 * k;
+  return (G + SIGN_CHUNK - 1.0) / SIGN_CHUNK * SIGN_PATTERNS * L * sizeof(double) <=
+    SIGN_TABLE_MAX_BYTES;
+}
+
+static void sign_setup(sign_t *s, const wild_t *m) {
+  const int k = m->k, G = m->G, L = m->restricted ? 4 * k : 2 * k;
+  const int nchunk = (G + SIGN_CHUNK - 1) / SIGN_CHUNK;
+  double *tab = (double *) R_alloc((size_t) nchunk * SIGN_PATTERNS * L, sizeof(double));
+  double *K = (double *) R_alloc((size_t) k * k, sizeof(double));
+  double *x = (double *) R_alloc((size_t) SIGN_CHUNK * L, sizeof(double));
+  s->aa = s->ar = s->rr = 0.0;
+  for (int i = 0; i < k * k; i++) K[i] = 0.0;
+  for (int g = 0; g < G; g++) {
+    const double *eg = m->E + (size_t) k * g;
+    for (int i = 0; i < k; i++)
+      for (int j = 0; j < k; j++) K[i + k * j] += eg[i] * eg[j];
+    s->aa += m->alpha[g] * m->alpha[g];
+    s->ar += m->alpha[g] * m->rho[g];
+    s->rr += m->rho[g] * m->rho[g];
+  }
+  for (int j = 0; j < nchunk; j++) {
+    /* x: the chunk's clusters' rows (c_g, alpha_g E_g[, D_g, rho_g E_g]) */
+    for (int h = 0; h < SIGN_CHUNK; h++) {
+      const int g = j * SIGN_CHUNK + h;
+      double *xh = x + (size_t) L * h;
+      for (int i = 0; i < k; i++) {
+        if (g >= G) {
+          xh[i] = xh[k + i] = 0.0;
+          if (m->restricted) xh[2 * k + i] = xh[3 * k + i] = 0.0;
+          continue;
+        }
+        const double e = m->E[(size_t) k * g + i];
+        xh[i] = m->c[(size_t) k * g + i];
+        xh[k + i] = m->alpha[g] * e;
+        if (m->restricted) {
+          xh[2 * k + i] = m->D[(size_t) k * g + i];
+          xh[3 * k + i] = m->rho[g] * e;
+        }
+      }
+    }
+    /* pattern 0: all +1; pattern w: pattern w without its lowest set bit h,
+     * with cluster h's sign flipped. */
+    double *t = tab + (size_t) j * SIGN_PATTERNS * L;
+    for (int l = 0; l < L; l++) {
+      double sum = 0.0;
+      for (int h = 0; h < SIGN_CHUNK; h++) sum += x[(size_t) L * h + l];
+      t[l] = sum;
+    }
+    for (int w = 1; w < SIGN_PATTERNS; w++) {
+      int h = 0;
+      while (!((w >> h) & 1)) h++;
+      const double *from = t + (size_t) L * (w & (w - 1)), *xh = x + (size_t) L * h;
+      for (int l = 0; l < L; l++) t[(size_t) L * w + l] = from[l] - 2.0 * xh[l];
+    }
+  }
+  s->k = k;
+  s->restricted = m->restricted;
+  s->L = L;
+  s->nchunk = nchunk;
+  s->tab = tab;
+  s->a = m->a;
+  s->K = K;
+}
+
+/* The five statistics of the replicate with sign bits `bits`; acc holds L
+ * values. Written, like stats_body, for constant k and `restricted`. */
+WILD_INLINE void sign_body(const sign_t *s, const uint64_t *bits, double *acc,
+                           double *out, const int k, const int restricted) {
+  const int L = restricted ? 4 * k : 2 * k;
+  enum { PER_WORD = 64 / SIGN_CHUNK };
+  const double *row = s->tab + (size_t) L * (bits[0] & (SIGN_PATTERNS - 1));
+  for (int l = 0; l < L; l++) acc[l] = row[l];
+  for (int j = 1; j < s->nchunk; j++) {
+    const unsigned pattern = (unsigned) (bits[j / PER_WORD] >>
+                                         ((j % PER_WORD) * SIGN_CHUNK)) & (SIGN_PATTERNS - 1);
+    row = s->tab + ((size_t) j * SIGN_PATTERNS + pattern) * L;
+    for (int l = 0; l < L; l++) acc[l] += row[l];
+  }
+  const double *u0 = acc, *p0 = acc + k, *u1 = acc + 2 * k, *p1 = acc + 3 * k;
+  double n0 = 0.0, n1 = 0.0, q00 = s->aa, q01 = 0.0, q11 = 0.0;
+  if (restricted) {
+    q01 = s->ar;
+    q11 = s->rr;
+  }
+  for (int i = 0; i < k; i++) {
+    double ku0 = 0.0, ku1 = 0.0;
+    for (int j = 0; j < k; j++) {
+      ku0 += s->K[i + k * j] * u0[j];
+      if (restricted) ku1 += s->K[i + k * j] * u1[j];
+    }
+    n0 += s->a[i] * u0[i];
+    q00 += u0[i] * (ku0 - 2.0 * p0[i]);
+    if (restricted) {
+      n1 += s->a[i] * u1[i];
+      q01 += u0[i] * (ku1 - p1[i]) - p0[i] * u1[i];
+      q11 += u1[i] * (ku1 - 2.0 * p1[i]);
+    }
+  }
+  /* sums of squares: only rounding makes them negative (G about k) */
+  out[ST_N0] = n0;
+  out[ST_N1] = n1;
+  out[ST_Q00] = q00 > 0 ? q00 : 0.0;
+  out[ST_Q01] = q01;
+  out[ST_Q11] = q11 > 0 ? q11 : 0.0;
+}
+
+typedef void (*sign_fn)(const sign_t *, const uint64_t *, double *, double *);
+
+#define WILD_SIGN_K(K, RS)                                                    \
+  static void sign_##K##_##RS(const sign_t *s, const uint64_t *bits,          \
+                              double *acc, double *out) {                     \
+    double local[4 * (K)];                                                    \
+    (void) acc;                                                               \
+    sign_body(s, bits, local, out, K, RS);                                    \
+  }
+WILD_SIGN_K(1, 0) WILD_SIGN_K(1, 1) WILD_SIGN_K(2, 0) WILD_SIGN_K(2, 1)
+WILD_SIGN_K(3, 0) WILD_SIGN_K(3, 1) WILD_SIGN_K(4, 0) WILD_SIGN_K(4, 1)
+
+static void sign_any_0(const sign_t *s, const uint64_t *bits, double *acc, double *out) {
+  sign_body(s, bits, acc, out, s->k, 0);
+}
+
+static void sign_any_1(const sign_t *s, const uint64_t *bits, double *acc, double *out) {
+  sign_body(s, bits, acc, out, s->k, 1);
+}
+
+static sign_fn sign_for(int k, int restricted) {
+  static const sign_fn small[4][2] = {
+    {sign_1_0, sign_1_1}, {sign_2_0, sign_2_1},
+    {sign_3_0, sign_3_1}, {sign_4_0, sign_4_1}};
+  if (k >= 1 && k <= 4) return small[k - 1][restricted != 0];
+  return restricted ? sign_any_1 : sign_any_0;
+}
+
 #define WILD_STATS_K(K, RS)                                                   \
   static void stats_##K##_##RS(const wild_t *m, const double *v, double *u,  \
                                double *out) {                                \
@@ -268,10 +438,12 @@ static SEXP named_list(int n, const char **names) {
  * restricted: WCR (TRUE) or WCU; wtype: weight distribution; B: replicates
  * (2^G when enumerating); seed: two halves; enumerate: Rademacher
  * enumeration; wmat: NULL or a B x G matrix of weights; adj: the CR1
- * factor. Returns list(stats = 5 x B, theta, sigma, se). */
+ * factor; tables: use the sign tables for Rademacher weights (drawn,
+ * enumerated or a +-1 wmat) when they fit the cache. Returns
+ * list(stats = 5 x B, theta, sigma, se). */
 static SEXP C_boot_wild_stats(SEXP S, SEXP k_, SEXP R_, SEXP restricted,
                               SEXP wtype, SEXP B_, SEXP seed, SEXP enumerate,
-                              SEXP wmat, SEXP adj, SEXP threads) {
+                              SEXP wmat, SEXP adj, SEXP threads, SEXP tables) {
   vcf_arg_scalar(k_, INTSXP, "k");
   vcf_arg_type(S, REALSXP, "S");
   vcf_arg_type(R_, REALSXP, "R");
@@ -281,6 +453,7 @@ static SEXP C_boot_wild_stats(SEXP S, SEXP k_, SEXP R_, SEXP restricted,
   vcf_arg_scalar(enumerate, LGLSXP, "enumerate");
   vcf_arg_scalar(adj, REALSXP, "adj");
   vcf_arg_scalar(threads, INTSXP, "threads");
+  vcf_arg_scalar(tables, LGLSXP, "tables");
   const uint64_t seed64 = vcf_seed_from(seed);
   const int k = INTEGER(k_)[0];
   if (k < 1 || k > 1000) Rf_error("`k` must be in [1, 1000].");
@@ -319,9 +492,22 @@ static SEXP C_boot_wild_stats(SEXP S, SEXP k_, SEXP R_, SEXP restricted,
   SEXP st = PROTECT(Rf_allocMatrix(REALSXP, N_STATS, B));
   double *ST = REAL(st);
   const int nt = vcf_threads(INTEGER(threads)[0]);
+  /* Sign bits: drawn or enumerated Rademacher weights, or a weights matrix
+   * of +-1 only (so that giving a fit's own weights reproduces it). */
+  int signs = enumerating || (!W && type == W_RADEMACHER);
+  if (W) {
+    signs = 1;
+    for (R_xlen_t i = 0; i < XLENGTH(wmat) && signs; i++) signs = W[i] == 1 || W[i] == -1;
+  }
+  signs = signs && LOGICAL(tables)[0] == TRUE && sign_fits(G, k, m.restricted);
+  sign_t sign_tables;
+  if (signs) sign_setup(&sign_tables, &m);
   const stats_fn replicate_stats = stats_for(k, m.restricted);
+  const sign_fn replicate_signs = sign_for(k, m.restricted);
+  const int nwords = (G + 63) / 64;
   double *vmem = (double *) R_alloc((size_t) (G + 1) * nt, sizeof(double));
-  double *umem = (double *) R_alloc((size_t) 2 * k * nt, sizeof(double));
+  double *umem = (double *) R_alloc((size_t) 4 * k * nt, sizeof(double));
+  uint64_t *bmem = (uint64_t *) R_alloc((size_t) nwords * nt, sizeof(uint64_t));
   /* Blocks of about 2^22 cluster visits between interrupt checks. */
   int block = (int) (4194304.0 / ((double) G * k + 1));
   if (block < nt) block = nt;
@@ -332,7 +518,24 @@ static SEXP C_boot_wild_stats(SEXP S, SEXP k_, SEXP R_, SEXP restricted,
 #endif
     for (int b = start; b < end; b++) {
       const int t = WILD_THREAD_NUM();
-      double *v = vmem + (size_t) (G + 1) * t, *u = umem + (size_t) 2 * k * t;
+      double *v = vmem + (size_t) (G + 1) * t, *u = umem + (size_t) 4 * k * t;
+      double *out_b = ST + (size_t) N_STATS * b;
+      if (signs) {
+        uint64_t *bits = bmem + (size_t) nwords * t;
+        if (W) {
+          for (int w = 0; w < nwords; w++) bits[w] = 0;
+          for (int g = 0; g < G; g++)
+            bits[g / 64] |= (uint64_t) (W[b + (size_t) B * g] < 0) << (g % 64);
+        } else if (enumerating) {
+          bits[0] = (uint64_t) b;
+        } else {
+          vcf_rng rng;
+          vcf_rng_stream(&rng, seed64, (uint64_t) b + 1);
+          for (int w = 0; w < nwords; w++) bits[w] = vcf_rng_next(&rng);
+        }
+        replicate_signs(&sign_tables, bits, u, out_b);
+        continue;
+      }
       if (W) {
         for (int g = 0; g < G; g++) v[g] = W[b + (size_t) B * g];
       } else if (enumerating) {
@@ -342,7 +545,7 @@ static SEXP C_boot_wild_stats(SEXP S, SEXP k_, SEXP R_, SEXP restricted,
         vcf_rng_stream(&rng, seed64, (uint64_t) b + 1);
         draw_weights(type, &rng, G, v);
       }
-      replicate_stats(&m, v, u, ST + (size_t) N_STATS * b);
+      replicate_stats(&m, v, u, out_b);
     }
     R_CheckUserInterrupt();
   }
@@ -354,21 +557,25 @@ static SEXP C_boot_wild_stats(SEXP S, SEXP k_, SEXP R_, SEXP restricted,
   return out;
 }
 
-/* p-value at lambda = (theta - r) / sigma: the share of replicates with
- * t*^2 >= t^2 (1 - WILD_TIE); t = lambda sigma / se. A replicate whose
- * variance is zero counts when its numerator is not. */
-static double wild_p(const double *st, int B, double lambda, double t2,
+/* Whether a replicate counts as at least as extreme as the data at lambda:
+ * t*^2 >= t^2 (1 - WILD_TIE), written num^2 >= bar var with bar =
+ * t^2 (1 - WILD_TIE). A replicate whose variance is zero always counts. */
+WILD_INLINE int wild_counts(const double *s, double lambda, double bar,
+                            double adj) {
+  const double num = s[ST_N0] + lambda * s[ST_N1];
+  double var = adj * (s[ST_Q00] + 2 * lambda * s[ST_Q01] +
+                      lambda * lambda * s[ST_Q11]);
+  if (var < 0) var = 0;
+  return num * num >= bar * var;
+}
+
+/* p-value at lambda = (theta - r) / sigma: the share of replicates that
+ * count. */
+static double wild_p(const double *st, int B, double lambda, double bar,
                      double adj) {
   long long hits = 0;
-  const double bar = t2 * (1 - WILD_TIE);
-  for (int b = 0; b < B; b++) {
-    const double *s = st + (size_t) N_STATS * b;
-    const double num = s[ST_N0] + lambda * s[ST_N1];
-    double var = adj * (s[ST_Q00] + 2 * lambda * s[ST_Q01] +
-                        lambda * lambda * s[ST_Q11]);
-    if (var < 0) var = 0;
-    hits += num * num >= bar * var;
-  }
+  for (int b = 0; b < B; b++)
+    hits += wild_counts(st + (size_t) N_STATS * b, lambda, bar, adj);
   return (double) hits / B;
 }
 
@@ -378,10 +585,18 @@ typedef struct {
   double theta, sigma, se, adj;
 } wild_eval_t;
 
-static double wild_p_at(const wild_eval_t *e, double r) {
-  const double lambda = (e->theta - r) / e->sigma;
+/* lambda and bar = t^2 (1 - WILD_TIE) of the null r. */
+static void wild_point(const wild_eval_t *e, double r, double *lambda,
+                       double *bar) {
   const double t = (e->theta - r) / e->se;
-  return wild_p(e->st, e->B, lambda, t * t, e->adj);
+  *lambda = (e->theta - r) / e->sigma;
+  *bar = t * t * (1 - WILD_TIE);
+}
+
+static double wild_p_at(const wild_eval_t *e, double r) {
+  double lambda, bar;
+  wild_point(e, r, &lambda, &bar);
+  return wild_p(e->st, e->B, lambda, bar, e->adj);
 }
 
 static void wild_eval_init(wild_eval_t *e, SEXP stats, SEXP theta, SEXP sigma,
@@ -421,20 +636,134 @@ static SEXP C_boot_wild_pvalue(SEXP stats, SEXP theta, SEXP sigma, SEXP se,
   return out;
 }
 
+/* The interval search below evaluates p(r) some 40 times per end, and near
+ * an end of a 1 - alpha interval only about alpha of the replicates can
+ * still count. A replicate's |t*(lambda)| is bounded over all lambda: with
+ * n = (N0, N1), Q = [Q00 Q01; Q01 Q11] and x = (1, lambda),
+ *   t*^2 = (n'x)^2 / (adj x'Qx) <= n'Q^{-1}n / adj = T^2
+ * (Cauchy-Schwarz), so it cannot count once t^2 (1 - WILD_TIE) > T^2, i.e.
+ * once lambda^2 > reach2 = T^2 se^2 / (sigma^2 (1 - WILD_TIE)). The search
+ * moves only outwards from the last r not rejected ("inside"), so
+ * replicates whose reach is below inside's cannot count at any later r and
+ * are dropped for good; near the end some 85% of them are. The counts,
+ * and hence the interval, are exactly those of evaluating every replicate:
+ * reach2 carries a relative margin of 1e-6, far above the rounding of
+ * wild_counts when Q is not near-singular (det Q >= 1e-6 Q00 Q11; the
+ * rounding then grows by at most 4e6 times, to about 1e-9), and replicates
+ * with a near-singular Q, huge values or a zero variance are never dropped.
+ * WCU (N1 = Q01 = Q11 = 0) has t*^2 = N0^2 / (adj Q00) for every lambda. */
+#define WILD_REACH_MARGIN 1e-6
+#define WILD_DET_MIN 1e-6
+/* Beyond these, products in wild_counts may overflow: no pruning. */
+#define WILD_SAFE 1e100
+
+typedef struct {
+  double s[N_STATS];
+  double reach2;
+} wild_rep_t;
+
+static double wild_reach2(const double *s, const wild_eval_t *e) {
+  const double n0 = s[ST_N0], n1 = s[ST_N1], q00 = s[ST_Q00], q01 = s[ST_Q01],
+    q11 = s[ST_Q11];
+  for (int i = 0; i < N_STATS; i++)
+    if (!(fabs(s[i]) <= WILD_SAFE)) return R_PosInf;
+  double T2;
+  if (n1 == 0 && q01 == 0 && q11 == 0) {
+    if (!(q00 > 0)) return R_PosInf;
+    T2 = n0 * n0 / (e->adj * q00);
+  } else {
+    const double det = q00 * q11 - q01 * q01;
+    if (!(q00 > 0 && q11 > 0 && det >= WILD_DET_MIN * q00 * q11)) return R_PosInf;
+    T2 = (n0 * n0 * q11 - 2 * n0 * n1 * q01 + n1 * n1 * q00) / (det * e->adj);
+  }
+  if (T2 < 0) T2 = 0;   /* rounding of n'Q^{-1}n when n is about 0 */
+  const double ratio = e->se / e->sigma;
+  const double reach2 = T2 * ratio * ratio / (1 - WILD_TIE) * (1 + WILD_REACH_MARGIN);
+  return R_FINITE(reach2) ? reach2 : R_PosInf;
+}
+
+/* The replicates one end's search may still need: work[0, n) holds those
+ * whose reach is at least `floor2`, the search's inside point, and `surv`
+ * of them reach `surv_floor2`. */
+typedef struct {
+  const wild_eval_t *e;
+  const double *reach2;    /* every replicate's, computed once for both ends */
+  wild_rep_t *work;
+  R_xlen_t n, surv;
+  double floor2, surv_floor2;
+  int built;
+} wild_pool_t;
+
+/* Keep the replicates that reach floor2 (in place, without branches). */
+static void wild_pool_shrink(wild_pool_t *pool, double floor2) {
+  R_xlen_t kept = 0;
+  if (!pool->built) {
+    const wild_eval_t *e = pool->e;
+    for (int b = 0; b < e->B; b++) {
+      wild_rep_t *rep = pool->work + kept;
+      memcpy(rep->s, e->st + (size_t) N_STATS * b, sizeof(rep->s));
+      rep->reach2 = pool->reach2[b];
+      kept += rep->reach2 >= floor2;
+    }
+    pool->built = 1;
+  } else {
+    for (R_xlen_t i = 0; i < pool->n; i++) {
+      const wild_rep_t rep = pool->work[i];
+      pool->work[kept] = rep;
+      kept += rep.reach2 >= floor2;
+    }
+  }
+  pool->n = kept;
+  pool->floor2 = floor2;
+}
+
+/* p(r) for an r beyond the search's inside point, whose lambda^2 is floor2:
+ * every later r lies beyond it too, so replicates that cannot reach floor2
+ * are dropped for good (once a quarter of the pool would go). */
+static double wild_pool_p(wild_pool_t *pool, double r, double floor2) {
+  const wild_eval_t *e = pool->e;
+  double lambda, bar;
+  wild_point(e, r, &lambda, &bar);
+  const double lambda2 = lambda * lambda;
+  if (!(lambda2 <= WILD_SAFE && bar <= WILD_SAFE && bar > 0 && floor2 <= lambda2 &&
+        floor2 > 0))
+    return wild_p(e->st, e->B, lambda, bar, e->adj);
+  if (!pool->built ||
+      (floor2 > pool->floor2 && floor2 == pool->surv_floor2 && 4 * pool->surv < 3 * pool->n))
+    wild_pool_shrink(pool, floor2);
+  long long hits = 0;
+  R_xlen_t surv = 0;
+  for (R_xlen_t i = 0; i < pool->n; i++) {
+    const wild_rep_t *rep = pool->work + i;
+    hits += wild_counts(rep->s, lambda, bar, e->adj);
+    surv += rep->reach2 >= lambda2;
+  }
+  /* how many would stay should r become the inside point */
+  pool->surv = surv;
+  pool->surv_floor2 = lambda2;
+  return (double) hits / e->B;
+}
+
 /* One end of the test-inversion interval: the r beyond theta (direction
  * dir = -1 for the lower end, +1 for the upper) where p(r) first falls to
  * alpha or below, by doubling steps out from theta and then bisection.
- * Infinite when p never falls that low (too few clusters for the level). */
-static double wild_end(const wild_eval_t *e, double alpha, int dir) {
-  double inside = e->theta, step = 2 * e->se, outside = NAN;
+ * Infinite when p never falls that low (too few clusters for the level).
+ * p is evaluated through the pool (exactly) or, when `work` is NULL, over
+ * every replicate. */
+static double wild_end(const wild_eval_t *e, const double *reach2,
+                       wild_rep_t *work, double alpha, int dir) {
+  wild_pool_t pool = {e, reach2, work, 0, 0, 0, 0, 0};
+  double inside = e->theta, step = 2 * e->se, outside = NAN, floor2 = 0;
+#define WILD_P(r) (work ? wild_pool_p(&pool, (r), floor2) : wild_p_at(e, (r)))
   for (int i = 0; i < 1100; i++) {
     const double r = e->theta + dir * step;
     if (!R_FINITE(r)) break;
-    if (wild_p_at(e, r) <= alpha) {
+    if (WILD_P(r) <= alpha) {
       outside = r;
       break;
     }
     inside = r;
+    floor2 = (e->theta - r) / e->sigma * ((e->theta - r) / e->sigma);
     step *= 2;
     R_CheckUserInterrupt();
   }
@@ -444,25 +773,43 @@ static double wild_end(const wild_eval_t *e, double alpha, int dir) {
   for (int i = 0; i < 200 && fabs(outside - inside) > tol; i++) {
     const double mid = inside + (outside - inside) / 2;
     if (mid == inside || mid == outside) break;
-    if (wild_p_at(e, mid) <= alpha) outside = mid; else inside = mid;
+    if (WILD_P(mid) <= alpha) {
+      outside = mid;
+    } else {
+      inside = mid;
+      floor2 = (e->theta - mid) / e->sigma * ((e->theta - mid) / e->sigma);
+    }
     R_CheckUserInterrupt();
   }
+#undef WILD_P
   /* The last r not rejected. */
   return inside;
 }
 
-/* The interval {r : p(r) > alpha}, alpha = 1 - level, as c(lower, upper). */
+/* The interval {r : p(r) > alpha}, alpha = 1 - level, as c(lower, upper).
+ * prune = FALSE evaluates every replicate at every step (the reference the
+ * tests hold the pruned search to). */
 static SEXP C_boot_wild_ci(SEXP stats, SEXP theta, SEXP sigma, SEXP se,
-                           SEXP adj, SEXP alpha_) {
+                           SEXP adj, SEXP alpha_, SEXP prune) {
   wild_eval_t e;
   wild_eval_init(&e, stats, theta, sigma, se, adj);
   vcf_arg_scalar(alpha_, REALSXP, "alpha");
+  vcf_arg_scalar(prune, LGLSXP, "prune");
   const double alpha = REAL(alpha_)[0];
   if (!(alpha > 0 && alpha < 1)) Rf_error("`alpha` must be in (0, 1).");
+  wild_rep_t *work = NULL;
+  double *reach2 = NULL;
+  /* The pool copies the statistics (56 bytes per replicate); past 2
+   * million replicates the plain search is used, to bound memory. */
+  if (LOGICAL(prune)[0] == TRUE && e.B <= 2000000) {
+    work = (wild_rep_t *) R_alloc(e.B, sizeof(wild_rep_t));
+    reach2 = (double *) R_alloc(e.B, sizeof(double));
+    for (int b = 0; b < e.B; b++) reach2[b] = wild_reach2(e.st + (size_t) N_STATS * b, &e);
+  }
   SEXP out = PROTECT(Rf_allocVector(REALSXP, 2));
-  REAL(out)[0] = wild_end(&e, alpha, -1);
+  REAL(out)[0] = wild_end(&e, reach2, work, alpha, -1);
   R_CheckUserInterrupt();
-  REAL(out)[1] = wild_end(&e, alpha, 1);
+  REAL(out)[1] = wild_end(&e, reach2, work, alpha, 1);
   UNPROTECT(1);
   return out;
 }
@@ -721,9 +1068,9 @@ static SEXP C_boot_wild_weights(SEXP wtype, SEXP G_, SEXP B_, SEXP seed,
 
 const R_CallMethodDef vcf_wild_calls[] = {
   {"C_boot_wild_weights", (DL_FUNC) &C_boot_wild_weights, 5},
-  {"C_boot_wild_stats", (DL_FUNC) &C_boot_wild_stats, 11},
+  {"C_boot_wild_stats", (DL_FUNC) &C_boot_wild_stats, 12},
   {"C_boot_wild_pvalue", (DL_FUNC) &C_boot_wild_pvalue, 6},
-  {"C_boot_wild_ci", (DL_FUNC) &C_boot_wild_ci, 6},
+  {"C_boot_wild_ci", (DL_FUNC) &C_boot_wild_ci, 7},
   {"C_boot_cr2", (DL_FUNC) &C_boot_cr2, 5},
   {NULL, NULL, 0}
 };

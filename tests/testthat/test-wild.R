@@ -174,6 +174,13 @@ test_that("results are bit-identical for any number of threads", {
                      threads = 2, dist = "webb")
   expect_identical(a$coefficients, b$coefficients)
   expect_identical(a$tests, b$tests)
+  # Rademacher weights take the sign tables: identical too
+  a <- vcf_boot_wild(relief ~ bme + age, d, cluster = "patient", B = 5000, seed = 3,
+                     threads = 1)
+  b <- vcf_boot_wild(relief ~ bme + age, d, cluster = "patient", B = 5000, seed = 3,
+                     threads = 2)
+  expect_identical(a$tests, b$tests)
+  expect_identical(a$coefficients, b$coefficients)
   # and set.seed() governs seed = NULL
   set.seed(4)
   c1 <- vcf_boot_wild(relief ~ bme, d, cluster = "patient", B = 300)
@@ -389,4 +396,92 @@ test_that("wild methods reject objects that are not well-formed fits with a clas
   expect_error(tidy(fit, conf.level = 2), class = "vcf_error_argument")
   expect_error(tidy(fit, conf.int = NA), class = "vcf_error_argument")
   expect_s3_class(tidy(fit), "data.frame")
+})
+
+# The fast paths of src/wild.c against the plain ones ------------------------
+
+wild_fit_internal <- function(f, d, B, variant, dist, seed, tables, weights_matrix = NULL,
+                              null = 0, level = 0.95) {
+  vcfoutcomes:::wild_fit(f, d, "patient", B, TRUE, variant, dist, null, level, seed, 1L,
+                         NULL, weights_matrix, rlang::current_env(), tables = tables)
+}
+
+test_that("Rademacher sign tables equal the cluster loop (drawn, enumerated, given)", {
+  cases <- list(list(G = 2, k = 1), list(G = 7, k = 2), list(G = 13, k = 3),
+                list(G = 64, k = 2), list(G = 65, k = 4), list(G = 150, k = 5),
+                list(G = 40, k = 6), list(G = 9, k = 3))
+  for (i in seq_along(cases)) {
+    G <- cases[[i]]$G
+    k <- cases[[i]]$k
+    set.seed(100 + i)
+    n <- G + 25
+    d <- data.frame(patient = c(seq_len(G), sample(G, 25, TRUE)))
+    X <- matrix(stats::rnorm(n * 6), n, 6)
+    d <- cbind(d, as.data.frame(X))
+    d$y <- drop(X[, 1:2] %*% c(0.3, -0.2)) + stats::rnorm(n) + stats::rnorm(G)[d$patient]
+    f <- if (k == 1) y ~ 1 else stats::reformulate(paste0("V", seq_len(k - 1)), "y")
+    B <- if (G == 9) 512 else 499    # G = 9: all 2^9 sign patterns
+    for (variant in c("wcr", "wcu")) {
+      fast <- wild_fit_internal(f, d, B, variant, "rademacher", i, TRUE, null = 0.1)
+      slow <- wild_fit_internal(f, d, B, variant, "rademacher", i, FALSE, null = 0.1)
+      expect_equal(fast$enumerated, 2^G <= B)
+      for (j in seq_along(fast$tests)) {
+        a <- fast$tests[[j]]$stats
+        b <- slow$tests[[j]]$stats
+        # Q00, Q11 and the products are sums of squares: compare on their scale
+        scale <- apply(abs(b), 1, max) + 1e-300
+        expect_lt(max(abs(a - b) / scale), 1e-11)
+      }
+      expect_identical(fast$coefficients$p.value, slow$coefficients$p.value)
+      se <- fast$coefficients$std.error
+      expect_equal(fast$coefficients$conf.low / se, slow$coefficients$conf.low / se,
+                   tolerance = 1e-8)
+      expect_equal(fast$coefficients$conf.high / se, slow$coefficients$conf.high / se,
+                   tolerance = 1e-8)
+      # a +-1 weights matrix takes the tables too: the drawn fit reproduced
+      W <- vcfoutcomes:::wild_weights(fast)
+      given <- wild_fit_internal(f, d, nrow(W), variant, "rademacher", i, TRUE,
+                                 weights_matrix = W, null = 0.1)
+      expect_identical(given$tests[[1]]$stats, fast$tests[[1]]$stats)
+    }
+  }
+})
+
+test_that("the pruned interval search returns exactly what evaluating every replicate returns", {
+  for (i in 1:12) {
+    G <- c(3, 4, 6, 9, 12, 20, 33, 64, 64, 80, 17, 25)[i]
+    d <- wild_data(G, 200 + i, extra = 5 + i)
+    f <- if (i %% 3 == 0) relief ~ bme else relief ~ bme + age
+    dist <- c("rademacher", "webb", "mammen", "normal")[i %% 4 + 1]
+    variant <- if (i %% 5 == 0) "wcu" else "wcr"
+    fit <- suppressWarnings(vcf_boot_wild(f, d, cluster = "patient", B = 1999, seed = i,
+                                          dist = dist, variant = variant, threads = 1))
+    for (run in fit$tests) {
+      for (alpha in c(0.01, 0.05, 0.2, 0.5)) {
+        pruned <- vcfoutcomes:::wild_ci(run, fit$adj, alpha, prune = TRUE)
+        plain <- vcfoutcomes:::wild_ci(run, fit$adj, alpha, prune = FALSE)
+        expect_identical(pruned, plain)
+      }
+    }
+  }
+})
+
+test_that("at each reported end the bootstrap p-value is above 1 - level, just beyond it not", {
+  for (i in 1:6) {
+    d <- wild_data(c(8, 15, 30, 64, 64, 100)[i], 300 + i, extra = 20)
+    dist <- if (i %% 2) "rademacher" else "webb"
+    for (variant in c("wcr", "wcu")) {
+      fit <- vcf_boot_wild(relief ~ bme + age, d, cluster = "patient", B = 9999, seed = i,
+                           dist = dist, variant = variant, level = 0.9, threads = 1)
+      for (j in seq_along(fit$tests)) {
+        run <- fit$tests[[j]]
+        ends <- unlist(fit$coefficients[j, c("conf.low", "conf.high")])
+        if (!all(is.finite(ends))) next
+        eps <- 1e-6 * fit$coefficients$std.error[j]
+        p <- vcfoutcomes:::wild_pvalue(run, fit$adj, c(ends, ends[1] - eps, ends[2] + eps))
+        expect_true(all(p[1:2] > 0.1))
+        expect_true(all(p[3:4] <= 0.1))
+      }
+    }
+  }
 })

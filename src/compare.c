@@ -1490,13 +1490,23 @@ static int fisher_rxc(const ctable *t, double *p) {
 
 /* Fisher's test of a reduced table: 2 x 2 with estimate and interval, or
  * r x c by the network algorithm. */
+typedef struct {
+  test_opts o;
+  int simulate;   /* r x c tables left to the Monte Carlo p-value */
+} fisher_ctx;
+
 static int fisher_table(const ctable *t, const void *ctx, double *res,
                         R_xlen_t nrow, R_xlen_t j) {
-  const test_opts *o = (const test_opts *) ctx;
+  const fisher_ctx *f = (const fisher_ctx *) ctx;
+  const test_opts *o = &f->o;
+  int two_by_two = t->nr == 2 && t->nc == 2;
+  /* The R layer draws the tables (C_compare_table_sim), which needs the
+   * total as an int. */
+  if (f->simulate && !two_by_two) return t->n > INT_MAX ? VCF_TOO_LARGE : VCF_OK;
   /* Counts become ints below (support, log factorial tables): refuse what
    * an int cannot index or a table of that size would not finish. */
   if (t->n > FX_MAX_N) return VCF_TOO_LARGE;
-  if (t->nr == 2 && t->nc == 2) {
+  if (two_by_two) {
     fisher_2x2(t, o, res, nrow, j);
     return VCF_OK;
   }
@@ -1506,16 +1516,195 @@ static int fisher_table(const ctable *t, const void *ctx, double *res,
   return status;
 }
 
-/* C_compare_fisher(X, nlev, gk, ngroups, opts): Fisher's exact test of
- * every variable of X against the groups. Returns list(result matrix with
- * fisher_cols, list of full count tables). */
+/* C_compare_fisher(X, nlev, gk, ngroups, opts, simulate): Fisher's exact
+ * test of every variable of X against the groups; with simulate TRUE the
+ * r x c tables get no p-value here (the R layer simulates it). Returns
+ * list(result matrix with fisher_cols, list of full count tables). */
 static SEXP C_compare_fisher(SEXP X, SEXP nlev, SEXP gk, SEXP ngroups,
-                             SEXP opts) {
+                             SEXP opts, SEXP simulate) {
   groups G = groups_of(gk, ngroups, 1, CMP_MAX_GROUPS);
   check_categorical(X, nlev, G.n);
-  test_opts o = opts_of(opts);
+  vcf_arg_scalar(simulate, LGLSXP, "simulate");
+  fisher_ctx f = {opts_of(opts), LOGICAL(simulate)[0] == 1};
   return run_table_tests(X, nlev, &G, fisher_cols, FI_NCOL, FI_N, FI_STATUS,
-                         fisher_table, &o);
+                         fisher_table, &f);
+}
+
+/* ---- Monte Carlo p-values: simulate.p.value ----------------------------- */
+
+/* chisq.test and fisher.test draw their tables with stats' rcont2
+ * (Patefield's algorithm) from R's generator; stats registers that very
+ * routine for packages, so the draws here are theirs, draw for draw. */
+typedef void (*rcont2_fun)(int, int, const int[], const int[], int,
+                           const double[], int[], int[]);
+
+static rcont2_fun stats_rcont2(void) {
+  static rcont2_fun fun = NULL;
+  if (fun == NULL) fun = (rcont2_fun) R_GetCCallable("stats", "rcont2");
+  return fun;
+}
+
+/* Margins of a count matrix with no empty row or column, as ints. */
+typedef struct {
+  int nr, nc, n;
+  const double *x;
+  int *sr, *sc;
+} sim_table;
+
+static sim_table sim_table_of(SEXP tab) {
+  vcf_arg_type(tab, REALSXP, "table");
+  SEXP dim = Rf_getAttrib(tab, R_DimSymbol);
+  if (TYPEOF(dim) != INTSXP || XLENGTH(dim) != 2)
+    Rf_error("`table` must be a matrix.");
+  sim_table t;
+  t.nr = INTEGER(dim)[0];
+  t.nc = INTEGER(dim)[1];
+  if (t.nr < 2 || t.nc < 2) Rf_error("`table` must have 2 rows and 2 columns at least.");
+  t.x = REAL_RO(tab);
+  t.sr = (int *) R_alloc(t.nr, sizeof(int));
+  t.sc = (int *) R_alloc(t.nc, sizeof(int));
+  memset(t.sr, 0, sizeof(int) * (size_t) t.nr);
+  memset(t.sc, 0, sizeof(int) * (size_t) t.nc);
+  double total = 0;
+  for (int b = 0; b < t.nc; b++)
+    for (int a = 0; a < t.nr; a++) {
+      double v = t.x[a + (R_xlen_t) b * t.nr];
+      if (!(v >= 0) || v != floor(v) || v > INT_MAX)
+        Rf_error("`table` must hold whole counts.");
+      total += v;
+      if (total > INT_MAX) Rf_error("`table` must total at most %d.", INT_MAX);
+      t.sr[a] += (int) v;
+      t.sc[b] += (int) v;
+    }
+  for (int a = 0; a < t.nr; a++) if (t.sr[a] == 0) Rf_error("`table` has an empty row.");
+  for (int b = 0; b < t.nc; b++) if (t.sc[b] == 0) Rf_error("`table` has an empty column.");
+  t.n = (int) total;
+  return t;
+}
+
+static int cmp_double_desc(const void *a, const void *b) {
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x < y) - (x > y);
+}
+
+/* C_compare_table_sim(table, B, fisher): the Monte Carlo p-value of
+ * chisq.test(table, simulate.p.value = TRUE, B = B) (fisher FALSE) or of
+ * fisher.test(table, simulate.p.value = TRUE, B = B) (TRUE), table a
+ * double matrix of counts without empty rows or columns. Returns
+ * c(statistic, p_value): X-squared, or -sum(lfactorial(table)).
+ *
+ * As base R: the log factorials that rcont2 and the simulated Fisher
+ * statistics use are cumulative sums of logs; the simulated chi-squares
+ * are summed column by column in double; the observed X-squared sums its
+ * terms in decreasing order and -sum(lfactorial()) in column order, both
+ * in long double as sum() does; the p-value counts the draws at least as
+ * extreme within 64 ulps (chisq.test's and fisher.test's almost.1). */
+static SEXP C_compare_table_sim(SEXP table, SEXP B, SEXP fisher) {
+  sim_table t = sim_table_of(table);
+  vcf_arg_scalar(B, REALSXP, "B");
+  double Bd = REAL(B)[0];
+  if (!(Bd >= 1 && Bd <= INT_MAX && Bd == floor(Bd)))
+    Rf_error("`B` must be a whole number in [1, %d].", INT_MAX);
+  vcf_arg_scalar(fisher, LGLSXP, "fisher");
+  int is_fisher = LOGICAL(fisher)[0] == 1, nb = (int) Bd;
+  size_t cells = (size_t) t.nr * (size_t) t.nc;
+
+  double *fact = (double *) R_alloc((size_t) t.n + 1, sizeof(double));
+  fact[0] = 0;
+  if (t.n >= 1) fact[1] = 0;
+  for (int i = 2; i <= t.n; i++) fact[i] = fact[i - 1] + log(i);
+
+  double *e = (double *) R_alloc(cells, sizeof(double));
+  double *terms = (double *) R_alloc(cells, sizeof(double));
+  long double s = 0;
+  for (int b = 0; b < t.nc; b++)
+    for (int a = 0; a < t.nr; a++) {
+      size_t k = a + (size_t) b * t.nr;
+      double x = t.x[k];
+      e[k] = (double) t.sr[a] * (double) t.sc[b] / (double) t.n;
+      terms[k] = (x - e[k]) * (x - e[k]) / e[k];
+      s += Rf_lgammafn(x + 1);
+    }
+  double stat;
+  if (is_fisher) {
+    stat = -(double) s;
+  } else {
+    qsort(terms, cells, sizeof(double), cmp_double_desc);
+    s = 0;
+    for (size_t k = 0; k < cells; k++) s += terms[k];
+    stat = (double) s;
+  }
+  double cut = is_fisher ? stat / (1 + 64 * DBL_EPSILON) : (1 - 64 * DBL_EPSILON) * stat;
+
+  rcont2_fun rcont2 = stats_rcont2();
+  int *jwork = (int *) R_alloc(t.nc, sizeof(int));
+  int *drawn = (int *) R_alloc(cells, sizeof(int));
+  double hits = 0;
+  GetRNGstate();
+  for (int it = 0; it < nb; it++) {
+    rcont2(t.nr, t.nc, t.sr, t.sc, t.n, fact, jwork, drawn);
+    double v = 0;
+    if (is_fisher) {
+      for (size_t k = 0; k < cells; k++) v -= fact[drawn[k]];
+      hits += v <= cut;
+    } else {
+      for (size_t k = 0; k < cells; k++) {
+        double d = drawn[k] - e[k];
+        v += d * d / e[k];
+      }
+      hits += v >= cut;
+    }
+    if ((it & 1023) == 1023) {
+      PutRNGstate();   /* an interrupt leaves .Random.seed where the draws are */
+      R_CheckUserInterrupt();
+      GetRNGstate();
+    }
+  }
+  PutRNGstate();
+  double p = (1 + hits) / (Bd + 1);
+  SEXP out = PROTECT(Rf_allocVector(REALSXP, 2));
+  REAL(out)[0] = stat;
+  REAL(out)[1] = p > 1 ? 1 : p;
+  UNPROTECT(1);
+  return out;
+}
+
+/* C_compare_gof_sim(draws, n, E, stat): of the tables of n consecutive
+ * draws each (level codes 1..length(E), as sample.int gives them), how
+ * many have sum((table - E)^2 / E) >= (1 - 64 eps) stat: the count
+ * chisq.test(x, p = p, simulate.p.value = TRUE) adds up over its apply(),
+ * each statistic summed over the levels in long double as sum() does. */
+static SEXP C_compare_gof_sim(SEXP draws, SEXP n, SEXP E, SEXP stat) {
+  vcf_arg_type(draws, INTSXP, "draws");
+  vcf_arg_scalar(n, INTSXP, "n");
+  vcf_arg_type(E, REALSXP, "E");
+  vcf_arg_scalar(stat, REALSXP, "stat");
+  int nn = INTEGER(n)[0], k = (int) XLENGTH(E);
+  if (nn < 1 || XLENGTH(draws) % nn != 0)
+    Rf_error("`draws` must hold whole tables of `n` draws.");
+  if (k < 1) Rf_error("`E` must not be empty.");
+  const int *d = INTEGER_RO(draws);
+  const double *ev = REAL_RO(E);
+  double cut = (1 - 64 * DBL_EPSILON) * REAL(stat)[0];
+  R_xlen_t reps = XLENGTH(draws) / nn;
+  int *cnt = (int *) R_alloc(k, sizeof(int));
+  double hits = 0;
+  for (R_xlen_t r = 0; r < reps; r++) {
+    memset(cnt, 0, sizeof(int) * (size_t) k);
+    const int *dr = d + r * nn;
+    for (int i = 0; i < nn; i++) {
+      if (dr[i] < 1 || dr[i] > k) Rf_error("`draws` must be codes 1..length(E).");
+      cnt[dr[i] - 1]++;
+    }
+    long double s = 0;
+    for (int c = 0; c < k; c++) {
+      double dev = cnt[c] - ev[c];
+      s += dev * dev / ev[c];
+    }
+    hits += (double) s >= cut;
+    if ((r & 1023) == 1023) R_CheckUserInterrupt();
+  }
+  return Rf_ScalarReal(hits);
 }
 
 /* ---- Wilcoxon tests ----------------------------------------------------- */
@@ -2045,7 +2234,9 @@ const R_CallMethodDef vcf_compare_calls[] = {
   {"C_compare_paired", (DL_FUNC) &C_compare_paired, 3},
   {"C_compare_chisq", (DL_FUNC) &C_compare_chisq, 5},
   {"C_compare_gof", (DL_FUNC) &C_compare_gof, 3},
-  {"C_compare_fisher", (DL_FUNC) &C_compare_fisher, 5},
+  {"C_compare_fisher", (DL_FUNC) &C_compare_fisher, 6},
+  {"C_compare_table_sim", (DL_FUNC) &C_compare_table_sim, 3},
+  {"C_compare_gof_sim", (DL_FUNC) &C_compare_gof_sim, 4},
   {"C_compare_ranksum", (DL_FUNC) &C_compare_ranksum, 3},
   {"C_compare_signrank", (DL_FUNC) &C_compare_signrank, 3},
   {NULL, NULL, 0}

@@ -664,7 +664,7 @@ test_that("every expressible case of R's regression tests and help pages is equa
   counts <- c(found = length(rsource_cases), expressible = length(expressible),
               passing = passed)
   expect_equal(counts[["passing"]], counts[["expressible"]])
-  expect_gte(counts[["expressible"]], 75)
+  expect_gte(counts[["expressible"]], 86)
 })
 
 test_that("every option of vcf_compare() is checked, with a classed error naming it", {

@@ -153,6 +153,11 @@
 #'   test (`by = NULL`, `"chisq"`): a numeric vector used for every such
 #'   variable or a list named by variable; `NULL` means equal
 #'   probabilities. They must sum to 1 unless `rescale.p = TRUE`.
+#' @param digits.rank The Wilcoxon tests rank `signif(x, digits.rank)`
+#'   rather than `x` when it is finite, as `wilcox.test(digits.rank = )`
+#'   (R 4.0 and later): values equal to that many significant digits tie.
+#'   The statistic, its ties and the asymptotic interval's ranks use the
+#'   rounded values; the estimate and the exact interval use `x`.
 #' @param simulate.p.value Whether chi-square tests and Fisher's test of
 #'   tables larger than 2 x 2 use Monte Carlo p-values, see Simulated
 #'   p-values.
@@ -200,14 +205,14 @@ vcf_compare <- function(data, by = NULL, vars = NULL, tests = NULL,
                         alternative = c("two.sided", "less", "greater"),
                         mu = 0, conf.level = 0.95, exact = NULL, correct = TRUE,
                         conf.int = TRUE, or = 1, p = NULL, rescale.p = FALSE,
-                        simulate.p.value = FALSE, B = 2000) {
+                        simulate.p.value = FALSE, B = 2000, digits.rank = Inf) {
   call <- rlang::current_env()
   if (!is.data.frame(data)) {
     vcf_abort(c("{.arg data} must be a data frame.",
                 x = "It is {.cls {class(data)}}."), c("type", "argument"))
   }
   opts <- compare_opts(alternative, mu, conf.level, exact, correct, conf.int,
-                       call = call)
+                       call = call, digits.rank = digits.rank)
   fisher_opts <- compare_opts(alternative, or, conf.level, exact, correct,
                               conf.int, arg_mu = "or", call = call)
   check_flag(rescale.p, call = call)
@@ -441,7 +446,8 @@ alternatives <- c("two.sided", "less", "greater")
 
 compare_opts <- function(alternative = "two.sided", mu = 0, conf.level = 0.95,
                          exact = NULL, correct = TRUE, conf.int = TRUE,
-                         arg_mu = "mu", call = rlang::caller_env()) {
+                         arg_mu = "mu", call = rlang::caller_env(),
+                         digits.rank = Inf) {
   if (identical(alternative, alternatives)) alternative <- alternatives[1L]
   check_string(alternative, "alternative", choices = alternatives, call = call)
   if (arg_mu == "or") {
@@ -461,9 +467,10 @@ compare_opts <- function(alternative = "two.sided", mu = 0, conf.level = 0.95,
   if (!is.null(exact)) check_flag(exact, "exact", call = call)
   check_flag(correct, "correct", call = call)
   check_flag(conf.int, "conf.int", call = call)
+  check_number(digits.rank, "digits.rank", call = call)
   c(match(alternative, alternatives) - 1, mu, conf.level,
     if (is.null(exact)) NA_real_ else as.numeric(exact), as.numeric(correct),
-    as.numeric(conf.int))
+    as.numeric(conf.int), as.numeric(digits.rank))
 }
 
 # B when simulate.p.value is TRUE (as given: base R prints it in the method),

@@ -130,10 +130,10 @@ static int cmp_double(const void *a, const void *b) {
  * in the order of enum opt_index: alternative (0 two-sided, 1 less,
  * 2 greater), mu (the null value: mean, location shift or odds ratio),
  * conf.level, exact (NA for base R's default rule, else 0/1), correct and
- * conf.int (0/1). */
+ * conf.int (0/1), and digits.rank (Inf: rank the values as they are). */
 enum { ALT_TWO_SIDED = 0, ALT_LESS = 1, ALT_GREATER = 2 };
 enum opt_index { OPT_ALT, OPT_MU, OPT_LEVEL, OPT_EXACT, OPT_CORRECT,
-                 OPT_CONF_INT, OPT_N };
+                 OPT_CONF_INT, OPT_DIGITS, OPT_N };
 typedef struct {
   int alternative;
   double mu;
@@ -141,6 +141,7 @@ typedef struct {
   int exact;       /* -1: base R's rule (exact when n < 50) */
   int correct;
   int conf_int;
+  double digits;   /* wilcox.test's digits.rank */
 } test_opts;
 
 static test_opts opts_of(SEXP opts) {
@@ -159,6 +160,8 @@ static test_opts opts_of(SEXP opts) {
   t.exact = ISNAN(o[OPT_EXACT]) ? -1 : o[OPT_EXACT] != 0;
   t.correct = !ISNAN(o[OPT_CORRECT]) && o[OPT_CORRECT] != 0;
   t.conf_int = !ISNAN(o[OPT_CONF_INT]) && o[OPT_CONF_INT] != 0;
+  if (ISNAN(o[OPT_DIGITS])) Rf_error("`opts` digits.rank must not be NA.");
+  t.digits = o[OPT_DIGITS];
   return t;
 }
 
@@ -1735,6 +1738,15 @@ static double rank_sum(const double *a, R_xlen_t na, const double *b,
   return (double) ra;
 }
 
+/* wilcox.test(digits.rank = d) ranks signif(v, d) rather than v (the
+ * statistic and its ties; estimates and intervals use the values). signif
+ * never decreases, so a sorted vector stays sorted; it keeps zero and the
+ * sign. Rounds v[0..n-1] in place; nothing for an infinite d. */
+static void rank_round(double *v, R_xlen_t n, const test_opts *o) {
+  if (!R_FINITE(o->digits)) return;
+  for (R_xlen_t i = 0; i < n; i++) v[i] = Rf_fprec(v[i], o->digits);
+}
+
 static const char *const wx_cols[] = {
   "statistic", "df", "p_value", "n", "n1", "n2", "exact", "estimate",
   "ci_low", "ci_high", "status"};
@@ -1770,7 +1782,7 @@ typedef struct {
   int two_sample;
   const double *x;   /* sorted ascending */
   R_xlen_t nx;
-  const double *y;   /* rank sum: the second sample, sorted */
+  const double *y;   /* rank sum: the second sample, sorted, as ranked */
   R_xlen_t ny;
   double *work;      /* nx (+ ny) doubles */
   const test_opts *o;
@@ -1794,6 +1806,8 @@ static double signrank_z(wx_fun *f, double d) {
     double v = f->x[i] - d;
     if (v < 0) neg[nn++] = -v;
   }
+  rank_round(pos, np, f->o);
+  rank_round(neg, nn, f->o);
   double tie_term;
   int ties;
   double n = (double) (np + nn);
@@ -1806,6 +1820,7 @@ static double signrank_z(wx_fun *f, double d) {
 static double ranksum_z(wx_fun *f, double d) {
   double *xd = f->work;
   for (R_xlen_t i = 0; i < f->nx; i++) xd[i] = f->x[i] - d;
+  rank_round(xd, f->nx, f->o);
   double tie_term;
   int ties;
   double nx = (double) f->nx, ny = (double) f->ny;
@@ -1920,9 +1935,17 @@ static int ranksum_sorted(double *x, R_xlen_t nxi, double *y, R_xlen_t nyi,
   double nx = (double) nxi, ny = (double) nyi;
   double *xm = (double *) R_alloc(nxi, sizeof(double));
   for (R_xlen_t i = 0; i < nxi; i++) xm[i] = x[i] - o->mu;
+  rank_round(xm, nxi, o);
+  const double *y_ranked = y;
+  if (R_FINITE(o->digits)) {
+    double *yr = (double *) R_alloc(nyi, sizeof(double));
+    memcpy(yr, y, sizeof(double) * (size_t) nyi);
+    rank_round(yr, nyi, o);
+    y_ranked = yr;
+  }
   double tie_term;
   int ties;
-  double w = rank_sum(xm, nxi, y, nyi, &tie_term, &ties) - nx * (nx + 1) / 2;
+  double w = rank_sum(xm, nxi, y_ranked, nyi, &tie_term, &ties) - nx * (nx + 1) / 2;
   int exact = o->exact < 0 ? nx < 50 && ny < 50 : o->exact;
   if (exact && !ties && nx * ny > WX_EXACT_MAX_MN) return VCF_TOO_LARGE;
   double p, est_ci[3] = {NA_REAL, NA_REAL, NA_REAL};
@@ -1952,7 +1975,7 @@ static int ranksum_sorted(double *x, R_xlen_t nxi, double *y, R_xlen_t nyi,
     p = p_z((z - wilcoxon_correction(z, o, o->correct)) / sigma, o->alternative);
     if (o->conf_int && finite) {
       double *work = (double *) R_alloc(nxi, sizeof(double));
-      wx_fun f = {1, x, nxi, y, nyi, work, o, o->correct, 0, 0};
+      wx_fun f = {1, x, nxi, y_ranked, nyi, work, o, o->correct, 0, 0};
       wilcoxon_asymptotic_ci(&f, x[0] - y[nyi - 1], x[nxi - 1] - y[0],
                              est_ci, est_ci + 1);
     }
@@ -2021,6 +2044,8 @@ static int signrank_sorted(const double *xm, R_xlen_t ni, int zeroes,
   R_xlen_t np = 0, nn = 0;
   for (R_xlen_t i = 0; i < ni; i++) if (xm[i] > 0) pos[np++] = xm[i];
   for (R_xlen_t i = ni - 1; i >= 0; i--) if (xm[i] < 0) neg[nn++] = -xm[i];
+  rank_round(pos, np, o);
+  rank_round(neg, nn, o);
   double tie_term;
   int ties;
   double v = rank_sum(pos, np, neg, nn, &tie_term, &ties);

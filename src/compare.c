@@ -1004,10 +1004,10 @@ static void fisher_2x2(const ctable *t, const test_opts *o, double *res,
  * filled), with the number of partial tables that share it. The stages run
  * breadth first: paths reaching one node with equal values merge, which is
  * what keeps the work small. A node's completions have a closed-form total,
- * log N'! - sum log r'!, and bounds from filling each remaining column on
- * its own (evenly for the largest value, greedily for the smallest): a path
- * whose every completion counts adds its total at once, one with none is
- * dropped, only the rest go on. The last two columns are tabulated once per
+ * log N'! - sum log r'!, and exact bounds: the longest and shortest paths
+ * from it to the end (fx_bounds, memoized per stage): a path whose every
+ * completion counts adds its total at once, one with none is dropped, only
+ * the rest go on. The last two columns are tabulated once per
  * node: the sorted values of its completions with cumulative sums, so that
  * a path there is a binary search. Rows are the shorter side; columns
  * ascending, so that the two largest are tabulated. */
@@ -1038,6 +1038,11 @@ typedef struct {
   int *keys;
   fx_entry *entries;
   R_xlen_t slots, used;
+  /* per stage k < C - 2: the exact bounds of every node met (fx_nodes) and
+   * a buffer for the children of one node of that stage */
+  struct fx_nodes *bounds;
+  struct fx_children *kids;
+  const int *root;   /* the row sums, sorted */
 } fx_state;
 
 static int cmp_int(const void *a, const void *b) {
@@ -1052,35 +1057,6 @@ static uint64_t fx_hash(const int *r, int R) {
     h *= 1099511628211ULL;
   }
   return h;
-}
-
-/* Largest (even = 1) or smallest (even = 0) value of one column of total c
- * filled on its own within row caps r (sorted ascending): evenly spread,
- * or poured into the largest rows first. */
-static double fx_column_bound(const fx_state *s, const int *r, int c, int even) {
-  double v = s->lf[c];
-  int left = c;
-  if (even) {
-    for (int i = 0; i < s->R; i++) {
-      int rest = s->R - i;
-      /* caps ascending: once this row can take its share, so can the
-       * rest, and the remainder is spread one each */
-      if ((double) r[i] * rest >= left) {
-        int base = left / rest, extra = left % rest;
-        for (int k = 0; k < rest; k++) v -= s->lf[base + (k < extra)];
-        return v;
-      }
-      v -= s->lf[r[i]];
-      left -= r[i];
-    }
-    return v;
-  }
-  for (int i = s->R - 1; i >= 0 && left > 0; i--) {
-    int x = r[i] < left ? r[i] : left;
-    v -= s->lf[x];
-    left -= x;
-  }
-  return v;
 }
 
 /* The tabulated completions of the last two columns from sorted row sums r. */
@@ -1119,6 +1095,41 @@ static double fx_count(const int *r, int R, int c) {
 }
 
 static fx_entry *fx_lookup(fx_state *s, const int *r);
+
+/* Ascending sort of doubles without NaN, inlined (qsort's comparator calls
+ * dominated the tabulation): quicksort on the median of three, insertion
+ * sort below 16, the smaller side first so the stack stays O(log n). */
+static void sort_doubles(double *v, R_xlen_t n) {
+  while (n > 16) {
+    double a = v[0], b = v[n / 2], c = v[n - 1];
+    double pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+    R_xlen_t i = 0, j = n - 1;
+    for (;;) {
+      while (v[i] < pivot) i++;
+      while (v[j] > pivot) j--;
+      if (i >= j) break;
+      double t = v[i]; v[i] = v[j]; v[j] = t;
+      i++;
+      j--;
+    }
+    /* v[0..j] <= pivot <= v[j+1..n-1] */
+    R_xlen_t left = j + 1;
+    if (left < n - left) {
+      sort_doubles(v, left);
+      v += left;
+      n -= left;
+    } else {
+      sort_doubles(v + left, n - left);
+      n = left;
+    }
+  }
+  for (R_xlen_t i = 1; i < n; i++) {
+    double t = v[i];
+    R_xlen_t j = i;
+    while (j > 0 && v[j - 1] > t) { v[j] = v[j - 1]; j--; }
+    v[j] = t;
+  }
+}
 
 static void fx_memo_init(fx_state *s, R_xlen_t slots) {
   s->slots = slots;
@@ -1174,11 +1185,11 @@ static fx_entry *fx_lookup(fx_state *s, const int *r) {
   int *x = (int *) R_alloc(R, sizeof(int));
   R_xlen_t at = 0;
   fx_add_pair(s, r, x, 0, s->cs[s->C - 2], 0, e->vals, &at);
-  qsort(e->vals, at, sizeof(double), cmp_double);
+  sort_doubles(e->vals, at);
   long double c = 0;
   double top = at ? e->vals[at - 1] : 0;
   for (R_xlen_t k = 0; k < at; k++) {
-    c += expl((long double) e->vals[k] - top);
+    c += exp(e->vals[k] - top);
     e->cum[k] = (double) c;
   }
   e->count = at;
@@ -1197,7 +1208,7 @@ typedef struct {
 
 /* The nodes of one stage: sorted row sums as keys in a hash table, with
  * the bounds of their completions. */
-typedef struct {
+typedef struct fx_nodes {
   int R;
   R_xlen_t slots, count, cap;
   R_xlen_t *slot_id;  /* slot -> node id, -1 when empty */
@@ -1236,9 +1247,11 @@ static void fx_nodes_grow(fx_nodes *t) {
   *t = g;
 }
 
+static int fx_bounds(fx_state *s, int k, const int *r, double *hi, double *lo);
+
 /* Id of the node with sorted row sums r at stage k (its columns k..C-1
  * still to fill), added with its bounds when new; -1 when the table is
- * full. */
+ * full or a limit is passed. */
 static R_xlen_t fx_node_id(fx_state *s, fx_nodes *t, const int *r, int k) {
   int R = s->R;
   R_xlen_t slot = (R_xlen_t) (fx_hash(r, R) % (uint64_t) t->slots);
@@ -1252,15 +1265,13 @@ static R_xlen_t fx_node_id(fx_state *s, fx_nodes *t, const int *r, int k) {
     fx_nodes_grow(t);
     return fx_node_id(s, t, r, k);
   }
+  double hi, lo;
+  if (!fx_bounds(s, k, r, &hi, &lo)) return -1;
   R_xlen_t id = t->count++;
   t->slot_id[slot] = id;
   memcpy(t->keys + id * R, r, sizeof(int) * R);
-  double hi = 0, lo = 0, total = 0;
+  double total = 0;
   int n = 0;
-  for (int c = k; c < s->C; c++) {
-    hi += fx_column_bound(s, r, s->cs[c], 1);
-    lo += fx_column_bound(s, r, s->cs[c], 0);
-  }
   for (int i = 0; i < R; i++) {
     total -= s->lf[r[i]];
     n += r[i];
@@ -1274,7 +1285,7 @@ static R_xlen_t fx_node_id(fx_state *s, fx_nodes *t, const int *r, int k) {
 /* The children of a node: every column vector x of total cs[k] within the
  * row sums r, as the sorted remaining row sums and the column's value
  * log cs[k]! - sum log x!. */
-typedef struct {
+typedef struct fx_children {
   int *rows;     /* count * R */
   double *value;
   R_xlen_t count, cap;
@@ -1307,28 +1318,155 @@ static void fx_child_fill(const fx_state *s, const int *r, int *x, int i,
   }
 }
 
-static int cmp_path(const void *a, const void *b) {
-  const fx_path *p = (const fx_path *) a, *q = (const fx_path *) b;
-  if (p->node != q->node) return (p->node > q->node) - (p->node < q->node);
-  return (p->value > q->value) - (p->value < q->value);
+/* Node ids in a bounds table without bounds of their own: the slot lookup
+ * of fx_node_id, less the insertion. */
+static R_xlen_t fx_find(const fx_nodes *t, const int *r) {
+  int R = t->R;
+  R_xlen_t slot = (R_xlen_t) (fx_hash(r, R) % (uint64_t) t->slots);
+  while (t->slot_id[slot] >= 0) {
+    R_xlen_t id = t->slot_id[slot];
+    if (memcmp(t->keys + id * R, r, sizeof(int) * R) == 0) return id;
+    slot = (slot + 1) % t->slots;
+  }
+  return -1;
 }
 
-/* Sort paths by node and value and merge those of one node whose values
- * agree to 1e-12 relative (the same tables' values summed in another
- * order). Returns the number left. */
-static R_xlen_t fx_merge(fx_path *p, R_xlen_t n) {
-  if (n == 0) return 0;
-  qsort(p, n, sizeof(fx_path), cmp_path);
-  R_xlen_t out = 0;
-  for (R_xlen_t k = 1; k < n; k++) {
-    if (p[k].node == p[out].node &&
-        fabs(p[k].value - p[out].value) <= 1e-12 * fmax(1, fabs(p[out].value))) {
-      p[out].weight += p[k].weight;
-    } else {
-      p[++out] = p[k];
-    }
+/* The longest (hi) and shortest (lo) path from node r at stage k to the
+ * end of the network: the largest and smallest value of any completion of
+ * columns k..C-1, exact (Mehta and Patel's path lengths), by recursion over
+ * the children with one memo per stage; the last two columns read them off
+ * their tabulated completions. A path whose value plus lo already exceeds
+ * the observed one has no table to add, one whose value plus hi does not
+ * has all of them: both are settled without enumeration. Returns 0 when a
+ * limit is passed (s->too_large). */
+static int fx_bounds(fx_state *s, int k, const int *r, double *hi, double *lo) {
+  if (k == s->C - 2) {
+    fx_entry *e = fx_lookup(s, r);
+    if (!e) return 0;
+    *hi = e->vals[e->count - 1];
+    *lo = e->vals[0];
+    return 1;
   }
-  return out + 1;
+  fx_nodes *memo = &s->bounds[k];
+  R_xlen_t id = fx_find(memo, r);
+  if (id >= 0) {
+    *hi = memo->hi[id];
+    *lo = memo->lo[id];
+    return 1;
+  }
+  fx_children *ch = &s->kids[k];
+  int *x = (int *) R_alloc(s->R, sizeof(int));
+  ch->count = 0;
+  ch->overflow = 0;
+  fx_child_fill(s, r, x, 0, s->cs[k], s->lf[s->cs[k]], ch);
+  s->work += (double) ch->count;
+  if (ch->overflow || s->work > FX_MAX_WORK) {
+    s->too_large = 1;
+    return 0;
+  }
+  double best = R_NegInf, worst = R_PosInf;
+  for (R_xlen_t c = 0; c < ch->count; c++) {
+    double h, l;
+    /* the child's bounds may refill this stage's buffer: none does, the
+     * recursion only goes to later stages */
+    if (!fx_bounds(s, k + 1, ch->rows + c * s->R, &h, &l)) return 0;
+    if (ch->value[c] + h > best) best = ch->value[c] + h;
+    if (ch->value[c] + l < worst) worst = ch->value[c] + l;
+  }
+  if (memo->count >= memo->cap) {
+    if (2 * memo->slots > FX_MAX_PATHS) {
+      s->too_large = 1;
+      return 0;
+    }
+    fx_nodes_grow(memo);
+  }
+  R_xlen_t slot = (R_xlen_t) (fx_hash(r, s->R) % (uint64_t) memo->slots);
+  while (memo->slot_id[slot] >= 0) slot = (slot + 1) % memo->slots;
+  id = memo->count++;
+  memo->slot_id[slot] = id;
+  memcpy(memo->keys + id * s->R, r, sizeof(int) * s->R);
+  memo->hi[id] = *hi = best;
+  memo->lo[id] = *lo = worst;
+  return 1;
+}
+
+/* The paths of the next stage as they are made: a path reaching a node
+ * with the value of one already there (to 1e-12 relative: the same tables'
+ * values summed in another order) adds its weight to it. An open-addressing
+ * hash on the node and the value's 2^-32 grid cell finds it; equal values
+ * that straddle a cell edge stay two paths, which only costs time. */
+typedef struct {
+  fx_path *p;
+  R_xlen_t n, cap;
+  R_xlen_t *slot;     /* slot -> index into p, -1 when empty */
+  R_xlen_t slots;
+} fx_collect;
+
+static uint64_t fx_path_hash(R_xlen_t node, double value) {
+  uint64_t h = (uint64_t) node * 0x9E3779B97F4A7C15ULL;
+  h ^= (uint64_t) (int64_t) floor(value * 4294967296.0) + 0x632BE59BD9B4E019ULL +
+       (h << 6) + (h >> 2);
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9ULL;
+  return h ^ (h >> 32);
+}
+
+static void fx_collect_init(fx_collect *c, R_xlen_t cap) {
+  c->cap = cap;
+  c->n = 0;
+  c->p = (fx_path *) R_alloc((size_t) cap, sizeof(fx_path));
+  c->slots = 2 * cap;
+  c->slot = (R_xlen_t *) R_alloc((size_t) c->slots, sizeof(R_xlen_t));
+  for (R_xlen_t k = 0; k < c->slots; k++) c->slot[k] = -1;
+}
+
+static R_xlen_t *fx_collect_find(fx_collect *c, R_xlen_t node, double value) {
+  R_xlen_t k = (R_xlen_t) (fx_path_hash(node, value) % (uint64_t) c->slots);
+  for (;;) {
+    R_xlen_t at = c->slot[k];
+    if (at < 0) return &c->slot[k];
+    const fx_path *q = &c->p[at];
+    if (q->node == node && fabs(q->value - value) <= 1e-12 * fmax(1, fabs(value)))
+      return &c->slot[k];
+    k = k + 1 == c->slots ? 0 : k + 1;
+  }
+}
+
+/* Adds a path; returns 0 when the stage would pass FX_MAX_PATHS. */
+static int fx_collect_add(fx_collect *c, R_xlen_t node, double value, double weight) {
+  R_xlen_t *slot = fx_collect_find(c, node, value);
+  if (*slot >= 0) {
+    c->p[*slot].weight += weight;
+    return 1;
+  }
+  if (c->n == c->cap) {
+    if (2 * c->cap > FX_MAX_PATHS) return 0;
+    fx_collect g;
+    fx_collect_init(&g, 2 * c->cap);
+    for (R_xlen_t k = 0; k < c->n; k++) {
+      *fx_collect_find(&g, c->p[k].node, c->p[k].value) = k;
+      g.p[k] = c->p[k];
+    }
+    g.n = c->n;
+    *c = g;
+    slot = fx_collect_find(c, node, value);
+  }
+  fx_path np = {node, value, weight};
+  c->p[c->n] = np;
+  *slot = c->n++;
+  return 1;
+}
+
+/* The collected paths grouped by node (a counting sort over the nodes'
+ * ids), as fx_stage reads them. */
+static fx_path *fx_collect_by_node(const fx_collect *c, R_xlen_t n_nodes) {
+  R_xlen_t *start = (R_xlen_t *) R_alloc((size_t) n_nodes + 1, sizeof(R_xlen_t));
+  memset(start, 0, sizeof(R_xlen_t) * ((size_t) n_nodes + 1));
+  for (R_xlen_t k = 0; k < c->n; k++) start[c->p[k].node + 1]++;
+  for (R_xlen_t id = 0; id < n_nodes; id++) start[id + 1] += start[id];
+  fx_path *out = (fx_path *) R_alloc((size_t) (c->n ? c->n : 1), sizeof(fx_path));
+  for (R_xlen_t k = 0; k < c->n; k++) out[start[c->p[k].node]++] = c->p[k];
+  return out;
 }
 
 /* Mass of the completions of a last-two-columns node with value
@@ -1343,7 +1481,7 @@ static void fx_add_last_two(fx_state *s, const fx_entry *e, double value,
   }
   if (lo == 0) return;
   s->p += (long double) weight * e->cum[lo - 1] *
-          expl((long double) value + e->vals[e->count - 1] - s->dro);
+          exp(value + e->vals[e->count - 1] - s->dro);
 }
 
 
@@ -1355,11 +1493,11 @@ static fx_path *fx_stage(fx_state *s, int k, const fx_nodes *nodes,
                          const fx_path *paths, R_xlen_t n_paths,
                          fx_nodes *next, R_xlen_t *n_next) {
   int R = s->R, last = k + 1 == s->C - 2;
-  R_xlen_t cap = 4096;
-  fx_path *out = last ? NULL : (fx_path *) R_alloc((size_t) cap, sizeof(fx_path));
-  R_xlen_t n_out = 0;
+  fx_collect out;
+  if (!last) fx_collect_init(&out, 4096);
   fx_children ch;
-  ch.cap = (R_xlen_t) FX_MAX_CHILDREN;
+  /* a node's row sums are within the root's: it has no more children */
+  ch.cap = (R_xlen_t) fmin(fx_count(s->root, R, s->cs[k]) + 1, FX_MAX_CHILDREN);
   ch.rows = (int *) R_alloc((size_t) ch.cap * R, sizeof(int));
   ch.value = (double *) R_alloc((size_t) ch.cap, sizeof(double));
   int *x = (int *) R_alloc(R, sizeof(int));
@@ -1391,32 +1529,24 @@ static fx_path *fx_stage(fx_state *s, int k, const fx_nodes *nodes,
       for (R_xlen_t q = a; q < b; q++) {
         double v = paths[q].value + ch.value[c];
         if (v + next->hi[id] <= s->obs) {
-          s->p += (long double) paths[q].weight *
-                  expl((long double) v + next->total[id] - s->dro);
+          s->p += (long double) paths[q].weight * exp(v + next->total[id] - s->dro);
         } else if (v + next->lo[id] <= s->obs) {
-          if (n_out >= cap) {
-            n_out = fx_merge(out, n_out);
-            if (2 * n_out >= cap) {
-              if (2 * cap > FX_MAX_PATHS) {
-                s->too_large = 1;
-                return NULL;
-              }
-              fx_path *grown = (fx_path *) R_alloc((size_t) 2 * cap, sizeof(fx_path));
-              memcpy(grown, out, sizeof(fx_path) * (size_t) n_out);
-              out = grown;
-              cap *= 2;
-            }
+          if (!fx_collect_add(&out, id, v, paths[q].weight)) {
+            s->too_large = 1;
+            return NULL;
           }
-          fx_path np = {id, v, paths[q].weight};
-          out[n_out++] = np;
         }
       }
     }
     R_CheckUserInterrupt();
     a = b;
   }
-  *n_next = last ? 0 : fx_merge(out, n_out);
-  return out;
+  if (last) {
+    *n_next = 0;
+    return NULL;
+  }
+  *n_next = out.n;
+  return fx_collect_by_node(&out, next->count);
 }
 
 /* p-value of Fisher's exact test of the r x c table t; VCF_TOO_LARGE when
@@ -1467,6 +1597,18 @@ static int fisher_rxc(const ctable *t, double *p) {
   int *root = (int *) R_alloc(R, sizeof(int));
   memcpy(root, rs, sizeof(int) * R);
   qsort(root, R, sizeof(int), cmp_int);
+  s.root = root;
+  s.bounds = (fx_nodes *) R_alloc(C, sizeof(fx_nodes));
+  s.kids = (fx_children *) R_alloc(C, sizeof(fx_children));
+  for (int k = 0; k + 2 < C; k++) {
+    fx_nodes_init(&s.bounds[k], R, 1024);
+    /* a node's row sums are within the root's: it has no more children */
+    double most = fx_count(root, R, cs[k]) + 1;
+    fx_children *ch = &s.kids[k];
+    ch->cap = (R_xlen_t) fmin(most, FX_MAX_CHILDREN);
+    ch->rows = (int *) R_alloc((size_t) ch->cap * R, sizeof(int));
+    ch->value = (double *) R_alloc((size_t) ch->cap, sizeof(double));
+  }
   if (C == 2) {
     fx_entry *e = fx_lookup(&s, root);
     if (e) fx_add_last_two(&s, e, 0, 1);

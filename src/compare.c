@@ -1303,8 +1303,12 @@ static void fx_child_fill(const fx_state *s, const int *r, int *x, int i,
     }
     x[i] = left;
     int *out = ch->rows + ch->count * R;
-    for (int a = 0; a < R; a++) out[a] = r[a] - x[a];
-    qsort(out, R, sizeof(int), cmp_int);
+    /* the remaining row sums, sorted by insertion (R is small) */
+    for (int a = 0; a < R; a++) {
+      int v = r[a] - x[a], b = a;
+      while (b > 0 && out[b - 1] > v) { out[b] = out[b - 1]; b--; }
+      out[b] = v;
+    }
     ch->value[ch->count++] = acc - s->lf[left];
     return;
   }
@@ -1339,8 +1343,103 @@ static R_xlen_t fx_find(const fx_nodes *t, const int *r) {
  * the observed one has no table to add, one whose value plus hi does not
  * has all of them: both are settled without enumeration. Returns 0 when a
  * limit is passed (s->too_large). */
+/* Value change of one more (up = 1) or one less (up = 0) in row i of the
+ * second-last column, x of r in it: lf differences of x! (r - x)!. */
+static inline double fx_step(const double *lf, int x, int r, int up) {
+  return up ? lf[x] - lf[x + 1] + lf[r - x] - lf[r - x - 1]
+            : lf[x] - lf[x - 1] + lf[r - x] - lf[r - x + 1];
+}
+
+/* Bounds of the last two columns from row sums r without tabulating them,
+ * for up to FX_SUBSET_ROWS rows. The value is lf[c1] + lf[c2] - sum g(x_i)
+ * with g(x) = lf[x] + lf[r_i - x] convex and sum x = c1 within 0..r.
+ * Longest path: the minimum of a separable convex sum, found from the
+ * proportional split by unit moves between rows (a split no move improves
+ * is optimal for separable convex functions). Shortest: the maximum, at a
+ * vertex of the polytope: every row but one (j) at 0 or r_i, where
+ * g = lf[r_i] either way, so the best over j and the subsets' sums of the
+ * other rows of lf[x_j] + lf[r_j - x_j], x_j = c1 - that sum. */
+#define FX_SUBSET_ROWS 10
+static void fx_last_two_bounds(const fx_state *s, const int *r, double *hi, double *lo) {
+  const double *lf = s->lf;
+  int R = s->R, c1 = s->cs[s->C - 2], n = 0;
+  for (int i = 0; i < R; i++) n += r[i];
+  double base = lf[c1] + lf[n - c1];
+  int x[FX_SUBSET_ROWS];
+  int given = 0;
+  for (int i = 0; i < R; i++) {
+    x[i] = (int) ((double) c1 * r[i] / n);
+    given += x[i];
+  }
+  for (int i = 0; given < c1; i = (i + 1) % R)
+    if (x[i] < r[i]) { x[i]++; given++; }
+  int moves = 0;
+  for (;;) {
+    int best_up = -1, best_down = -1;
+    double up = R_NegInf, down = R_NegInf;
+    for (int i = 0; i < R; i++) {
+      if (x[i] < r[i]) {
+        double d = fx_step(lf, x[i], r[i], 1);
+        if (d > up) { up = d; best_up = i; }
+      }
+      if (x[i] > 0) {
+        double d = fx_step(lf, x[i], r[i], 0);
+        if (d > down) { down = d; best_down = i; }
+      }
+    }
+    if (best_up < 0 || best_down < 0 || best_up == best_down || !(up + down > 0) ||
+        ++moves > 16 * (c1 + R))
+      break;
+    x[best_up]++;
+    x[best_down]--;
+  }
+  double g = 0, all = 0;
+  for (int i = 0; i < R; i++) {
+    g += lf[x[i]] + lf[r[i] - x[i]];
+    all += lf[r[i]];
+  }
+  *hi = base - g;
+  double most = R_NegInf;
+  for (int j = 0; j < R; j++) {
+    int others = R - 1;
+    for (unsigned mask = 0; mask < (1u << others); mask++) {
+      int sum = 0;
+      for (int b = 0, i = 0; i < R; i++) {
+        if (i == j) continue;
+        if (mask & (1u << b)) sum += r[i];
+        b++;
+      }
+      int xj = c1 - sum;
+      if (xj < 0 || xj > r[j]) continue;
+      double v = all - lf[r[j]] + lf[xj] + lf[r[j] - xj];
+      if (v > most) most = v;
+    }
+  }
+  *lo = base - most;
+}
+
+/* Adds node r with bounds hi, lo to the memo of its stage; 0 when full. */
+static int fx_bounds_keep(fx_state *s, fx_nodes *memo, const int *r, double hi,
+                          double lo) {
+  if (memo->count >= memo->cap) {
+    if (2 * memo->slots > FX_MAX_PATHS) {
+      s->too_large = 1;
+      return 0;
+    }
+    fx_nodes_grow(memo);
+  }
+  R_xlen_t slot = (R_xlen_t) (fx_hash(r, s->R) % (uint64_t) memo->slots);
+  while (memo->slot_id[slot] >= 0) slot = (slot + 1) % memo->slots;
+  R_xlen_t id = memo->count++;
+  memo->slot_id[slot] = id;
+  memcpy(memo->keys + id * s->R, r, sizeof(int) * s->R);
+  memo->hi[id] = hi;
+  memo->lo[id] = lo;
+  return 1;
+}
+
 static int fx_bounds(fx_state *s, int k, const int *r, double *hi, double *lo) {
-  if (k == s->C - 2) {
+  if (k == s->C - 2 && s->R > FX_SUBSET_ROWS) {
     fx_entry *e = fx_lookup(s, r);
     if (!e) return 0;
     *hi = e->vals[e->count - 1];
@@ -1353,6 +1452,10 @@ static int fx_bounds(fx_state *s, int k, const int *r, double *hi, double *lo) {
     *hi = memo->hi[id];
     *lo = memo->lo[id];
     return 1;
+  }
+  if (k == s->C - 2) {
+    fx_last_two_bounds(s, r, hi, lo);
+    return fx_bounds_keep(s, memo, r, *hi, *lo);
   }
   fx_children *ch = &s->kids[k];
   int *x = (int *) R_alloc(s->R, sizeof(int));
@@ -1373,21 +1476,9 @@ static int fx_bounds(fx_state *s, int k, const int *r, double *hi, double *lo) {
     if (ch->value[c] + h > best) best = ch->value[c] + h;
     if (ch->value[c] + l < worst) worst = ch->value[c] + l;
   }
-  if (memo->count >= memo->cap) {
-    if (2 * memo->slots > FX_MAX_PATHS) {
-      s->too_large = 1;
-      return 0;
-    }
-    fx_nodes_grow(memo);
-  }
-  R_xlen_t slot = (R_xlen_t) (fx_hash(r, s->R) % (uint64_t) memo->slots);
-  while (memo->slot_id[slot] >= 0) slot = (slot + 1) % memo->slots;
-  id = memo->count++;
-  memo->slot_id[slot] = id;
-  memcpy(memo->keys + id * s->R, r, sizeof(int) * s->R);
-  memo->hi[id] = *hi = best;
-  memo->lo[id] = *lo = worst;
-  return 1;
+  *hi = best;
+  *lo = worst;
+  return fx_bounds_keep(s, memo, r, best, worst);
 }
 
 /* The paths of the next stage as they are made: a path reaching a node
@@ -1515,10 +1606,25 @@ static fx_path *fx_stage(fx_state *s, int k, const fx_nodes *nodes,
     for (R_xlen_t c = 0; c < ch.count; c++) {
       const int *r = ch.rows + c * R;
       if (last) {
-        fx_entry *e = fx_lookup(s, r);
-        if (!e) return NULL;
-        for (R_xlen_t q = a; q < b; q++)
-          fx_add_last_two(s, e, paths[q].value + ch.value[c], paths[q].weight);
+        /* tabulate the node only for paths its bounds do not settle */
+        double hi, lo, total = 0;
+        int n = 0;
+        if (!fx_bounds(s, k + 1, r, &hi, &lo)) return NULL;
+        for (int i = 0; i < R; i++) {
+          total -= s->lf[r[i]];
+          n += r[i];
+        }
+        total += s->lf[n];
+        fx_entry *e = NULL;
+        for (R_xlen_t q = a; q < b; q++) {
+          double v = paths[q].value + ch.value[c];
+          if (v + hi <= s->obs) {
+            s->p += (long double) paths[q].weight * exp(v + total - s->dro);
+          } else if (v + lo <= s->obs) {
+            if (!e && !(e = fx_lookup(s, r))) return NULL;
+            fx_add_last_two(s, e, v, paths[q].weight);
+          }
+        }
         continue;
       }
       R_xlen_t id = fx_node_id(s, next, r, k + 1);
@@ -1600,8 +1706,8 @@ static int fisher_rxc(const ctable *t, double *p) {
   s.root = root;
   s.bounds = (fx_nodes *) R_alloc(C, sizeof(fx_nodes));
   s.kids = (fx_children *) R_alloc(C, sizeof(fx_children));
+  for (int k = 0; k + 2 <= C; k++) fx_nodes_init(&s.bounds[k], R, 1024);
   for (int k = 0; k + 2 < C; k++) {
-    fx_nodes_init(&s.bounds[k], R, 1024);
     /* a node's row sums are within the root's: it has no more children */
     double most = fx_count(root, R, cs[k]) + 1;
     fx_children *ch = &s.kids[k];

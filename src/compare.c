@@ -1483,14 +1483,13 @@ static int fx_bounds(fx_state *s, int k, const int *r, double *hi, double *lo) {
 
 /* The paths of the next stage as they are made: a path reaching a node
  * with the value of one already there (to 1e-12 relative: the same tables'
- * values summed in another order) adds its weight to it. An open-addressing
- * hash on the node and the value's 2^-32 grid cell finds it; equal values
- * that straddle a cell edge stay two paths, which only costs time. */
+ * values summed in another order) adds its weight to it. The paths live in
+ * an open-addressing hash on the node and the value's 2^-32 grid cell (node
+ * -1: empty), so a probe reads no other memory; equal values that straddle
+ * a cell edge stay two paths, which only costs time. */
 typedef struct {
-  fx_path *p;
-  R_xlen_t n, cap;
-  R_xlen_t *slot;     /* slot -> index into p, -1 when empty */
-  R_xlen_t slots;
+  fx_path *slot;
+  R_xlen_t n, slots;
 } fx_collect;
 
 static uint64_t fx_path_hash(R_xlen_t node, double value) {
@@ -1502,49 +1501,45 @@ static uint64_t fx_path_hash(R_xlen_t node, double value) {
   return h ^ (h >> 32);
 }
 
-static void fx_collect_init(fx_collect *c, R_xlen_t cap) {
-  c->cap = cap;
+static void fx_collect_init(fx_collect *c, R_xlen_t slots) {
   c->n = 0;
-  c->p = (fx_path *) R_alloc((size_t) cap, sizeof(fx_path));
-  c->slots = 2 * cap;
-  c->slot = (R_xlen_t *) R_alloc((size_t) c->slots, sizeof(R_xlen_t));
-  for (R_xlen_t k = 0; k < c->slots; k++) c->slot[k] = -1;
+  c->slots = slots;
+  c->slot = (fx_path *) R_alloc((size_t) slots, sizeof(fx_path));
+  for (R_xlen_t k = 0; k < slots; k++) c->slot[k].node = -1;
 }
 
-static R_xlen_t *fx_collect_find(fx_collect *c, R_xlen_t node, double value) {
+static fx_path *fx_collect_find(fx_collect *c, R_xlen_t node, double value) {
   R_xlen_t k = (R_xlen_t) (fx_path_hash(node, value) % (uint64_t) c->slots);
   for (;;) {
-    R_xlen_t at = c->slot[k];
-    if (at < 0) return &c->slot[k];
-    const fx_path *q = &c->p[at];
-    if (q->node == node && fabs(q->value - value) <= 1e-12 * fmax(1, fabs(value)))
-      return &c->slot[k];
+    fx_path *q = &c->slot[k];
+    if (q->node < 0 ||
+        (q->node == node && fabs(q->value - value) <= 1e-12 * fmax(1, fabs(value))))
+      return q;
     k = k + 1 == c->slots ? 0 : k + 1;
   }
 }
 
 /* Adds a path; returns 0 when the stage would pass FX_MAX_PATHS. */
 static int fx_collect_add(fx_collect *c, R_xlen_t node, double value, double weight) {
-  R_xlen_t *slot = fx_collect_find(c, node, value);
-  if (*slot >= 0) {
-    c->p[*slot].weight += weight;
+  fx_path *q = fx_collect_find(c, node, value);
+  if (q->node >= 0) {
+    q->weight += weight;
     return 1;
   }
-  if (c->n == c->cap) {
-    if (2 * c->cap > FX_MAX_PATHS) return 0;
+  if (2 * (c->n + 1) > c->slots) {
+    if (c->slots > FX_MAX_PATHS) return 0;
     fx_collect g;
-    fx_collect_init(&g, 2 * c->cap);
-    for (R_xlen_t k = 0; k < c->n; k++) {
-      *fx_collect_find(&g, c->p[k].node, c->p[k].value) = k;
-      g.p[k] = c->p[k];
-    }
+    fx_collect_init(&g, 2 * c->slots);
+    for (R_xlen_t k = 0; k < c->slots; k++)
+      if (c->slot[k].node >= 0)
+        *fx_collect_find(&g, c->slot[k].node, c->slot[k].value) = c->slot[k];
     g.n = c->n;
     *c = g;
-    slot = fx_collect_find(c, node, value);
+    q = fx_collect_find(c, node, value);
   }
   fx_path np = {node, value, weight};
-  c->p[c->n] = np;
-  *slot = c->n++;
+  *q = np;
+  c->n++;
   return 1;
 }
 
@@ -1553,10 +1548,12 @@ static int fx_collect_add(fx_collect *c, R_xlen_t node, double value, double wei
 static fx_path *fx_collect_by_node(const fx_collect *c, R_xlen_t n_nodes) {
   R_xlen_t *start = (R_xlen_t *) R_alloc((size_t) n_nodes + 1, sizeof(R_xlen_t));
   memset(start, 0, sizeof(R_xlen_t) * ((size_t) n_nodes + 1));
-  for (R_xlen_t k = 0; k < c->n; k++) start[c->p[k].node + 1]++;
+  for (R_xlen_t k = 0; k < c->slots; k++)
+    if (c->slot[k].node >= 0) start[c->slot[k].node + 1]++;
   for (R_xlen_t id = 0; id < n_nodes; id++) start[id + 1] += start[id];
   fx_path *out = (fx_path *) R_alloc((size_t) (c->n ? c->n : 1), sizeof(fx_path));
-  for (R_xlen_t k = 0; k < c->n; k++) out[start[c->p[k].node]++] = c->p[k];
+  for (R_xlen_t k = 0; k < c->slots; k++)
+    if (c->slot[k].node >= 0) out[start[c->slot[k].node]++] = c->slot[k];
   return out;
 }
 
@@ -1576,55 +1573,89 @@ static void fx_add_last_two(fx_state *s, const fx_entry *e, double value,
 }
 
 
-/* Stage k's paths (sorted by node) into stage k + 1: each node's children
- * once, each path through each child counted whole, dropped, or carried
- * on. Returns the next stage's paths (count in *n_next), NULL when a limit
- * is passed (s->too_large). */
-static fx_path *fx_stage(fx_state *s, int k, const fx_nodes *nodes,
-                         const fx_path *paths, R_xlen_t n_paths,
-                         fx_nodes *next, R_xlen_t *n_next) {
+static int cmp_path_value(const void *a, const void *b) {
+  double x = ((const fx_path *) a)->value, y = ((const fx_path *) b)->value;
+  return (x > y) - (x < y);
+}
+
+/* Index of the first of the n paths (sorted by value) whose value exceeds
+ * limit. */
+static R_xlen_t fx_paths_upto(const fx_path *p, R_xlen_t n, double limit) {
+  R_xlen_t lo = 0, hi = n;
+  while (lo < hi) {
+    R_xlen_t mid = lo + (hi - lo) / 2;
+    if (p[mid].value <= limit) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/* log N'! - sum log r'! of row sums r: the log number of completions. */
+static double fx_total(const fx_state *s, const int *r) {
+  double total = 0;
+  int n = 0;
+  for (int i = 0; i < s->R; i++) {
+    total -= s->lf[r[i]];
+    n += r[i];
+  }
+  return total + s->lf[n];
+}
+
+/* Stage k's paths (grouped by node) into stage k + 1. Each node's children
+ * are enumerated once and its paths sorted by value, so that for each
+ * child two binary searches split them: the lowest, every completion of
+ * which counts, are added at once from prefix sums of weight exp(value);
+ * the highest, none of which counts, are dropped; only those between go
+ * on (or, before the last two columns, are looked up in the child's
+ * tabulated completions). Returns the next stage's paths grouped by node
+ * (count in *n_next), NULL after the last stage or when a limit is passed
+ * (s->too_large). */
+static fx_path *fx_stage(fx_state *s, int k, fx_path *paths, R_xlen_t n_paths,
+                         fx_nodes *nodes, fx_nodes *next, R_xlen_t *n_next) {
   int R = s->R, last = k + 1 == s->C - 2;
   fx_collect out;
-  if (!last) fx_collect_init(&out, 4096);
+  if (!last) fx_collect_init(&out, 8192);
   fx_children ch;
   /* a node's row sums are within the root's: it has no more children */
   ch.cap = (R_xlen_t) fmin(fx_count(s->root, R, s->cs[k]) + 1, FX_MAX_CHILDREN);
   ch.rows = (int *) R_alloc((size_t) ch.cap * R, sizeof(int));
   ch.value = (double *) R_alloc((size_t) ch.cap, sizeof(double));
   int *x = (int *) R_alloc(R, sizeof(int));
+  /* log of the prefix sums of weight exp(value): the values of one node
+   * may span more than a double's exponent range */
+  double *pre = (double *) R_alloc((size_t) n_paths + 1, sizeof(double));
   for (R_xlen_t a = 0; a < n_paths;) {
     R_xlen_t b = a;
     while (b < n_paths && paths[b].node == paths[a].node) b++;
+    fx_path *grp = paths + a;
+    R_xlen_t m = b - a;
+    qsort(grp, m, sizeof(fx_path), cmp_path_value);
+    pre[0] = R_NegInf;
+    for (R_xlen_t q = 0; q < m; q++) {
+      double t = log(grp[q].weight) + grp[q].value, u = pre[q];
+      pre[q + 1] = u == R_NegInf ? t : fmax(t, u) + log1p(exp(-fabs(t - u)));
+    }
     ch.count = 0;
     ch.overflow = 0;
     fx_child_fill(s, nodes->keys + paths[a].node * R, x, 0, s->cs[k],
                   s->lf[s->cs[k]], &ch);
     if (ch.overflow) s->too_large = 1;
-    s->work += (double) ch.count * (double) (b - a);
+    s->work += (double) ch.count * (double) m;
     if (s->work > FX_MAX_WORK) s->too_large = 1;
     if (s->too_large) return NULL;
     for (R_xlen_t c = 0; c < ch.count; c++) {
       const int *r = ch.rows + c * R;
+      double cv = ch.value[c], hi, lo;
+      if (!fx_bounds(s, k + 1, r, &hi, &lo)) return NULL;
+      R_xlen_t all = fx_paths_upto(grp, m, s->obs - cv - hi);
+      R_xlen_t some = fx_paths_upto(grp, m, s->obs - cv - lo);
+      if (all > 0)
+        s->p += exp(pre[all] + cv + fx_total(s, r) - s->dro);
+      if (some == all) continue;
       if (last) {
-        /* tabulate the node only for paths its bounds do not settle */
-        double hi, lo, total = 0;
-        int n = 0;
-        if (!fx_bounds(s, k + 1, r, &hi, &lo)) return NULL;
-        for (int i = 0; i < R; i++) {
-          total -= s->lf[r[i]];
-          n += r[i];
-        }
-        total += s->lf[n];
-        fx_entry *e = NULL;
-        for (R_xlen_t q = a; q < b; q++) {
-          double v = paths[q].value + ch.value[c];
-          if (v + hi <= s->obs) {
-            s->p += (long double) paths[q].weight * exp(v + total - s->dro);
-          } else if (v + lo <= s->obs) {
-            if (!e && !(e = fx_lookup(s, r))) return NULL;
-            fx_add_last_two(s, e, v, paths[q].weight);
-          }
-        }
+        fx_entry *e = fx_lookup(s, r);
+        if (!e) return NULL;
+        for (R_xlen_t q = all; q < some; q++)
+          fx_add_last_two(s, e, grp[q].value + cv, grp[q].weight);
         continue;
       }
       R_xlen_t id = fx_node_id(s, next, r, k + 1);
@@ -1632,15 +1663,10 @@ static fx_path *fx_stage(fx_state *s, int k, const fx_nodes *nodes,
         s->too_large = 1;
         return NULL;
       }
-      for (R_xlen_t q = a; q < b; q++) {
-        double v = paths[q].value + ch.value[c];
-        if (v + next->hi[id] <= s->obs) {
-          s->p += (long double) paths[q].weight * exp(v + next->total[id] - s->dro);
-        } else if (v + next->lo[id] <= s->obs) {
-          if (!fx_collect_add(&out, id, v, paths[q].weight)) {
-            s->too_large = 1;
-            return NULL;
-          }
+      for (R_xlen_t q = all; q < some; q++) {
+        if (!fx_collect_add(&out, id, grp[q].value + cv, grp[q].weight)) {
+          s->too_large = 1;
+          return NULL;
         }
       }
     }
@@ -1728,7 +1754,7 @@ static int fisher_rxc(const ctable *t, double *p) {
       fx_nodes next;
       fx_nodes_init(&next, R, 1024);
       R_xlen_t n_next = 0;
-      paths = fx_stage(&s, k, &nodes, paths, n_paths, &next, &n_next);
+      paths = fx_stage(&s, k, paths, n_paths, &nodes, &next, &n_next);
       nodes = next;
       n_paths = n_next;
     }

@@ -1007,10 +1007,12 @@ static void fisher_2x2(const ctable *t, const test_opts *o, double *res,
  * log N'! - sum log r'!, and exact bounds: the longest and shortest paths
  * from it to the end (fx_bounds, memoized per stage): a path whose every
  * completion counts adds its total at once, one with none is dropped, only
- * the rest go on. The last two columns are tabulated once per
- * node: the sorted values of its completions with cumulative sums, so that
- * a path there is a binary search. Rows are the shorter side; columns
- * ascending, so that the two largest are tabulated. */
+ * the rest go on; the paths of a node are sorted by value, so that for each
+ * child two binary searches split them into these three runs. The last two
+ * columns are tabulated once per node that a path leaves open: the values
+ * of its completions, sorted with cumulative sums (for a binary search)
+ * from its second query on. Rows are the shorter side; columns ascending,
+ * so that the two largest are tabulated. */
 #define FX_TOL 3.45254e-7
 #define FX_MAX_N 1e7        /* observations of a table (2 x 2 or r x c) */
 #define FX_MAX_WORK 4e8     /* node visits before giving up */
@@ -1020,9 +1022,10 @@ static void fisher_2x2(const ctable *t, const test_opts *o, double *res,
 
 typedef struct {
   int nkey;          /* node keys: sorted row sums, R ints */
-  double *vals;      /* sorted completion values */
-  double *cum;       /* cumulative sums of exp(vals - vals[count - 1]) */
-  R_xlen_t count;
+  double *vals;      /* completion values, sorted once `cum` is made */
+  double *cum;       /* cumulative sums of exp(vals - top), or NULL */
+  double top, bottom;  /* largest and smallest value */
+  R_xlen_t count, queries;
 } fx_entry;
 
 typedef struct {
@@ -1181,17 +1184,18 @@ static fx_entry *fx_lookup(fx_state *s, const int *r) {
   fx_entry *e = &s->entries[slot];
   memcpy(s->keys + slot * R, r, sizeof(int) * R);
   e->vals = (double *) R_alloc((size_t) count + 1, sizeof(double));
-  e->cum = (double *) R_alloc((size_t) count + 1, sizeof(double));
+  e->cum = NULL;
+  e->queries = 0;
   int *x = (int *) R_alloc(R, sizeof(int));
   R_xlen_t at = 0;
   fx_add_pair(s, r, x, 0, s->cs[s->C - 2], 0, e->vals, &at);
-  sort_doubles(e->vals, at);
-  long double c = 0;
-  double top = at ? e->vals[at - 1] : 0;
+  double top = R_NegInf, bottom = R_PosInf;
   for (R_xlen_t k = 0; k < at; k++) {
-    c += exp(e->vals[k] - top);
-    e->cum[k] = (double) c;
+    if (e->vals[k] > top) top = e->vals[k];
+    if (e->vals[k] < bottom) bottom = e->vals[k];
   }
+  e->top = top;
+  e->bottom = bottom;
   e->count = at;
   s->used++;
   return e;
@@ -1442,8 +1446,8 @@ static int fx_bounds(fx_state *s, int k, const int *r, double *hi, double *lo) {
   if (k == s->C - 2 && s->R > FX_SUBSET_ROWS) {
     fx_entry *e = fx_lookup(s, r);
     if (!e) return 0;
-    *hi = e->vals[e->count - 1];
-    *lo = e->vals[0];
+    *hi = e->top;
+    *lo = e->bottom;
     return 1;
   }
   fx_nodes *memo = &s->bounds[k];
@@ -1559,17 +1563,34 @@ static fx_path *fx_collect_by_node(const fx_collect *c, R_xlen_t n_nodes) {
 
 /* Mass of the completions of a last-two-columns node with value
  * <= obs - value, weighted. */
-static void fx_add_last_two(fx_state *s, const fx_entry *e, double value,
+static void fx_add_last_two(fx_state *s, fx_entry *e, double value,
                             double weight) {
   double limit = s->obs - value;
+  /* a node queried once is scanned; from the second query on its values
+   * are sorted with cumulative sums, for a binary search */
+  if (!e->cum && e->queries++ < 1) {
+    long double sum = 0;
+    for (R_xlen_t k = 0; k < e->count; k++)
+      if (e->vals[k] <= limit) sum += exp(e->vals[k] - e->top);
+    s->p += (long double) weight * sum * exp(value + e->top - s->dro);
+    return;
+  }
+  if (!e->cum) {
+    sort_doubles(e->vals, e->count);
+    e->cum = (double *) R_alloc((size_t) e->count + 1, sizeof(double));
+    long double c = 0;
+    for (R_xlen_t k = 0; k < e->count; k++) {
+      c += exp(e->vals[k] - e->top);
+      e->cum[k] = (double) c;
+    }
+  }
   R_xlen_t lo = 0, hi = e->count;
   while (lo < hi) {
     R_xlen_t mid = lo + (hi - lo) / 2;
     if (e->vals[mid] <= limit) lo = mid + 1; else hi = mid;
   }
   if (lo == 0) return;
-  s->p += (long double) weight * e->cum[lo - 1] *
-          exp(value + e->vals[e->count - 1] - s->dro);
+  s->p += (long double) weight * e->cum[lo - 1] * exp(value + e->top - s->dro);
 }
 
 

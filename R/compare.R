@@ -84,6 +84,24 @@
 #' Categorical tests treat a numeric variable as categorical (its distinct
 #' values are the categories); numeric tests need a numeric variable.
 #'
+#' @section Simulated p-values:
+#' With `simulate.p.value = TRUE` the chi-square tests (`"chisq"`,
+#' `"yates"`, goodness of fit) and Fisher's test of tables larger than
+#' 2 x 2 get the Monte Carlo p-value of `chisq.test()` and `fisher.test()`
+#' with `simulate.p.value = TRUE, B = B`: `(1 + number of B random tables
+#' at least as extreme) / (B + 1)`. The random tables are drawn as base R
+#' draws them (Patefield's algorithm from stats for tables with the
+#' observed margins, `sample.int()` with `prob = p` for goodness of fit)
+#' from R's random number generator, so `set.seed()` before the call gives
+#' the p-values base R gives after the same `set.seed()` (variables are
+#' drawn in turn: all those of one test, in the order of `vars`, then the
+#' next test's). `df` is then `NA`, the continuity correction is not
+#' applied and the note on small expected counts is not given, as in base
+#' R. The tables are those without empty rows and columns (as
+#' `chisq.test(x, g)` and `fisher.test(x, g)` tabulate factors without
+#' unused levels); a 2 x 2 table keeps Fisher's exact test, its odds ratio
+#' and interval, as in `fisher.test()`.
+#'
 #' @section Missing values and degenerate data:
 #' Rows whose `by` value is missing are dropped; missing values of each
 #' variable are dropped for that variable only (for paired tests, a pair is
@@ -135,6 +153,16 @@
 #'   test (`by = NULL`, `"chisq"`): a numeric vector used for every such
 #'   variable or a list named by variable; `NULL` means equal
 #'   probabilities. They must sum to 1 unless `rescale.p = TRUE`.
+#' @param digits.rank The Wilcoxon tests rank `signif(x, digits.rank)`
+#'   rather than `x` when it is finite, as `wilcox.test(digits.rank = )`
+#'   (R 4.0 and later): values equal to that many significant digits tie.
+#'   The statistic, its ties and the asymptotic interval's ranks use the
+#'   rounded values; the estimate and the exact interval use `x`.
+#' @param simulate.p.value Whether chi-square tests and Fisher's test of
+#'   tables larger than 2 x 2 use Monte Carlo p-values, see Simulated
+#'   p-values.
+#' @param B The number of random tables for `simulate.p.value`, a whole
+#'   number of at least 1.
 #' @return A data frame with one row per variable: `variable`, `test`,
 #'   `statistic` (t, X-squared, V or W; `NA` for Fisher), `df` (`NA` for the
 #'   exact and rank tests), `p_value` (under `alternative`), `n`
@@ -166,22 +194,29 @@
 #'
 #' # one sample: mean age against 70, sexes against 2:1
 #' vcf_compare(d, vars = c("age", "sex"), mu = 70, p = c(2, 1) / 3)
+#'
+#' # Monte Carlo p-values, as chisq.test(simulate.p.value = TRUE) after set.seed()
+#' set.seed(2)
+#' vcf_compare(d, by = "group", vars = "vas", tests = "chisq",
+#'             simulate.p.value = TRUE, B = 999)
 #' @export
 vcf_compare <- function(data, by = NULL, vars = NULL, tests = NULL,
                         paired_by = NULL,
                         alternative = c("two.sided", "less", "greater"),
                         mu = 0, conf.level = 0.95, exact = NULL, correct = TRUE,
-                        conf.int = TRUE, or = 1, p = NULL, rescale.p = FALSE) {
+                        conf.int = TRUE, or = 1, p = NULL, rescale.p = FALSE,
+                        simulate.p.value = FALSE, B = 2000, digits.rank = Inf) {
   call <- rlang::current_env()
   if (!is.data.frame(data)) {
     vcf_abort(c("{.arg data} must be a data frame.",
                 x = "It is {.cls {class(data)}}."), c("type", "argument"))
   }
   opts <- compare_opts(alternative, mu, conf.level, exact, correct, conf.int,
-                       call = call)
+                       call = call, digits.rank = digits.rank)
   fisher_opts <- compare_opts(alternative, or, conf.level, exact, correct,
                               conf.int, arg_mu = "or", call = call)
   check_flag(rescale.p, call = call)
+  sim_B <- compare_sim_B(simulate.p.value, B, call)
   if (!is.null(by)) check_column(data, by, "by", call)
   if (!is.null(paired_by)) {
     if (is.null(by)) {
@@ -198,7 +233,7 @@ vcf_compare <- function(data, by = NULL, vars = NULL, tests = NULL,
   tests <- compare_tests(tests, vars, kinds, !is.null(paired_by), is.null(by), call)
   if (is.null(by)) {
     probs <- compare_probs(p, vars[tests == "chisq"], call)
-    return(compare_one_sample(data, vars, tests, opts, probs, rescale.p, call))
+    return(compare_one_sample(data, vars, tests, opts, probs, rescale.p, call, sim_B))
   }
   if (!is.null(p)) {
     vcf_abort(c("{.arg p} is for the goodness-of-fit test, with {.arg by} = NULL.",
@@ -239,9 +274,9 @@ vcf_compare <- function(data, by = NULL, vars = NULL, tests = NULL,
       welch = compare_t2(columns, groups, var_equal = FALSE, opts = opts),
       paired_t = compare_paired_t(lapply(columns, `[`, pairs$first),
                                   lapply(columns, `[`, pairs$second), opts),
-      chisq = compare_chisq(columns, groups, correct = FALSE),
-      yates = compare_chisq(columns, groups, correct = TRUE),
-      fisher = compare_fisher(columns, groups, fisher_opts),
+      chisq = compare_chisq(columns, groups, correct = FALSE, B = sim_B),
+      yates = compare_chisq(columns, groups, correct = TRUE, B = sim_B),
+      fisher = compare_fisher(columns, groups, fisher_opts, B = sim_B),
       signrank = compare_signrank(lapply(columns, `[`, pairs$first),
                                   lapply(columns, `[`, pairs$second), opts),
       ranksum = compare_ranksum(columns, groups, opts))
@@ -252,7 +287,8 @@ vcf_compare <- function(data, by = NULL, vars = NULL, tests = NULL,
 
 # One-sample tests (by = NULL): t and signed rank against mu, chi-square
 # goodness of fit against p.
-compare_one_sample <- function(data, vars, tests, opts, probs, rescale_p, call) {
+compare_one_sample <- function(data, vars, tests, opts, probs, rescale_p, call,
+                               sim_B = NULL) {
   rows <- vector("list", length(vars))
   for (test in unique(tests)) {
     which_vars <- which(tests == test)
@@ -260,7 +296,7 @@ compare_one_sample <- function(data, vars, tests, opts, probs, rescale_p, call) 
     res <- switch(test,
       t = compare_paired_t(columns, NULL, opts),
       signrank = compare_signrank(columns, NULL, opts),
-      chisq = compare_gof(columns, probs[vars[which_vars]], rescale_p, call))
+      chisq = compare_gof(columns, probs[vars[which_vars]], rescale_p, call, B = sim_B))
     for (k in seq_along(which_vars)) rows[[which_vars[k]]] <- res[k, , drop = FALSE]
   }
   compare_result(vars, tests, rows, data, call)
@@ -410,7 +446,8 @@ alternatives <- c("two.sided", "less", "greater")
 
 compare_opts <- function(alternative = "two.sided", mu = 0, conf.level = 0.95,
                          exact = NULL, correct = TRUE, conf.int = TRUE,
-                         arg_mu = "mu", call = rlang::caller_env()) {
+                         arg_mu = "mu", call = rlang::caller_env(),
+                         digits.rank = Inf) {
   if (identical(alternative, alternatives)) alternative <- alternatives[1L]
   check_string(alternative, "alternative", choices = alternatives, call = call)
   if (arg_mu == "or") {
@@ -430,9 +467,26 @@ compare_opts <- function(alternative = "two.sided", mu = 0, conf.level = 0.95,
   if (!is.null(exact)) check_flag(exact, "exact", call = call)
   check_flag(correct, "correct", call = call)
   check_flag(conf.int, "conf.int", call = call)
+  check_number(digits.rank, "digits.rank", call = call)
   c(match(alternative, alternatives) - 1, mu, conf.level,
     if (is.null(exact)) NA_real_ else as.numeric(exact), as.numeric(correct),
-    as.numeric(conf.int))
+    as.numeric(conf.int), as.numeric(digits.rank))
+}
+
+# B when simulate.p.value is TRUE (as given: base R prints it in the method),
+# else NULL. B is a whole number of draws, at least 1, at most what an int
+# counts.
+compare_sim_B <- function(simulate, B, call) {
+  check_flag(simulate, "simulate.p.value", call = call)
+  if (!simulate) return(NULL)
+  max_B <- .Machine$integer.max
+  if (!is.numeric(B) || is.factor(B) || length(B) != 1L || is.na(B) ||
+      !is.finite(B) || B < 1 || B > max_B || B != round(B)) {
+    vcf_abort(c("{.arg B} must be a whole number of replicates in [1, {max_B}].",
+                x = "It is {.val {format_arg(B)}}."), c("replicates", "argument"),
+              call = call)
+  }
+  B
 }
 
 # The goodness-of-fit probabilities per variable: a list named by `vars`
@@ -630,13 +684,14 @@ categorical_codes <- function(x) {
   list(codes = x, levels = levels(x))
 }
 
-compare_tables <- function(X, groups, call, fisher_opts = NULL, correct = FALSE) {
+compare_tables <- function(X, groups, call, fisher_opts = NULL, correct = FALSE,
+                           simulate = FALSE) {
   cats <- lapply(X, categorical_codes)
   codes <- lapply(cats, `[[`, "codes")
   nlev <- vapply(cats, function(c) max(1L, length(c$levels)), 1L)
   bytes <- group_bytes(groups, call)
   out <- if (!is.null(fisher_opts)) {
-    .Call(C_compare_fisher, codes, nlev, bytes, groups$k, fisher_opts)
+    .Call(C_compare_fisher, codes, nlev, bytes, groups$k, fisher_opts, simulate)
   } else {
     .Call(C_compare_chisq, codes, nlev, bytes, groups$k, isTRUE(correct))
   }
@@ -660,7 +715,7 @@ compare_tables <- function(X, groups, call, fisher_opts = NULL, correct = FALSE)
 #' @param x A factor, character, logical or numeric vector, or a list.
 #' @param g Groups (see `compare_groups()`), any number.
 #' @noRd
-compare_chisq <- function(x, g, correct = FALSE) {
+compare_chisq <- function(x, g, correct = FALSE, B = NULL) {
   call <- rlang::caller_env()
   X <- as_list_of(x)
   groups <- compare_groups(g)
@@ -670,6 +725,7 @@ compare_chisq <- function(x, g, correct = FALSE) {
   yates <- !is.na(res$yates) & res$yates > 0
   res$method[yates] <- "Pearson's Chi-squared test with Yates' continuity correction"
   res <- chisq_low_note(res)
+  if (!is.null(B)) res <- simulate_tables(res, out$tables, B, fisher = FALSE)
   res$estimate <- res$ci_low <- res$ci_high <- NA_real_
   attr(res, "tables") <- out$tables
   res
@@ -686,7 +742,8 @@ chisq_low_note <- function(res) {
 #' (both values of a logical; the sorted distinct values otherwise). `p` is
 #' NULL (equal probabilities), one vector, or a list with one per variable.
 #' @noRd
-compare_gof <- function(x, p = NULL, rescale_p = FALSE, call = rlang::caller_env()) {
+compare_gof <- function(x, p = NULL, rescale_p = FALSE, call = rlang::caller_env(),
+                        B = NULL, chunk = 1e7) {
   X <- as_list_of(x)
   cats <- lapply(X, categorical_codes)
   nlev <- vapply(cats, function(c) max(1L, length(c$levels)), 1L)
@@ -699,18 +756,88 @@ compare_gof <- function(x, p = NULL, rescale_p = FALSE, call = rlang::caller_env
                   x = "Variable {j} has {nlev[j]} level{?s}, {.arg p} {length(pj)} value{?s}."),
                 c("length", "argument"), call = call)
     }
-    if (isTRUE(rescale_p)) return(as.double(pj / sum(pj)))
     if (abs(sum(pj) - 1) > sqrt(.Machine$double.eps)) {
+      # chisq.test() rescales only probabilities that do not sum to 1
+      if (isTRUE(rescale_p)) return(as.double(pj / sum(pj)))
       vcf_abort(c("{.arg p} must sum to 1 (or set {.arg rescale.p} = TRUE).",
                   x = "It sums to {sum(pj)}."), c("value", "argument"), call = call)
     }
     as.double(pj)
   })
-  res <- compare_frame(.Call(C_compare_gof, lapply(cats, `[[`, "codes"), nlev, P),
+  codes <- lapply(cats, `[[`, "codes")
+  res <- compare_frame(.Call(C_compare_gof, codes, nlev, P),
                        "Chi-squared test for given probabilities")
   res <- chisq_low_note(res)
+  if (!is.null(B)) {
+    for (j in which(res$status == status_code("ok"))) {
+      cnt <- tabulate(as.integer(codes[[j]]) + is.logical(codes[[j]]), nlev[j])
+      res$p_value[j] <- simulate_gof(cnt, P[[j]], res$statistic[j], B, chunk)
+      res$df[j] <- NA_real_
+      res$note[j] <- NA_character_
+      res$method[j] <- simulated_method(res$method[j], B)
+    }
+  }
   res$estimate <- res$ci_low <- res$ci_high <- NA_real_
   res
+}
+
+# Monte Carlo p-values (simulate.p.value = TRUE, B) -------------------------------
+#
+# The draws come from R's generator through the routines chisq.test() and
+# fisher.test() use (stats' rcont2 for tables, sample.int() for goodness of
+# fit), variable after variable, so that set.seed() before the call gives
+# their p-values; the statistics and counts run in C.
+
+# The method string of a simulated test, B printed as base R pastes it.
+simulated_method <- function(method, B) {
+  paste(method, "with simulated p-value\n\t (based on", B, "replicates)")
+}
+
+# Rows of a chi-square (fisher = FALSE) or Fisher result whose table can be
+# tested get the simulated p-value of chisq.test() / fisher.test() on the
+# table with its empty rows and columns dropped (fisher.test() keeps its
+# exact test for 2 x 2 tables); df is NA and no note on small expected
+# counts, as base R.
+simulate_tables <- function(res, tables, B, fisher) {
+  ok <- res$status == status_code("ok")
+  for (j in which(ok)) {
+    tab <- tables[[j]]
+    tab <- tab[rowSums(tab) > 0, colSums(tab) > 0, drop = FALSE]
+    if (fisher && all(dim(tab) == 2L)) next
+    sim <- .Call(C_compare_table_sim, unname(tab), as.double(B), fisher)
+    if (!fisher) {
+      res$statistic[j] <- sim[1L]
+      res$df[j] <- NA_real_
+      res$yates[j] <- 0
+      res$note[j] <- NA_character_
+      res$method[j] <- simulated_method("Pearson's Chi-squared test", B)
+    } else {
+      res$method[j] <- simulated_method(res$method[j], B)
+    }
+    res$p_value[j] <- sim[2L]
+  }
+  res
+}
+
+# The goodness-of-fit p-value by simulation for counts `cnt` of a variable
+# under probabilities `p`: chisq.test(cnt, p = p, simulate.p.value = TRUE,
+# B = B). The B * n draws of sample.int() come in chunks of whole
+# replicates (each draw takes one uniform, so the stream is the same as in
+# one call) to bound memory.
+simulate_gof <- function(cnt, p, stat, B, chunk = 1e7) {
+  n <- sum(cnt)
+  E <- n * p
+  per_chunk <- max(1, floor(chunk / n))
+  hits <- 0
+  done <- 0
+  while (done < B) {
+    reps <- min(per_chunk, B - done)
+    draws <- sample.int(length(p), reps * n, TRUE, prob = p)
+    hits <- hits + .Call(C_compare_gof_sim, draws, as.integer(n), as.double(E),
+                         as.double(stat))
+    done <- done + reps
+  }
+  (1 + hits) / (B + 1)
 }
 
 check_group_length <- function(groups, X, call) {
@@ -728,14 +855,16 @@ check_group_length <- function(groups, X, call) {
 #' group) with its interval; larger tables have the p-value only.
 #' Attribute `tables` as compare_chisq().
 #' @noRd
-compare_fisher <- function(x, g, opts = compare_opts(mu = 1, arg_mu = "or")) {
+compare_fisher <- function(x, g, opts = compare_opts(mu = 1, arg_mu = "or"),
+                           B = NULL) {
   call <- rlang::caller_env()
   X <- as_list_of(x)
   groups <- compare_groups(g)
   check_group_length(groups, X, call)
-  out <- compare_tables(X, groups, call, fisher_opts = opts)
+  out <- compare_tables(X, groups, call, fisher_opts = opts, simulate = !is.null(B))
   res <- compare_frame(out$res, "Fisher's Exact Test for Count Data", opts)
   res$alternative[is.na(res$estimate)] <- NA_character_
+  if (!is.null(B)) res <- simulate_tables(res, out$tables, B, fisher = TRUE)
   attr(res, "tables") <- out$tables
   res
 }

@@ -130,10 +130,10 @@ static int cmp_double(const void *a, const void *b) {
  * in the order of enum opt_index: alternative (0 two-sided, 1 less,
  * 2 greater), mu (the null value: mean, location shift or odds ratio),
  * conf.level, exact (NA for base R's default rule, else 0/1), correct and
- * conf.int (0/1). */
+ * conf.int (0/1), and digits.rank (Inf: rank the values as they are). */
 enum { ALT_TWO_SIDED = 0, ALT_LESS = 1, ALT_GREATER = 2 };
 enum opt_index { OPT_ALT, OPT_MU, OPT_LEVEL, OPT_EXACT, OPT_CORRECT,
-                 OPT_CONF_INT, OPT_N };
+                 OPT_CONF_INT, OPT_DIGITS, OPT_N };
 typedef struct {
   int alternative;
   double mu;
@@ -141,6 +141,7 @@ typedef struct {
   int exact;       /* -1: base R's rule (exact when n < 50) */
   int correct;
   int conf_int;
+  double digits;   /* wilcox.test's digits.rank */
 } test_opts;
 
 static test_opts opts_of(SEXP opts) {
@@ -159,6 +160,8 @@ static test_opts opts_of(SEXP opts) {
   t.exact = ISNAN(o[OPT_EXACT]) ? -1 : o[OPT_EXACT] != 0;
   t.correct = !ISNAN(o[OPT_CORRECT]) && o[OPT_CORRECT] != 0;
   t.conf_int = !ISNAN(o[OPT_CONF_INT]) && o[OPT_CONF_INT] != 0;
+  if (ISNAN(o[OPT_DIGITS])) Rf_error("`opts` digits.rank must not be NA.");
+  t.digits = o[OPT_DIGITS];
   return t;
 }
 
@@ -1001,13 +1004,15 @@ static void fisher_2x2(const ctable *t, const test_opts *o, double *res,
  * filled), with the number of partial tables that share it. The stages run
  * breadth first: paths reaching one node with equal values merge, which is
  * what keeps the work small. A node's completions have a closed-form total,
- * log N'! - sum log r'!, and bounds from filling each remaining column on
- * its own (evenly for the largest value, greedily for the smallest): a path
- * whose every completion counts adds its total at once, one with none is
- * dropped, only the rest go on. The last two columns are tabulated once per
- * node: the sorted values of its completions with cumulative sums, so that
- * a path there is a binary search. Rows are the shorter side; columns
- * ascending, so that the two largest are tabulated. */
+ * log N'! - sum log r'!, and exact bounds: the longest and shortest paths
+ * from it to the end (fx_bounds, memoized per stage): a path whose every
+ * completion counts adds its total at once, one with none is dropped, only
+ * the rest go on; the paths of a node are sorted by value, so that for each
+ * child two binary searches split them into these three runs. The last two
+ * columns are tabulated once per node that a path leaves open: the values
+ * of its completions, sorted with cumulative sums (for a binary search)
+ * from its second query on. Rows are the shorter side; columns ascending,
+ * so that the two largest are tabulated. */
 #define FX_TOL 3.45254e-7
 #define FX_MAX_N 1e7        /* observations of a table (2 x 2 or r x c) */
 #define FX_MAX_WORK 4e8     /* node visits before giving up */
@@ -1017,9 +1022,10 @@ static void fisher_2x2(const ctable *t, const test_opts *o, double *res,
 
 typedef struct {
   int nkey;          /* node keys: sorted row sums, R ints */
-  double *vals;      /* sorted completion values */
-  double *cum;       /* cumulative sums of exp(vals - vals[count - 1]) */
-  R_xlen_t count;
+  double *vals;      /* completion values, sorted once `cum` is made */
+  double *cum;       /* cumulative sums of exp(vals - top), or NULL */
+  double top, bottom;  /* largest and smallest value */
+  R_xlen_t count, queries;
 } fx_entry;
 
 typedef struct {
@@ -1035,6 +1041,11 @@ typedef struct {
   int *keys;
   fx_entry *entries;
   R_xlen_t slots, used;
+  /* per stage k < C - 2: the exact bounds of every node met (fx_nodes) and
+   * a buffer for the children of one node of that stage */
+  struct fx_nodes *bounds;
+  struct fx_children *kids;
+  const int *root;   /* the row sums, sorted */
 } fx_state;
 
 static int cmp_int(const void *a, const void *b) {
@@ -1049,35 +1060,6 @@ static uint64_t fx_hash(const int *r, int R) {
     h *= 1099511628211ULL;
   }
   return h;
-}
-
-/* Largest (even = 1) or smallest (even = 0) value of one column of total c
- * filled on its own within row caps r (sorted ascending): evenly spread,
- * or poured into the largest rows first. */
-static double fx_column_bound(const fx_state *s, const int *r, int c, int even) {
-  double v = s->lf[c];
-  int left = c;
-  if (even) {
-    for (int i = 0; i < s->R; i++) {
-      int rest = s->R - i;
-      /* caps ascending: once this row can take its share, so can the
-       * rest, and the remainder is spread one each */
-      if ((double) r[i] * rest >= left) {
-        int base = left / rest, extra = left % rest;
-        for (int k = 0; k < rest; k++) v -= s->lf[base + (k < extra)];
-        return v;
-      }
-      v -= s->lf[r[i]];
-      left -= r[i];
-    }
-    return v;
-  }
-  for (int i = s->R - 1; i >= 0 && left > 0; i--) {
-    int x = r[i] < left ? r[i] : left;
-    v -= s->lf[x];
-    left -= x;
-  }
-  return v;
 }
 
 /* The tabulated completions of the last two columns from sorted row sums r. */
@@ -1116,6 +1098,41 @@ static double fx_count(const int *r, int R, int c) {
 }
 
 static fx_entry *fx_lookup(fx_state *s, const int *r);
+
+/* Ascending sort of doubles without NaN, inlined (qsort's comparator calls
+ * dominated the tabulation): quicksort on the median of three, insertion
+ * sort below 16, the smaller side first so the stack stays O(log n). */
+static void sort_doubles(double *v, R_xlen_t n) {
+  while (n > 16) {
+    double a = v[0], b = v[n / 2], c = v[n - 1];
+    double pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+    R_xlen_t i = 0, j = n - 1;
+    for (;;) {
+      while (v[i] < pivot) i++;
+      while (v[j] > pivot) j--;
+      if (i >= j) break;
+      double t = v[i]; v[i] = v[j]; v[j] = t;
+      i++;
+      j--;
+    }
+    /* v[0..j] <= pivot <= v[j+1..n-1] */
+    R_xlen_t left = j + 1;
+    if (left < n - left) {
+      sort_doubles(v, left);
+      v += left;
+      n -= left;
+    } else {
+      sort_doubles(v + left, n - left);
+      n = left;
+    }
+  }
+  for (R_xlen_t i = 1; i < n; i++) {
+    double t = v[i];
+    R_xlen_t j = i;
+    while (j > 0 && v[j - 1] > t) { v[j] = v[j - 1]; j--; }
+    v[j] = t;
+  }
+}
 
 static void fx_memo_init(fx_state *s, R_xlen_t slots) {
   s->slots = slots;
@@ -1167,17 +1184,18 @@ static fx_entry *fx_lookup(fx_state *s, const int *r) {
   fx_entry *e = &s->entries[slot];
   memcpy(s->keys + slot * R, r, sizeof(int) * R);
   e->vals = (double *) R_alloc((size_t) count + 1, sizeof(double));
-  e->cum = (double *) R_alloc((size_t) count + 1, sizeof(double));
+  e->cum = NULL;
+  e->queries = 0;
   int *x = (int *) R_alloc(R, sizeof(int));
   R_xlen_t at = 0;
   fx_add_pair(s, r, x, 0, s->cs[s->C - 2], 0, e->vals, &at);
-  qsort(e->vals, at, sizeof(double), cmp_double);
-  long double c = 0;
-  double top = at ? e->vals[at - 1] : 0;
+  double top = R_NegInf, bottom = R_PosInf;
   for (R_xlen_t k = 0; k < at; k++) {
-    c += expl((long double) e->vals[k] - top);
-    e->cum[k] = (double) c;
+    if (e->vals[k] > top) top = e->vals[k];
+    if (e->vals[k] < bottom) bottom = e->vals[k];
   }
+  e->top = top;
+  e->bottom = bottom;
   e->count = at;
   s->used++;
   return e;
@@ -1194,7 +1212,7 @@ typedef struct {
 
 /* The nodes of one stage: sorted row sums as keys in a hash table, with
  * the bounds of their completions. */
-typedef struct {
+typedef struct fx_nodes {
   int R;
   R_xlen_t slots, count, cap;
   R_xlen_t *slot_id;  /* slot -> node id, -1 when empty */
@@ -1233,9 +1251,11 @@ static void fx_nodes_grow(fx_nodes *t) {
   *t = g;
 }
 
+static int fx_bounds(fx_state *s, int k, const int *r, double *hi, double *lo);
+
 /* Id of the node with sorted row sums r at stage k (its columns k..C-1
  * still to fill), added with its bounds when new; -1 when the table is
- * full. */
+ * full or a limit is passed. */
 static R_xlen_t fx_node_id(fx_state *s, fx_nodes *t, const int *r, int k) {
   int R = s->R;
   R_xlen_t slot = (R_xlen_t) (fx_hash(r, R) % (uint64_t) t->slots);
@@ -1249,15 +1269,13 @@ static R_xlen_t fx_node_id(fx_state *s, fx_nodes *t, const int *r, int k) {
     fx_nodes_grow(t);
     return fx_node_id(s, t, r, k);
   }
+  double hi, lo;
+  if (!fx_bounds(s, k, r, &hi, &lo)) return -1;
   R_xlen_t id = t->count++;
   t->slot_id[slot] = id;
   memcpy(t->keys + id * R, r, sizeof(int) * R);
-  double hi = 0, lo = 0, total = 0;
+  double total = 0;
   int n = 0;
-  for (int c = k; c < s->C; c++) {
-    hi += fx_column_bound(s, r, s->cs[c], 1);
-    lo += fx_column_bound(s, r, s->cs[c], 0);
-  }
   for (int i = 0; i < R; i++) {
     total -= s->lf[r[i]];
     n += r[i];
@@ -1271,7 +1289,7 @@ static R_xlen_t fx_node_id(fx_state *s, fx_nodes *t, const int *r, int k) {
 /* The children of a node: every column vector x of total cs[k] within the
  * row sums r, as the sorted remaining row sums and the column's value
  * log cs[k]! - sum log x!. */
-typedef struct {
+typedef struct fx_children {
   int *rows;     /* count * R */
   double *value;
   R_xlen_t count, cap;
@@ -1289,8 +1307,12 @@ static void fx_child_fill(const fx_state *s, const int *r, int *x, int i,
     }
     x[i] = left;
     int *out = ch->rows + ch->count * R;
-    for (int a = 0; a < R; a++) out[a] = r[a] - x[a];
-    qsort(out, R, sizeof(int), cmp_int);
+    /* the remaining row sums, sorted by insertion (R is small) */
+    for (int a = 0; a < R; a++) {
+      int v = r[a] - x[a], b = a;
+      while (b > 0 && out[b - 1] > v) { out[b] = out[b - 1]; b--; }
+      out[b] = v;
+    }
     ch->value[ch->count++] = acc - s->lf[left];
     return;
   }
@@ -1304,80 +1326,357 @@ static void fx_child_fill(const fx_state *s, const int *r, int *x, int i,
   }
 }
 
-static int cmp_path(const void *a, const void *b) {
-  const fx_path *p = (const fx_path *) a, *q = (const fx_path *) b;
-  if (p->node != q->node) return (p->node > q->node) - (p->node < q->node);
-  return (p->value > q->value) - (p->value < q->value);
+/* Node ids in a bounds table without bounds of their own: the slot lookup
+ * of fx_node_id, less the insertion. */
+static R_xlen_t fx_find(const fx_nodes *t, const int *r) {
+  int R = t->R;
+  R_xlen_t slot = (R_xlen_t) (fx_hash(r, R) % (uint64_t) t->slots);
+  while (t->slot_id[slot] >= 0) {
+    R_xlen_t id = t->slot_id[slot];
+    if (memcmp(t->keys + id * R, r, sizeof(int) * R) == 0) return id;
+    slot = (slot + 1) % t->slots;
+  }
+  return -1;
 }
 
-/* Sort paths by node and value and merge those of one node whose values
- * agree to 1e-12 relative (the same tables' values summed in another
- * order). Returns the number left. */
-static R_xlen_t fx_merge(fx_path *p, R_xlen_t n) {
-  if (n == 0) return 0;
-  qsort(p, n, sizeof(fx_path), cmp_path);
-  R_xlen_t out = 0;
-  for (R_xlen_t k = 1; k < n; k++) {
-    if (p[k].node == p[out].node &&
-        fabs(p[k].value - p[out].value) <= 1e-12 * fmax(1, fabs(p[out].value))) {
-      p[out].weight += p[k].weight;
-    } else {
-      p[++out] = p[k];
+/* The longest (hi) and shortest (lo) path from node r at stage k to the
+ * end of the network: the largest and smallest value of any completion of
+ * columns k..C-1, exact (Mehta and Patel's path lengths), by recursion over
+ * the children with one memo per stage; the last two columns read them off
+ * their tabulated completions. A path whose value plus lo already exceeds
+ * the observed one has no table to add, one whose value plus hi does not
+ * has all of them: both are settled without enumeration. Returns 0 when a
+ * limit is passed (s->too_large). */
+/* Value change of one more (up = 1) or one less (up = 0) in row i of the
+ * second-last column, x of r in it: lf differences of x! (r - x)!. */
+static inline double fx_step(const double *lf, int x, int r, int up) {
+  return up ? lf[x] - lf[x + 1] + lf[r - x] - lf[r - x - 1]
+            : lf[x] - lf[x - 1] + lf[r - x] - lf[r - x + 1];
+}
+
+/* Bounds of the last two columns from row sums r without tabulating them,
+ * for up to FX_SUBSET_ROWS rows. The value is lf[c1] + lf[c2] - sum g(x_i)
+ * with g(x) = lf[x] + lf[r_i - x] convex and sum x = c1 within 0..r.
+ * Longest path: the minimum of a separable convex sum, found from the
+ * proportional split by unit moves between rows (a split no move improves
+ * is optimal for separable convex functions). Shortest: the maximum, at a
+ * vertex of the polytope: every row but one (j) at 0 or r_i, where
+ * g = lf[r_i] either way, so the best over j and the subsets' sums of the
+ * other rows of lf[x_j] + lf[r_j - x_j], x_j = c1 - that sum. */
+#define FX_SUBSET_ROWS 10
+static void fx_last_two_bounds(const fx_state *s, const int *r, double *hi, double *lo) {
+  const double *lf = s->lf;
+  int R = s->R, c1 = s->cs[s->C - 2], n = 0;
+  for (int i = 0; i < R; i++) n += r[i];
+  double base = lf[c1] + lf[n - c1];
+  int x[FX_SUBSET_ROWS];
+  int given = 0;
+  for (int i = 0; i < R; i++) {
+    x[i] = (int) ((double) c1 * r[i] / n);
+    given += x[i];
+  }
+  for (int i = 0; given < c1; i = (i + 1) % R)
+    if (x[i] < r[i]) { x[i]++; given++; }
+  int moves = 0;
+  for (;;) {
+    int best_up = -1, best_down = -1;
+    double up = R_NegInf, down = R_NegInf;
+    for (int i = 0; i < R; i++) {
+      if (x[i] < r[i]) {
+        double d = fx_step(lf, x[i], r[i], 1);
+        if (d > up) { up = d; best_up = i; }
+      }
+      if (x[i] > 0) {
+        double d = fx_step(lf, x[i], r[i], 0);
+        if (d > down) { down = d; best_down = i; }
+      }
+    }
+    if (best_up < 0 || best_down < 0 || best_up == best_down || !(up + down > 0) ||
+        ++moves > 16 * (c1 + R))
+      break;
+    x[best_up]++;
+    x[best_down]--;
+  }
+  double g = 0, all = 0;
+  for (int i = 0; i < R; i++) {
+    g += lf[x[i]] + lf[r[i] - x[i]];
+    all += lf[r[i]];
+  }
+  *hi = base - g;
+  double most = R_NegInf;
+  for (int j = 0; j < R; j++) {
+    int others = R - 1;
+    for (unsigned mask = 0; mask < (1u << others); mask++) {
+      int sum = 0;
+      for (int b = 0, i = 0; i < R; i++) {
+        if (i == j) continue;
+        if (mask & (1u << b)) sum += r[i];
+        b++;
+      }
+      int xj = c1 - sum;
+      if (xj < 0 || xj > r[j]) continue;
+      double v = all - lf[r[j]] + lf[xj] + lf[r[j] - xj];
+      if (v > most) most = v;
     }
   }
-  return out + 1;
+  *lo = base - most;
+}
+
+/* Adds node r with bounds hi, lo to the memo of its stage; 0 when full. */
+static int fx_bounds_keep(fx_state *s, fx_nodes *memo, const int *r, double hi,
+                          double lo) {
+  if (memo->count >= memo->cap) {
+    if (2 * memo->slots > FX_MAX_PATHS) {
+      s->too_large = 1;
+      return 0;
+    }
+    fx_nodes_grow(memo);
+  }
+  R_xlen_t slot = (R_xlen_t) (fx_hash(r, s->R) % (uint64_t) memo->slots);
+  while (memo->slot_id[slot] >= 0) slot = (slot + 1) % memo->slots;
+  R_xlen_t id = memo->count++;
+  memo->slot_id[slot] = id;
+  memcpy(memo->keys + id * s->R, r, sizeof(int) * s->R);
+  memo->hi[id] = hi;
+  memo->lo[id] = lo;
+  return 1;
+}
+
+static int fx_bounds(fx_state *s, int k, const int *r, double *hi, double *lo) {
+  if (k == s->C - 2 && s->R > FX_SUBSET_ROWS) {
+    fx_entry *e = fx_lookup(s, r);
+    if (!e) return 0;
+    *hi = e->top;
+    *lo = e->bottom;
+    return 1;
+  }
+  fx_nodes *memo = &s->bounds[k];
+  R_xlen_t id = fx_find(memo, r);
+  if (id >= 0) {
+    *hi = memo->hi[id];
+    *lo = memo->lo[id];
+    return 1;
+  }
+  if (k == s->C - 2) {
+    fx_last_two_bounds(s, r, hi, lo);
+    return fx_bounds_keep(s, memo, r, *hi, *lo);
+  }
+  fx_children *ch = &s->kids[k];
+  int *x = (int *) R_alloc(s->R, sizeof(int));
+  ch->count = 0;
+  ch->overflow = 0;
+  fx_child_fill(s, r, x, 0, s->cs[k], s->lf[s->cs[k]], ch);
+  s->work += (double) ch->count;
+  if (ch->overflow || s->work > FX_MAX_WORK) {
+    s->too_large = 1;
+    return 0;
+  }
+  double best = R_NegInf, worst = R_PosInf;
+  for (R_xlen_t c = 0; c < ch->count; c++) {
+    double h, l;
+    /* the child's bounds may refill this stage's buffer: none does, the
+     * recursion only goes to later stages */
+    if (!fx_bounds(s, k + 1, ch->rows + c * s->R, &h, &l)) return 0;
+    if (ch->value[c] + h > best) best = ch->value[c] + h;
+    if (ch->value[c] + l < worst) worst = ch->value[c] + l;
+  }
+  *hi = best;
+  *lo = worst;
+  return fx_bounds_keep(s, memo, r, best, worst);
+}
+
+/* The paths of the next stage as they are made: a path reaching a node
+ * with the value of one already there (to 1e-12 relative: the same tables'
+ * values summed in another order) adds its weight to it. The paths live in
+ * an open-addressing hash on the node and the value's 2^-32 grid cell (node
+ * -1: empty), so a probe reads no other memory; equal values that straddle
+ * a cell edge stay two paths, which only costs time. */
+typedef struct {
+  fx_path *slot;
+  R_xlen_t n, slots;
+} fx_collect;
+
+static uint64_t fx_path_hash(R_xlen_t node, double value) {
+  uint64_t h = (uint64_t) node * 0x9E3779B97F4A7C15ULL;
+  h ^= (uint64_t) (int64_t) floor(value * 4294967296.0) + 0x632BE59BD9B4E019ULL +
+       (h << 6) + (h >> 2);
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9ULL;
+  return h ^ (h >> 32);
+}
+
+static void fx_collect_init(fx_collect *c, R_xlen_t slots) {
+  c->n = 0;
+  c->slots = slots;
+  c->slot = (fx_path *) R_alloc((size_t) slots, sizeof(fx_path));
+  for (R_xlen_t k = 0; k < slots; k++) c->slot[k].node = -1;
+}
+
+static fx_path *fx_collect_find(fx_collect *c, R_xlen_t node, double value) {
+  R_xlen_t k = (R_xlen_t) (fx_path_hash(node, value) % (uint64_t) c->slots);
+  for (;;) {
+    fx_path *q = &c->slot[k];
+    if (q->node < 0 ||
+        (q->node == node && fabs(q->value - value) <= 1e-12 * fmax(1, fabs(value))))
+      return q;
+    k = k + 1 == c->slots ? 0 : k + 1;
+  }
+}
+
+/* Adds a path; returns 0 when the stage would pass FX_MAX_PATHS. */
+static int fx_collect_add(fx_collect *c, R_xlen_t node, double value, double weight) {
+  fx_path *q = fx_collect_find(c, node, value);
+  if (q->node >= 0) {
+    q->weight += weight;
+    return 1;
+  }
+  if (2 * (c->n + 1) > c->slots) {
+    if (c->slots > FX_MAX_PATHS) return 0;
+    fx_collect g;
+    fx_collect_init(&g, 2 * c->slots);
+    for (R_xlen_t k = 0; k < c->slots; k++)
+      if (c->slot[k].node >= 0)
+        *fx_collect_find(&g, c->slot[k].node, c->slot[k].value) = c->slot[k];
+    g.n = c->n;
+    *c = g;
+    q = fx_collect_find(c, node, value);
+  }
+  fx_path np = {node, value, weight};
+  *q = np;
+  c->n++;
+  return 1;
+}
+
+/* The collected paths grouped by node (a counting sort over the nodes'
+ * ids), as fx_stage reads them. */
+static fx_path *fx_collect_by_node(const fx_collect *c, R_xlen_t n_nodes) {
+  R_xlen_t *start = (R_xlen_t *) R_alloc((size_t) n_nodes + 1, sizeof(R_xlen_t));
+  memset(start, 0, sizeof(R_xlen_t) * ((size_t) n_nodes + 1));
+  for (R_xlen_t k = 0; k < c->slots; k++)
+    if (c->slot[k].node >= 0) start[c->slot[k].node + 1]++;
+  for (R_xlen_t id = 0; id < n_nodes; id++) start[id + 1] += start[id];
+  fx_path *out = (fx_path *) R_alloc((size_t) (c->n ? c->n : 1), sizeof(fx_path));
+  for (R_xlen_t k = 0; k < c->slots; k++)
+    if (c->slot[k].node >= 0) out[start[c->slot[k].node]++] = c->slot[k];
+  return out;
 }
 
 /* Mass of the completions of a last-two-columns node with value
  * <= obs - value, weighted. */
-static void fx_add_last_two(fx_state *s, const fx_entry *e, double value,
+static void fx_add_last_two(fx_state *s, fx_entry *e, double value,
                             double weight) {
   double limit = s->obs - value;
+  /* a node queried once is scanned; from the second query on its values
+   * are sorted with cumulative sums, for a binary search */
+  if (!e->cum && e->queries++ < 1) {
+    long double sum = 0;
+    for (R_xlen_t k = 0; k < e->count; k++)
+      if (e->vals[k] <= limit) sum += exp(e->vals[k] - e->top);
+    s->p += (long double) weight * sum * exp(value + e->top - s->dro);
+    return;
+  }
+  if (!e->cum) {
+    sort_doubles(e->vals, e->count);
+    e->cum = (double *) R_alloc((size_t) e->count + 1, sizeof(double));
+    long double c = 0;
+    for (R_xlen_t k = 0; k < e->count; k++) {
+      c += exp(e->vals[k] - e->top);
+      e->cum[k] = (double) c;
+    }
+  }
   R_xlen_t lo = 0, hi = e->count;
   while (lo < hi) {
     R_xlen_t mid = lo + (hi - lo) / 2;
     if (e->vals[mid] <= limit) lo = mid + 1; else hi = mid;
   }
   if (lo == 0) return;
-  s->p += (long double) weight * e->cum[lo - 1] *
-          expl((long double) value + e->vals[e->count - 1] - s->dro);
+  s->p += (long double) weight * e->cum[lo - 1] * exp(value + e->top - s->dro);
 }
 
 
-/* Stage k's paths (sorted by node) into stage k + 1: each node's children
- * once, each path through each child counted whole, dropped, or carried
- * on. Returns the next stage's paths (count in *n_next), NULL when a limit
- * is passed (s->too_large). */
-static fx_path *fx_stage(fx_state *s, int k, const fx_nodes *nodes,
-                         const fx_path *paths, R_xlen_t n_paths,
-                         fx_nodes *next, R_xlen_t *n_next) {
+static int cmp_path_value(const void *a, const void *b) {
+  double x = ((const fx_path *) a)->value, y = ((const fx_path *) b)->value;
+  return (x > y) - (x < y);
+}
+
+/* Index of the first of the n paths (sorted by value) whose value exceeds
+ * limit. */
+static R_xlen_t fx_paths_upto(const fx_path *p, R_xlen_t n, double limit) {
+  R_xlen_t lo = 0, hi = n;
+  while (lo < hi) {
+    R_xlen_t mid = lo + (hi - lo) / 2;
+    if (p[mid].value <= limit) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/* log N'! - sum log r'! of row sums r: the log number of completions. */
+static double fx_total(const fx_state *s, const int *r) {
+  double total = 0;
+  int n = 0;
+  for (int i = 0; i < s->R; i++) {
+    total -= s->lf[r[i]];
+    n += r[i];
+  }
+  return total + s->lf[n];
+}
+
+/* Stage k's paths (grouped by node) into stage k + 1. Each node's children
+ * are enumerated once and its paths sorted by value, so that for each
+ * child two binary searches split them: the lowest, every completion of
+ * which counts, are added at once from prefix sums of weight exp(value);
+ * the highest, none of which counts, are dropped; only those between go
+ * on (or, before the last two columns, are looked up in the child's
+ * tabulated completions). Returns the next stage's paths grouped by node
+ * (count in *n_next), NULL after the last stage or when a limit is passed
+ * (s->too_large). */
+static fx_path *fx_stage(fx_state *s, int k, fx_path *paths, R_xlen_t n_paths,
+                         fx_nodes *nodes, fx_nodes *next, R_xlen_t *n_next) {
   int R = s->R, last = k + 1 == s->C - 2;
-  R_xlen_t cap = 4096;
-  fx_path *out = last ? NULL : (fx_path *) R_alloc((size_t) cap, sizeof(fx_path));
-  R_xlen_t n_out = 0;
+  fx_collect out;
+  if (!last) fx_collect_init(&out, 8192);
   fx_children ch;
-  ch.cap = (R_xlen_t) FX_MAX_CHILDREN;
+  /* a node's row sums are within the root's: it has no more children */
+  ch.cap = (R_xlen_t) fmin(fx_count(s->root, R, s->cs[k]) + 1, FX_MAX_CHILDREN);
   ch.rows = (int *) R_alloc((size_t) ch.cap * R, sizeof(int));
   ch.value = (double *) R_alloc((size_t) ch.cap, sizeof(double));
   int *x = (int *) R_alloc(R, sizeof(int));
+  /* log of the prefix sums of weight exp(value): the values of one node
+   * may span more than a double's exponent range */
+  double *pre = (double *) R_alloc((size_t) n_paths + 1, sizeof(double));
   for (R_xlen_t a = 0; a < n_paths;) {
     R_xlen_t b = a;
     while (b < n_paths && paths[b].node == paths[a].node) b++;
+    fx_path *grp = paths + a;
+    R_xlen_t m = b - a;
+    qsort(grp, m, sizeof(fx_path), cmp_path_value);
+    pre[0] = R_NegInf;
+    for (R_xlen_t q = 0; q < m; q++) {
+      double t = log(grp[q].weight) + grp[q].value, u = pre[q];
+      pre[q + 1] = u == R_NegInf ? t : fmax(t, u) + log1p(exp(-fabs(t - u)));
+    }
     ch.count = 0;
     ch.overflow = 0;
     fx_child_fill(s, nodes->keys + paths[a].node * R, x, 0, s->cs[k],
                   s->lf[s->cs[k]], &ch);
     if (ch.overflow) s->too_large = 1;
-    s->work += (double) ch.count * (double) (b - a);
+    s->work += (double) ch.count * (double) m;
     if (s->work > FX_MAX_WORK) s->too_large = 1;
     if (s->too_large) return NULL;
     for (R_xlen_t c = 0; c < ch.count; c++) {
       const int *r = ch.rows + c * R;
+      double cv = ch.value[c], hi, lo;
+      if (!fx_bounds(s, k + 1, r, &hi, &lo)) return NULL;
+      R_xlen_t all = fx_paths_upto(grp, m, s->obs - cv - hi);
+      R_xlen_t some = fx_paths_upto(grp, m, s->obs - cv - lo);
+      if (all > 0)
+        s->p += exp(pre[all] + cv + fx_total(s, r) - s->dro);
+      if (some == all) continue;
       if (last) {
         fx_entry *e = fx_lookup(s, r);
         if (!e) return NULL;
-        for (R_xlen_t q = a; q < b; q++)
-          fx_add_last_two(s, e, paths[q].value + ch.value[c], paths[q].weight);
+        for (R_xlen_t q = all; q < some; q++)
+          fx_add_last_two(s, e, grp[q].value + cv, grp[q].weight);
         continue;
       }
       R_xlen_t id = fx_node_id(s, next, r, k + 1);
@@ -1385,35 +1684,22 @@ static fx_path *fx_stage(fx_state *s, int k, const fx_nodes *nodes,
         s->too_large = 1;
         return NULL;
       }
-      for (R_xlen_t q = a; q < b; q++) {
-        double v = paths[q].value + ch.value[c];
-        if (v + next->hi[id] <= s->obs) {
-          s->p += (long double) paths[q].weight *
-                  expl((long double) v + next->total[id] - s->dro);
-        } else if (v + next->lo[id] <= s->obs) {
-          if (n_out >= cap) {
-            n_out = fx_merge(out, n_out);
-            if (2 * n_out >= cap) {
-              if (2 * cap > FX_MAX_PATHS) {
-                s->too_large = 1;
-                return NULL;
-              }
-              fx_path *grown = (fx_path *) R_alloc((size_t) 2 * cap, sizeof(fx_path));
-              memcpy(grown, out, sizeof(fx_path) * (size_t) n_out);
-              out = grown;
-              cap *= 2;
-            }
-          }
-          fx_path np = {id, v, paths[q].weight};
-          out[n_out++] = np;
+      for (R_xlen_t q = all; q < some; q++) {
+        if (!fx_collect_add(&out, id, grp[q].value + cv, grp[q].weight)) {
+          s->too_large = 1;
+          return NULL;
         }
       }
     }
     R_CheckUserInterrupt();
     a = b;
   }
-  *n_next = last ? 0 : fx_merge(out, n_out);
-  return out;
+  if (last) {
+    *n_next = 0;
+    return NULL;
+  }
+  *n_next = out.n;
+  return fx_collect_by_node(&out, next->count);
 }
 
 /* p-value of Fisher's exact test of the r x c table t; VCF_TOO_LARGE when
@@ -1464,6 +1750,18 @@ static int fisher_rxc(const ctable *t, double *p) {
   int *root = (int *) R_alloc(R, sizeof(int));
   memcpy(root, rs, sizeof(int) * R);
   qsort(root, R, sizeof(int), cmp_int);
+  s.root = root;
+  s.bounds = (fx_nodes *) R_alloc(C, sizeof(fx_nodes));
+  s.kids = (fx_children *) R_alloc(C, sizeof(fx_children));
+  for (int k = 0; k + 2 <= C; k++) fx_nodes_init(&s.bounds[k], R, 1024);
+  for (int k = 0; k + 2 < C; k++) {
+    /* a node's row sums are within the root's: it has no more children */
+    double most = fx_count(root, R, cs[k]) + 1;
+    fx_children *ch = &s.kids[k];
+    ch->cap = (R_xlen_t) fmin(most, FX_MAX_CHILDREN);
+    ch->rows = (int *) R_alloc((size_t) ch->cap * R, sizeof(int));
+    ch->value = (double *) R_alloc((size_t) ch->cap, sizeof(double));
+  }
   if (C == 2) {
     fx_entry *e = fx_lookup(&s, root);
     if (e) fx_add_last_two(&s, e, 0, 1);
@@ -1477,7 +1775,7 @@ static int fisher_rxc(const ctable *t, double *p) {
       fx_nodes next;
       fx_nodes_init(&next, R, 1024);
       R_xlen_t n_next = 0;
-      paths = fx_stage(&s, k, &nodes, paths, n_paths, &next, &n_next);
+      paths = fx_stage(&s, k, paths, n_paths, &nodes, &next, &n_next);
       nodes = next;
       n_paths = n_next;
     }
@@ -1490,13 +1788,23 @@ static int fisher_rxc(const ctable *t, double *p) {
 
 /* Fisher's test of a reduced table: 2 x 2 with estimate and interval, or
  * r x c by the network algorithm. */
+typedef struct {
+  test_opts o;
+  int simulate;   /* r x c tables left to the Monte Carlo p-value */
+} fisher_ctx;
+
 static int fisher_table(const ctable *t, const void *ctx, double *res,
                         R_xlen_t nrow, R_xlen_t j) {
-  const test_opts *o = (const test_opts *) ctx;
+  const fisher_ctx *f = (const fisher_ctx *) ctx;
+  const test_opts *o = &f->o;
+  int two_by_two = t->nr == 2 && t->nc == 2;
+  /* The R layer draws the tables (C_compare_table_sim), which needs the
+   * total as an int. */
+  if (f->simulate && !two_by_two) return t->n > INT_MAX ? VCF_TOO_LARGE : VCF_OK;
   /* Counts become ints below (support, log factorial tables): refuse what
    * an int cannot index or a table of that size would not finish. */
   if (t->n > FX_MAX_N) return VCF_TOO_LARGE;
-  if (t->nr == 2 && t->nc == 2) {
+  if (two_by_two) {
     fisher_2x2(t, o, res, nrow, j);
     return VCF_OK;
   }
@@ -1506,16 +1814,195 @@ static int fisher_table(const ctable *t, const void *ctx, double *res,
   return status;
 }
 
-/* C_compare_fisher(X, nlev, gk, ngroups, opts): Fisher's exact test of
- * every variable of X against the groups. Returns list(result matrix with
- * fisher_cols, list of full count tables). */
+/* C_compare_fisher(X, nlev, gk, ngroups, opts, simulate): Fisher's exact
+ * test of every variable of X against the groups; with simulate TRUE the
+ * r x c tables get no p-value here (the R layer simulates it). Returns
+ * list(result matrix with fisher_cols, list of full count tables). */
 static SEXP C_compare_fisher(SEXP X, SEXP nlev, SEXP gk, SEXP ngroups,
-                             SEXP opts) {
+                             SEXP opts, SEXP simulate) {
   groups G = groups_of(gk, ngroups, 1, CMP_MAX_GROUPS);
   check_categorical(X, nlev, G.n);
-  test_opts o = opts_of(opts);
+  vcf_arg_scalar(simulate, LGLSXP, "simulate");
+  fisher_ctx f = {opts_of(opts), LOGICAL(simulate)[0] == 1};
   return run_table_tests(X, nlev, &G, fisher_cols, FI_NCOL, FI_N, FI_STATUS,
-                         fisher_table, &o);
+                         fisher_table, &f);
+}
+
+/* ---- Monte Carlo p-values: simulate.p.value ----------------------------- */
+
+/* chisq.test and fisher.test draw their tables with stats' rcont2
+ * (Patefield's algorithm) from R's generator; stats registers that very
+ * routine for packages, so the draws here are theirs, draw for draw. */
+typedef void (*rcont2_fun)(int, int, const int[], const int[], int,
+                           const double[], int[], int[]);
+
+static rcont2_fun stats_rcont2(void) {
+  static rcont2_fun fun = NULL;
+  if (fun == NULL) fun = (rcont2_fun) R_GetCCallable("stats", "rcont2");
+  return fun;
+}
+
+/* Margins of a count matrix with no empty row or column, as ints. */
+typedef struct {
+  int nr, nc, n;
+  const double *x;
+  int *sr, *sc;
+} sim_table;
+
+static sim_table sim_table_of(SEXP tab) {
+  vcf_arg_type(tab, REALSXP, "table");
+  SEXP dim = Rf_getAttrib(tab, R_DimSymbol);
+  if (TYPEOF(dim) != INTSXP || XLENGTH(dim) != 2)
+    Rf_error("`table` must be a matrix.");
+  sim_table t;
+  t.nr = INTEGER(dim)[0];
+  t.nc = INTEGER(dim)[1];
+  if (t.nr < 2 || t.nc < 2) Rf_error("`table` must have 2 rows and 2 columns at least.");
+  t.x = REAL_RO(tab);
+  t.sr = (int *) R_alloc(t.nr, sizeof(int));
+  t.sc = (int *) R_alloc(t.nc, sizeof(int));
+  memset(t.sr, 0, sizeof(int) * (size_t) t.nr);
+  memset(t.sc, 0, sizeof(int) * (size_t) t.nc);
+  double total = 0;
+  for (int b = 0; b < t.nc; b++)
+    for (int a = 0; a < t.nr; a++) {
+      double v = t.x[a + (R_xlen_t) b * t.nr];
+      if (!(v >= 0) || v != floor(v) || v > INT_MAX)
+        Rf_error("`table` must hold whole counts.");
+      total += v;
+      if (total > INT_MAX) Rf_error("`table` must total at most %d.", INT_MAX);
+      t.sr[a] += (int) v;
+      t.sc[b] += (int) v;
+    }
+  for (int a = 0; a < t.nr; a++) if (t.sr[a] == 0) Rf_error("`table` has an empty row.");
+  for (int b = 0; b < t.nc; b++) if (t.sc[b] == 0) Rf_error("`table` has an empty column.");
+  t.n = (int) total;
+  return t;
+}
+
+static int cmp_double_desc(const void *a, const void *b) {
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x < y) - (x > y);
+}
+
+/* C_compare_table_sim(table, B, fisher): the Monte Carlo p-value of
+ * chisq.test(table, simulate.p.value = TRUE, B = B) (fisher FALSE) or of
+ * fisher.test(table, simulate.p.value = TRUE, B = B) (TRUE), table a
+ * double matrix of counts without empty rows or columns. Returns
+ * c(statistic, p_value): X-squared, or -sum(lfactorial(table)).
+ *
+ * As base R: the log factorials that rcont2 and the simulated Fisher
+ * statistics use are cumulative sums of logs; the simulated chi-squares
+ * are summed column by column in double; the observed X-squared sums its
+ * terms in decreasing order and -sum(lfactorial()) in column order, both
+ * in long double as sum() does; the p-value counts the draws at least as
+ * extreme within 64 ulps (chisq.test's and fisher.test's almost.1). */
+static SEXP C_compare_table_sim(SEXP table, SEXP B, SEXP fisher) {
+  sim_table t = sim_table_of(table);
+  vcf_arg_scalar(B, REALSXP, "B");
+  double Bd = REAL(B)[0];
+  if (!(Bd >= 1 && Bd <= INT_MAX && Bd == floor(Bd)))
+    Rf_error("`B` must be a whole number in [1, %d].", INT_MAX);
+  vcf_arg_scalar(fisher, LGLSXP, "fisher");
+  int is_fisher = LOGICAL(fisher)[0] == 1, nb = (int) Bd;
+  size_t cells = (size_t) t.nr * (size_t) t.nc;
+
+  double *fact = (double *) R_alloc((size_t) t.n + 1, sizeof(double));
+  fact[0] = 0;
+  if (t.n >= 1) fact[1] = 0;
+  for (int i = 2; i <= t.n; i++) fact[i] = fact[i - 1] + log(i);
+
+  double *e = (double *) R_alloc(cells, sizeof(double));
+  double *terms = (double *) R_alloc(cells, sizeof(double));
+  long double s = 0;
+  for (int b = 0; b < t.nc; b++)
+    for (int a = 0; a < t.nr; a++) {
+      size_t k = a + (size_t) b * t.nr;
+      double x = t.x[k];
+      e[k] = (double) t.sr[a] * (double) t.sc[b] / (double) t.n;
+      terms[k] = (x - e[k]) * (x - e[k]) / e[k];
+      s += Rf_lgammafn(x + 1);
+    }
+  double stat;
+  if (is_fisher) {
+    stat = -(double) s;
+  } else {
+    qsort(terms, cells, sizeof(double), cmp_double_desc);
+    s = 0;
+    for (size_t k = 0; k < cells; k++) s += terms[k];
+    stat = (double) s;
+  }
+  double cut = is_fisher ? stat / (1 + 64 * DBL_EPSILON) : (1 - 64 * DBL_EPSILON) * stat;
+
+  rcont2_fun rcont2 = stats_rcont2();
+  int *jwork = (int *) R_alloc(t.nc, sizeof(int));
+  int *drawn = (int *) R_alloc(cells, sizeof(int));
+  double hits = 0;
+  GetRNGstate();
+  for (int it = 0; it < nb; it++) {
+    rcont2(t.nr, t.nc, t.sr, t.sc, t.n, fact, jwork, drawn);
+    double v = 0;
+    if (is_fisher) {
+      for (size_t k = 0; k < cells; k++) v -= fact[drawn[k]];
+      hits += v <= cut;
+    } else {
+      for (size_t k = 0; k < cells; k++) {
+        double d = drawn[k] - e[k];
+        v += d * d / e[k];
+      }
+      hits += v >= cut;
+    }
+    if ((it & 1023) == 1023) {
+      PutRNGstate();   /* an interrupt leaves .Random.seed where the draws are */
+      R_CheckUserInterrupt();
+      GetRNGstate();
+    }
+  }
+  PutRNGstate();
+  double p = (1 + hits) / (Bd + 1);
+  SEXP out = PROTECT(Rf_allocVector(REALSXP, 2));
+  REAL(out)[0] = stat;
+  REAL(out)[1] = p > 1 ? 1 : p;
+  UNPROTECT(1);
+  return out;
+}
+
+/* C_compare_gof_sim(draws, n, E, stat): of the tables of n consecutive
+ * draws each (level codes 1..length(E), as sample.int gives them), how
+ * many have sum((table - E)^2 / E) >= (1 - 64 eps) stat: the count
+ * chisq.test(x, p = p, simulate.p.value = TRUE) adds up over its apply(),
+ * each statistic summed over the levels in long double as sum() does. */
+static SEXP C_compare_gof_sim(SEXP draws, SEXP n, SEXP E, SEXP stat) {
+  vcf_arg_type(draws, INTSXP, "draws");
+  vcf_arg_scalar(n, INTSXP, "n");
+  vcf_arg_type(E, REALSXP, "E");
+  vcf_arg_scalar(stat, REALSXP, "stat");
+  int nn = INTEGER(n)[0], k = (int) XLENGTH(E);
+  if (nn < 1 || XLENGTH(draws) % nn != 0)
+    Rf_error("`draws` must hold whole tables of `n` draws.");
+  if (k < 1) Rf_error("`E` must not be empty.");
+  const int *d = INTEGER_RO(draws);
+  const double *ev = REAL_RO(E);
+  double cut = (1 - 64 * DBL_EPSILON) * REAL(stat)[0];
+  R_xlen_t reps = XLENGTH(draws) / nn;
+  int *cnt = (int *) R_alloc(k, sizeof(int));
+  double hits = 0;
+  for (R_xlen_t r = 0; r < reps; r++) {
+    memset(cnt, 0, sizeof(int) * (size_t) k);
+    const int *dr = d + r * nn;
+    for (int i = 0; i < nn; i++) {
+      if (dr[i] < 1 || dr[i] > k) Rf_error("`draws` must be codes 1..length(E).");
+      cnt[dr[i] - 1]++;
+    }
+    long double s = 0;
+    for (int c = 0; c < k; c++) {
+      double dev = cnt[c] - ev[c];
+      s += dev * dev / ev[c];
+    }
+    hits += (double) s >= cut;
+    if ((r & 1023) == 1023) R_CheckUserInterrupt();
+  }
+  return Rf_ScalarReal(hits);
 }
 
 /* ---- Wilcoxon tests ----------------------------------------------------- */
@@ -1544,6 +2031,15 @@ static double rank_sum(const double *a, R_xlen_t na, const double *b,
   }
   *tie_term = (double) tt;
   return (double) ra;
+}
+
+/* wilcox.test(digits.rank = d) ranks signif(v, d) rather than v (the
+ * statistic and its ties; estimates and intervals use the values). signif
+ * never decreases, so a sorted vector stays sorted; it keeps zero and the
+ * sign. Rounds v[0..n-1] in place; nothing for an infinite d. */
+static void rank_round(double *v, R_xlen_t n, const test_opts *o) {
+  if (!R_FINITE(o->digits)) return;
+  for (R_xlen_t i = 0; i < n; i++) v[i] = Rf_fprec(v[i], o->digits);
 }
 
 static const char *const wx_cols[] = {
@@ -1581,7 +2077,7 @@ typedef struct {
   int two_sample;
   const double *x;   /* sorted ascending */
   R_xlen_t nx;
-  const double *y;   /* rank sum: the second sample, sorted */
+  const double *y;   /* rank sum: the second sample, sorted, as ranked */
   R_xlen_t ny;
   double *work;      /* nx (+ ny) doubles */
   const test_opts *o;
@@ -1605,6 +2101,8 @@ static double signrank_z(wx_fun *f, double d) {
     double v = f->x[i] - d;
     if (v < 0) neg[nn++] = -v;
   }
+  rank_round(pos, np, f->o);
+  rank_round(neg, nn, f->o);
   double tie_term;
   int ties;
   double n = (double) (np + nn);
@@ -1617,6 +2115,7 @@ static double signrank_z(wx_fun *f, double d) {
 static double ranksum_z(wx_fun *f, double d) {
   double *xd = f->work;
   for (R_xlen_t i = 0; i < f->nx; i++) xd[i] = f->x[i] - d;
+  rank_round(xd, f->nx, f->o);
   double tie_term;
   int ties;
   double nx = (double) f->nx, ny = (double) f->ny;
@@ -1731,9 +2230,17 @@ static int ranksum_sorted(double *x, R_xlen_t nxi, double *y, R_xlen_t nyi,
   double nx = (double) nxi, ny = (double) nyi;
   double *xm = (double *) R_alloc(nxi, sizeof(double));
   for (R_xlen_t i = 0; i < nxi; i++) xm[i] = x[i] - o->mu;
+  rank_round(xm, nxi, o);
+  const double *y_ranked = y;
+  if (R_FINITE(o->digits)) {
+    double *yr = (double *) R_alloc(nyi, sizeof(double));
+    memcpy(yr, y, sizeof(double) * (size_t) nyi);
+    rank_round(yr, nyi, o);
+    y_ranked = yr;
+  }
   double tie_term;
   int ties;
-  double w = rank_sum(xm, nxi, y, nyi, &tie_term, &ties) - nx * (nx + 1) / 2;
+  double w = rank_sum(xm, nxi, y_ranked, nyi, &tie_term, &ties) - nx * (nx + 1) / 2;
   int exact = o->exact < 0 ? nx < 50 && ny < 50 : o->exact;
   if (exact && !ties && nx * ny > WX_EXACT_MAX_MN) return VCF_TOO_LARGE;
   double p, est_ci[3] = {NA_REAL, NA_REAL, NA_REAL};
@@ -1763,7 +2270,7 @@ static int ranksum_sorted(double *x, R_xlen_t nxi, double *y, R_xlen_t nyi,
     p = p_z((z - wilcoxon_correction(z, o, o->correct)) / sigma, o->alternative);
     if (o->conf_int && finite) {
       double *work = (double *) R_alloc(nxi, sizeof(double));
-      wx_fun f = {1, x, nxi, y, nyi, work, o, o->correct, 0, 0};
+      wx_fun f = {1, x, nxi, y_ranked, nyi, work, o, o->correct, 0, 0};
       wilcoxon_asymptotic_ci(&f, x[0] - y[nyi - 1], x[nxi - 1] - y[0],
                              est_ci, est_ci + 1);
     }
@@ -1832,6 +2339,8 @@ static int signrank_sorted(const double *xm, R_xlen_t ni, int zeroes,
   R_xlen_t np = 0, nn = 0;
   for (R_xlen_t i = 0; i < ni; i++) if (xm[i] > 0) pos[np++] = xm[i];
   for (R_xlen_t i = ni - 1; i >= 0; i--) if (xm[i] < 0) neg[nn++] = -xm[i];
+  rank_round(pos, np, o);
+  rank_round(neg, nn, o);
   double tie_term;
   int ties;
   double v = rank_sum(pos, np, neg, nn, &tie_term, &ties);
@@ -2045,7 +2554,9 @@ const R_CallMethodDef vcf_compare_calls[] = {
   {"C_compare_paired", (DL_FUNC) &C_compare_paired, 3},
   {"C_compare_chisq", (DL_FUNC) &C_compare_chisq, 5},
   {"C_compare_gof", (DL_FUNC) &C_compare_gof, 3},
-  {"C_compare_fisher", (DL_FUNC) &C_compare_fisher, 5},
+  {"C_compare_fisher", (DL_FUNC) &C_compare_fisher, 6},
+  {"C_compare_table_sim", (DL_FUNC) &C_compare_table_sim, 3},
+  {"C_compare_gof_sim", (DL_FUNC) &C_compare_gof_sim, 4},
   {"C_compare_ranksum", (DL_FUNC) &C_compare_ranksum, 3},
   {"C_compare_signrank", (DL_FUNC) &C_compare_signrank, 3},
   {NULL, NULL, 0}

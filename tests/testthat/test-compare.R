@@ -664,7 +664,7 @@ test_that("every expressible case of R's regression tests and help pages is equa
   counts <- c(found = length(rsource_cases), expressible = length(expressible),
               passing = passed)
   expect_equal(counts[["passing"]], counts[["expressible"]])
-  expect_gte(counts[["expressible"]], 75)
+  expect_gte(counts[["expressible"]], 87)
 })
 
 test_that("every option of vcf_compare() is checked, with a classed error naming it", {
@@ -714,4 +714,32 @@ test_that("a table beyond the network's limits is a classed no answer, not a han
   res <- suppressWarnings(vcf_compare(data.frame(x, g), "g", tests = "fisher"))
   expect_true(is.na(res$p_value))
   expect_equal(res$note, "table too large for the exact test")
+})
+
+test_that("digits.rank ranks signif(x, digits.rank) as wilcox.test() does", {
+  set.seed(118)
+  cl <- collector()
+  for (i in seq_len(n_cases)) {
+    o <- random_opts(i)
+    digits <- c(1, 2, 3, 5, 9, Inf)[i %% 6 + 1]
+    n <- sample(c(3:30, 60), 2, TRUE)
+    # values on a grid blurred by noise far below the rounding: ties only
+    # after signif(), of either sign
+    grid <- function(m) round(stats::rnorm(m, sd = 3), 1) + stats::rnorm(m, sd = 1e-11)
+    x <- grid(n[1])
+    y <- grid(n[2])
+    d <- with_groups(x, y)
+    opts <- compare_opts(o$alternative, o$mu, o$conf.level, o$exact, o$correct, TRUE,
+                         digits.rank = digits)
+    args <- list(alternative = o$alternative, mu = o$mu, conf.level = o$conf.level,
+                 exact = o$exact, correct = o$correct, conf.int = TRUE,
+                 digits.rank = digits)
+    ref <- suppressWarnings(do.call(stats::wilcox.test, c(list(x, y), args)))
+    add_htest(cl, compare_ranksum(d$x, d$g, opts), ref)
+    ref1 <- suppressWarnings(do.call(stats::wilcox.test, c(list(x), args)))
+    add_htest(cl, compare_signrank(x, NULL, opts), ref1)
+  }
+  cl$check()
+  expect_error(vcf_compare(make_data(), "group", digits.rank = NA), class = "vcf_error_argument")
+  expect_error(vcf_compare(make_data(), "group", digits.rank = "3"), class = "vcf_error_argument")
 })

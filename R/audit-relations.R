@@ -17,7 +17,8 @@ as_parts <- function(x) if (is.list(x)) x else list(x)
 #' be missing. One call takes at most 100,000 checks (and 100,000 numbers
 #' per check); longer input is refused with class `vcf_error_work_limit`.
 #'
-#' * `vcf_check_sum()`: subgroup counts must add up to the total. When they
+#' * `vcf_check_sum()`: subgroup counts (not negative) must add up to the
+#'   total. When they
 #'   do not and the subgroups' denominators `n` are given, a subgroup count
 #'   whose complement (`n - count`) would make the sum right is named: the
 #'   usual slip of printing the other category.
@@ -71,8 +72,9 @@ NULL
 #' @rdname vcf_check_relations
 #' @export
 vcf_check_sum <- function(parts, total, digits = 0, total_digits = digits, n = NULL) {
-  parts <- check_parts(parts, "parts")
-  check_values(total, "total")
+  # counts: a negative part or total is a typo, not a number to add up
+  parts <- check_parts(parts, "parts", min = 0)
+  check_values(total, "total", min = 0)
   check_printed_digits(digits, "digits")
   check_printed_digits(total_digits, "total_digits")
   if (!is.null(n)) n <- check_parts(n, "n", min = 0)

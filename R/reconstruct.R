@@ -227,7 +227,8 @@ vcf_sprite_paired <- function(n, means, mins, maxs, digits = 1, t = NULL,
 #' @param n Denominator(s), whole numbers in \[1, 2^31), recycled with
 #'   `percent`. So that every product stays exact, `n * 100 * 10^digits`
 #'   must also be below 2^52 (n below about 4.5e7 for 6 digits); larger
-#'   values are refused with class `vcf_error_limit`.
+#'   values are refused with class `vcf_error_limit`. At most 1e6
+#'   (percent, n) pairs per call (class `vcf_error_work_limit` beyond).
 #' @param digits Digits of the printed percentage, a whole number in
 #'   \[0, 6\].
 #' @param rounding The rounding rule, one of `"round"` (the default),
@@ -260,6 +261,10 @@ vcf_counts <- function(percent, n, digits = 0,
               c("limit", "argument"))
   }
   len <- max(length(percent), length(n))
+  if (len > max_samples) {
+    vcf_abort(c("{.arg percent} and {.arg n} give more than 1e6 pairs.",
+                x = "They give {len}; split the call."), c("work_limit", "argument"))
+  }
   percent <- rep_len(percent, len)
   n <- rep_len(n, len)
   out <- lapply(seq_len(len), function(i) {

@@ -88,3 +88,10 @@ test_that("per-check vectors must pair up and n is a sample size (fuzz)", {
   expect_error(vcf_check_percent_sum(c(12, 40, 33, 16), n = 0L), class = "vcf_error_range")
   expect_error(vcf_check_regression(numeric(0), 3.1, 4.4, digits = 1), class = "vcf_error_length")
 })
+
+test_that("vcf_check_sum refuses negative counts", {
+  expect_error(vcf_check_sum(c(24, -8), 16), class = "vcf_error_argument")
+  expect_error(vcf_check_sum(list(c(1, 2), c(3, -1)), c(3, 2)), class = "vcf_error_argument")
+  expect_error(vcf_check_sum(c(24, 8), -32), class = "vcf_error_argument")
+  expect_equal(vcf_check_sum(c(24, 0), 24)$verdict, "consistent")
+})

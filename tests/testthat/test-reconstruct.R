@@ -385,3 +385,8 @@ test_that("vcf_counts refuses bad rules and huge n with classed errors, and stay
   expect_equal(vcf_counts(50, 4e7, rounding = "truncate"), as.integer(2e7:20399999))
   expect_equal(vcf_counts(50, 4e7, rounding = "up_or_down"), as.integer(19600001:20399999))
 })
+
+test_that("vcf_counts refuses more than a million pairs up front", {
+  expect_error(vcf_counts(50, rep(10, 1e6 + 1)), class = "vcf_error_work_limit")
+  expect_length(vcf_counts(50, rep(10, 3)), 3L)
+})

@@ -23,6 +23,12 @@ is_count <- function(min = 1, max = 2^31 - 1) {
   force(min); force(max)
   function(x) is_whole(x, min, max)
 }
+# Whole numbers in [min, max], one or more (vectorised arguments).
+is_counts <- function(min = 1, max = 2^31 - 1) {
+  force(min); force(max)
+  function(x) is.numeric(x) && !is.factor(x) && length(x) >= 1L &&
+    !anyNA(x) && all(x == round(x)) && all(x >= min & x <= max)
+}
 is_flag <- function(x) is.logical(x) && length(x) == 1L && !is.na(x)
 is_string <- function(choices = NULL) {
   force(choices)
@@ -38,11 +44,13 @@ is_numvec <- function(min = -Inf, max = Inf, na = FALSE, len = NULL) {
   }
 }
 # A printed number: a finite number or a string that parses as one.
-is_printed <- function(min = -Inf, max = Inf) {
-  force(min); force(max)
+is_printed <- function(min = -Inf, max = Inf, na = FALSE) {
+  force(min); force(max); force(na)
   function(x) {
-    if (is.factor(x) || !(is.numeric(x) || is.character(x)) || !length(x) || anyNA(x)) return(FALSE)
-    v <- suppressWarnings(as.numeric(x))
+    if (is.factor(x) || !(is.numeric(x) || is.character(x) || (na && is.logical(x))) ||
+        !length(x) || (!na && anyNA(x))) return(FALSE)
+    given <- !is.na(x)
+    v <- suppressWarnings(as.numeric(x[given]))
     !anyNA(v) && all(is.finite(v)) && all(v >= min & v <= max)
   }
 }
@@ -185,21 +193,25 @@ fuzz_table <- function() {
     vcf_grim = list(
       args = list(mean = c("5.19", "5.18"), n = c(28, 28), digits = NULL, items = 1,
                   rounding = "up_or_down"),
+      # items, like n, is vectorised over the rows (recycled)
       valid = list(mean = is_printed(), n = function(x) is_numvec(1, na = TRUE)(x) && all(x == round(x), na.rm = TRUE),
-                   digits = or_null(is_digits), items = is_count(1),
+                   digits = or_null(is_digits), items = is_counts(1, 1000),
                    rounding = is_string())),
     vcf_grimmer = list(
       args = list(mean = "5.21", sd = "1.60", n = 28, digits = NULL, items = 1,
                   rounding = "up_or_down", threads = 1L),
-      valid = list(mean = is_printed(), sd = is_printed(0),
-                   n = function(x) is_numvec(2)(x) && all(x == round(x)),
-                   digits = or_null(is_digits), items = is_count(1), rounding = is_string(),
-                   threads = is_count(1, 1024))),
+      # NA in mean, sd or n makes a row not checkable (documented)
+      valid = list(mean = is_printed(na = TRUE), sd = is_printed(0, na = TRUE),
+                   n = function(x) is_numvec(2, na = TRUE)(x) && all(x == round(x), na.rm = TRUE),
+                   digits = or_null(is_digits), items = is_counts(1, 1000), rounding = is_string(),
+                   threads = or_null(is_count(1, 1024)))),
     vcf_check_percent = list(
       args = list(percent = c(77, 77, 24), n = c(64, 31, 33), count = c(49, 24, 8), digits = 0,
                   rounding = "round"),
-      valid = list(percent = is_printed(0, 100), n = function(x) is_numvec(1)(x) && all(x == round(x)),
-                   count = or_null(function(x) is_numvec(0)(x) && all(x == round(x))),
+      # NA makes a row not checkable (documented); factors are printed values
+      valid = list(percent = function(x) is_printed(0, 100, na = TRUE)(if (is.factor(x)) as.character(x) else x),
+                   n = function(x) is_numvec(1, na = TRUE)(x) && all(x == round(x), na.rm = TRUE),
+                   count = or_null(function(x) is_numvec(0, na = TRUE)(x) && all(x == round(x), na.rm = TRUE)),
                    digits = is_digits, rounding = is_string())),
     vcf_check_p = list(
       args = list(statistic = 2.12, df = 60, p = "0.0601", test = "t", comparison = "=",
@@ -211,7 +223,7 @@ fuzz_table <- function() {
                    p_digits = or_null(is_digits))),
     vcf_check_sum = list(
       args = list(parts = c(24, 8), total = 49, digits = 0, total_digits = 0, n = list(c(31, 33))),
-      valid = list(parts = is_numvec(0), total = is_numvec(0), digits = is_digits,
+      valid = list(parts = is_numvec(0, na = TRUE), total = is_numvec(0, na = TRUE), digits = is_digits,
                    total_digits = is_digits)),
     vcf_check_range = list(
       args = list(min = list(c(55, 61)), max = list(c(88, 93)), total_min = 55, total_max = 90,
@@ -282,7 +294,7 @@ fuzz_table <- function() {
                    threads = or_null(is_count(1, 1024)), influence = is_string())),
     vcf_boot_control = list(
       args = list(B = 999, type = "bca", level = 0.95, seed = 1, threads = NULL),
-      valid = list(B = is_count(2, 1e9), level = is_num_in(0, 1, open = TRUE),
+      valid = list(B = is_count(2, .Machine$integer.max), level = is_num_in(0, 1, open = TRUE),
                    seed = or_null(is_whole), threads = or_null(is_count(1, 1024)))),
     vcf_volumetrics = list(
       args = list(vertebrae = quote(extdata("scan1_vertebrae.nii.gz")),

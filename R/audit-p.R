@@ -151,7 +151,7 @@ p_parse_statistic <- function(statistic, digits, call) {
 }
 
 p_parse_p <- function(p, comparison, p_digits, call) {
-  if (!is.null(p_digits) && !is.numeric(p_digits)) {
+  if (!is.null(p_digits) && !is.numeric(p_digits) && !(is.logical(p_digits) && all(is.na(p_digits)))) {
     vcf_abort("{.arg p_digits} must be whole numbers in [0, 15], not {.cls {class(p_digits)}}.",
               c("type", "argument"), call = call)
   }

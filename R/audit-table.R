@@ -123,7 +123,7 @@ is_p_label <- function(x) grepl("^\\s*p(\\s*[- ]?\\s*val(ue)?)?\\s*$|p[ -]?value
 vcf_audit <- function(x, alpha = 0.05, integer_pattern = audit_integer_pattern,
                       structure = NULL) {
   check_alpha(alpha)
-  if (!is.null(integer_pattern)) check_string(integer_pattern)
+  if (!is.null(integer_pattern)) check_pattern(integer_pattern)
   relations <- audit_structure(structure, x)
   d <- audit_input(x)
   d$is_integer <- audit_integer_rows(d, integer_pattern)

@@ -255,7 +255,7 @@ subset_groups <- function(data, group, call = rlang::caller_env()) {
   }
   unknown <- setdiff(as.character(group), unique(as.character(data$group)))
   if (length(unknown)) {
-    vcf_abort("{.arg group} names unknown subgroup{?s} {.val {unknown}}.",
+    vcf_abort(c("{.arg group} names unknown subgroups.", x = "Unknown: {show_values(unknown)}."),
               c("unknown_group", "argument"), call = call)
   }
   data[data$group %in% group, , drop = FALSE]

@@ -114,6 +114,21 @@ check_string <- function(x, arg = rlang::caller_arg(x), choices = NULL,
   invisible(x)
 }
 
+# A regular expression: one string that grepl() accepts.
+check_pattern <- function(x, arg = rlang::caller_arg(x), call = rlang::caller_env()) {
+  check_string(x, arg, call = call)
+  problem <- tryCatch({
+    grepl(x, "", ignore.case = TRUE)
+    NULL
+  }, error = function(e) conditionMessage(e), warning = function(w) conditionMessage(w))
+  if (!is.null(problem)) {
+    vcf_abort(c("{.arg {arg}} must be a valid regular expression.",
+                x = "It is {.val {safe_text(x)}}: {safe_text(problem)}."),
+              c("pattern", "argument"), call = call)
+  }
+  invisible(x)
+}
+
 check_flag <- function(x, arg = rlang::caller_arg(x), call = rlang::caller_env()) {
   if (!is.logical(x) || length(x) != 1L || is.na(x)) {
     vcf_abort(c("{.arg {arg}} must be TRUE or FALSE.",

@@ -64,3 +64,13 @@ test_that("cohort methods and plots refuse damaged or wrong arguments", {
   expect_error(vcf_plot_outcomes(cohort, outcomes = NA_character_), class = "vcf_error_unknown_column")
   expect_error(vcf_check_p(2.12, 60, "0.0601", p_digits = function() 1), class = "vcf_error_type")
 })
+
+test_that("a pattern that is not a regular expression is a classed error", {
+  d <- data.frame(row = "Age", a = "61 (7)")
+  expect_error(vcf_audit(d, integer_pattern = "(unclosed"), class = "vcf_error_pattern")
+  expect_error(vcf_audit(d, integer_pattern = strrep("a(", 1e4)), class = "vcf_error_pattern")
+  # many unknown subgroups are reported by their first names, at once
+  data <- data.frame(group = c("a", "b"), value = 1:2)
+  expect_error(vcfoutcomes:::subset_groups(data, as.character(1:1e5)),
+               "and 99995 more", class = "vcf_error_unknown_group")
+})

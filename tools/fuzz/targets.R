@@ -61,6 +61,22 @@ or_null <- function(p) {
   force(p)
   function(x) is.null(x) || p(x)
 }
+# Vectorised functions map an empty vector (any shape) to an empty result.
+or_empty <- function(p) {
+  force(p)
+  function(x) (is.numeric(x) && !length(x)) || p(x)
+}
+# The audit's number arguments: a numeric vector, or a list of them (one per
+# check); NA marks a blank cell (the check is not checkable, documented).
+is_parts <- function(min = -Inf, max = Inf) {
+  one <- is_numvec(min, max, na = TRUE)
+  function(x) {
+    if (is.list(x) && !is.data.frame(x) && is.null(attr(x, "class"))) {
+      return(all(vapply(x, function(v) is.null(v) || one(v) || (is.logical(v) && all(is.na(v))), TRUE)))
+    }
+    (is.logical(x) && length(x) && all(is.na(x))) || or_empty(one)(x)
+  }
+}
 is_digits <- function(x) is_numvec(0, 15)(x) && all(x == round(x))
 is_frame <- function(x) is.data.frame(x) && nrow(x) > 0L
 is_class <- function(cls) {
@@ -77,6 +93,9 @@ is_spacing <- function(x) is_numvec(1e-6, 1e4, len = 1)(x) || is_numvec(1e-6, 1e
 # 0 or not finite means no scaling), so those files are valid scans.
 benign_corruptions <- "^corrupt_(bitpix_mismatch|scl_slope_nan)\\."
 is_scan <- function(x) {
+  # a batch: distinct paths; those that cannot be read are its documented
+  # failures (a classed warning and the failures table)
+  if (is.character(x) && length(x) > 1L) return(!anyNA(x) && !anyDuplicated(x))
   if (is.character(x)) {
     name <- basename(x)
     return(is_path(x) && !any(grepl("^(empty|sheet|corrupt_)", name) &
@@ -218,34 +237,34 @@ fuzz_table <- function() {
                   digits = NULL, alpha = 0.05, tails = 2, p_digits = NULL),
       valid = list(statistic = is_printed(), df = is_numvec(0, na = FALSE),
                    p = is_printed(0, 1), test = is_string(c("t", "F", "chisq", "z", "r")),
-                   comparison = is_string(c("=", "<", ">")), digits = or_null(is_digits),
-                   alpha = is_num_in(0, 1, open = TRUE), tails = function(x) is_num(x) && x %in% 1:2,
+                   comparison = function(x) is.character(x) && length(x) >= 1L && all(x %in% c("=", "<", ">")),
+                   digits = or_null(is_digits), alpha = is_num_in(0, 1, open = TRUE),
+                   tails = function(x) is.numeric(x) && length(x) == 1L && x %in% 1:2,
                    p_digits = or_null(is_digits))),
     vcf_check_sum = list(
       args = list(parts = c(24, 8), total = 49, digits = 0, total_digits = 0, n = list(c(31, 33))),
-      valid = list(parts = is_numvec(0, na = TRUE), total = is_numvec(0, na = TRUE), digits = is_digits,
+      valid = list(parts = is_parts(0), total = is_numvec(0, na = TRUE), digits = is_digits,
                    total_digits = is_digits)),
     vcf_check_range = list(
       args = list(min = list(c(55, 61)), max = list(c(88, 93)), total_min = 55, total_max = 90,
                   median = NULL, total_median = NULL, partition = FALSE),
-      valid = list(total_min = is_numvec(na = TRUE), total_max = is_numvec(na = TRUE), partition = is_flag)),
+      valid = list(total_min = is_parts(), total_max = is_parts(), partition = is_flag)),
     vcf_check_weighted_mean = list(
       args = list(means = list(c(71.2, 74.0)), n = list(c(31, 33)), total_mean = 72.6,
                   digits = 1, total_digits = 1),
-      valid = list(total_mean = is_numvec(na = TRUE), digits = is_digits, total_digits = is_digits,
-                   n = function(x) is.list(x) && all(vapply(x, function(v) is_numvec(1)(v) && all(v == round(v)), TRUE)))),
+      valid = list(total_mean = is_parts(), digits = is_digits, total_digits = is_digits,
+                   n = is_parts(1))),
     vcf_check_percent_sum = list(
       args = list(percents = c(12, 40, 33, 16), digits = 0, counts = NULL, n = NULL),
-      valid = list(percents = is_numvec(0, 100), digits = is_digits,
-                   counts = or_null(function(x) is_numvec(0)(x) && all(x == round(x))),
-                   n = or_null(function(x) is_numvec(1)(x) && all(x == round(x))))),
+      valid = list(percents = is_parts(0, 100), digits = is_digits,
+                   counts = or_null(is_parts(0)), n = or_null(is_parts(1)))),
     vcf_check_ci = list(
       args = list(estimate = c(1.2, 3.4), lower = c(0.5, 3.5), upper = c(1.9, 5)),
-      valid = list(estimate = is_numvec(na = TRUE), lower = is_numvec(na = TRUE), upper = is_numvec(na = TRUE))),
+      valid = list(estimate = is_parts(), lower = is_parts(), upper = is_parts())),
     vcf_check_regression = list(
       args = list(coef = -1.3, mean1 = 3.1, mean0 = 4.4, digits = 1, coef_digits = 1,
                   sign_known = TRUE),
-      valid = list(coef = is_numvec(na = TRUE), mean1 = is_numvec(na = TRUE), mean0 = is_numvec(na = TRUE),
+      valid = list(coef = is_parts(), mean1 = is_parts(), mean0 = is_parts(),
                    digits = is_digits, coef_digits = is_digits, sign_known = is_flag)),
     vcf_audit = list(
       args = list(x = fx("audit_df"), alpha = 0.05),
@@ -321,11 +340,13 @@ fuzz_table <- function() {
     vcf_genant = list(
       args = list(ha = c(26, 18, 28), hm = c(25, 22, 27), hp = c(27, 26, 29), reference = NULL,
                   thresholds = c(20, 25, 40)),
-      valid = list(ha = is_numvec(0), hm = or_null(is_numvec(0)), hp = or_null(is_numvec(0)),
+      # NA heights (a label absent from the map) grade NA, as documented
+      valid = list(ha = is_numvec(0, na = TRUE), hm = or_null(is_numvec(0, na = TRUE)),
+                   hp = or_null(is_numvec(0, na = TRUE)),
                    thresholds = function(x) is_numvec(0, 100, len = 3)(x) && !is.unsorted(x))),
     vcf_height_ratio = list(
       args = list(morphometry = fx("morphometry")),
-      valid = list(morphometry = is_frame)),
+      valid = list(morphometry = function(x) is_frame(x) || (is.numeric(x) && !length(x)))),
     vcf_level = list(
       args = list(x = c("T12", "th12", "l1", "20")),
       # Level names (text or a factor of them) and VerSe codes are valid;
@@ -336,10 +357,10 @@ fuzz_table <- function() {
                      !is.object(x) || is.factor(x) || (is.logical(x) && all(is.na(x))))),
     vcf_bme_class = list(
       args = list(pct = c(0, 0.4, 24.6, 25, 74.9, 75, 100, NA)),
-      valid = list(pct = is_numvec(0, 100, na = TRUE))),
+      valid = list(pct = or_empty(is_numvec(0, 100, na = TRUE)))),
     vcf_format_p = list(
       args = list(p = c(0.5, 0.02, 0.0042, 1e-5), style = "ajnr"),
-      valid = list(p = is_numvec(0, 1, na = TRUE), style = is_string())),
+      valid = list(p = or_empty(is_numvec(0, 1, na = TRUE)), style = is_string())),
     vcf_html = list(
       args = list(x = quote(data.frame(a = 1:2, b = c("x", "<y>"))), file = NULL,
                   caption = "Example"),
@@ -388,7 +409,7 @@ fuzz_table <- function() {
       fun = "stats::confint", method = TRUE,
       args = list(object = fx("boot_fit"), parm = "bmesimilar", level = 0.9, type = "perc"),
       valid = list(object = is_class("vcf_boot"), level = is_num_in(0, 1, open = TRUE),
-                   parm = function(x) (is.character(x) || is.numeric(x)) && length(x) >= 1L && !anyNA(x),
+                   parm = or_null(function(x) (is.character(x) || is.numeric(x)) && length(x) >= 1L && !anyNA(x)),
                    type = is_string())),
     "tidy.vcf_boot" = list(
       fun = "vcfoutcomes::tidy", method = TRUE,

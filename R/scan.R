@@ -14,7 +14,8 @@
 read_scan <- function(x, arg, call = rlang::caller_env()) {
   if (is.character(x)) {
     check_path_arg(x, arg, call)
-    if (dir.exists(x)) return(read_mask_folder(x, arg, call))
+    # suppressWarnings: a path too long for the system warns, then fails below
+    if (suppressWarnings(dir.exists(x))) return(read_mask_folder(x, arg, call))
     return(read_nifti_file(x, arg, call))
   }
   if (inherits(x, "niftiImage")) {
@@ -32,8 +33,8 @@ read_scan <- function(x, arg, call = rlang::caller_env()) {
 
 read_nifti_file <- function(path, arg, call) {
   what <- paste0("`", arg, "` (file ", path, ")")
-  if (!file.exists(path)) {
-    vcf_abort(c("Cannot read {.arg {arg}}: file {.file {path}} does not exist."),
+  if (!suppressWarnings(file.exists(path))) {
+    vcf_abort(c("Cannot read {.arg {arg}}: file {.file {safe_text(path)}} does not exist."),
               c("file", "input"), file = path, call = call)
   }
   # RNifti's readers raise plain errors (and warnings) for a file that is
@@ -644,8 +645,8 @@ absent_files <- function(paths) {
     x <- paths[[arg]]
     if (!is.character(x)) next
     if (is.null(out)) out <- character(length(x))
-    gone <- !nzchar(out) & !file.exists(x)
-    out[gone] <- sprintf("Cannot read `%s`: file '%s' does not exist.", arg, x[gone])
+    gone <- !nzchar(out) & !suppressWarnings(file.exists(x))
+    out[gone] <- sprintf("Cannot read `%s`: file '%s' does not exist.", arg, safe_text(x[gone]))
   }
   out
 }
@@ -735,8 +736,8 @@ scan_setup <- function(setup, i) {
 scan_inputs <- function(x) {
   if (is.null(x)) return("none")
   if (!is.character(x)) return(paste(class(x), collapse = "/"))
-  files <- if (dir.exists(x)) list.files(x, full.names = TRUE) else x
-  info <- file.info(files)
+  files <- if (suppressWarnings(dir.exists(x))) list.files(x, full.names = TRUE) else x
+  info <- suppressWarnings(file.info(files))   # a path too long warns
   paste(files, info$size, format(info$mtime, "%Y-%m-%d %H:%M:%OS3"))
 }
 

@@ -361,6 +361,14 @@ test_that("scan arguments are checked before any scan is read", {
   alone <- tryCatch(vcf_volumetrics(missing[1], bme), error = function(e) e)
   expect_equal(attr(v, "failures")$message[1],
                gsub("\\s+", " ", cli::ansi_strip(conditionMessage(alone))))
+  # a path too long for the system: not found, without a warning, shortened
+  long <- strrep("a", 1e5)
+  expect_no_warning(err <- tryCatch(vcf_morphometry(long), error = function(e) e))
+  expect_s3_class(err, "vcf_error_file")
+  expect_lt(nchar(conditionMessage(err)), 300)
+  expect_no_warning(v <- suppressWarnings(vcf_volumetrics(c(a = scan, b = long), c(bme, bme)),
+                                          classes = "vcf_warning_batch_failures"))
+  expect_equal(attr(v, "failures")$scan, "b")
   # one scan with two BME paths, or none
   expect_error(vcf_volumetrics(scan, c(bme, bme)), class = "vcf_error_type")
   expect_error(vcf_volumetrics(scan, character()), class = "vcf_error_type")

@@ -129,9 +129,11 @@ vcf_morphometry <- function(vertebrae, spacing = NULL, orientation = NULL,
                            checkpoint, call)
   n <- length(setup$scans)
   pick <- function(i) if (setup$batch) vertebrae[[i]] else vertebrae
-  inputs <- lapply(seq_len(n), function(i) {
-    c(scan_inputs(pick(i)), deparse(list(setup$spacing, orientation, setup$labels, convention, axes)))
-  })
+  settings <- deparse(list(setup$spacing, orientation, setup$labels, convention, axes))
+  # what identifies each scan for its checkpoint (only with one)
+  inputs <- if (!is.null(setup$checkpoint)) {
+    lapply(seq_len(n), function(i) c(scan_inputs(pick(i)), settings))
+  }
   run <- run_scans(n, function(i) {
     morphometry_one(pick(i), scan_setup(setup, i), orientation, axes, setup$scans[[i]], call)
   }, setup$scans, inputs, setup$checkpoint, setup$batch, list(vertebrae = vertebrae))

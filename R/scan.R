@@ -591,10 +591,6 @@ run_scans <- function(n, one, scans, inputs, checkpoint, batch, paths = list()) 
   p <- progressr::progressor(steps = n)
   absent <- if (batch) absent_files(paths) else character(n)
   task <- function(i) {
-    if (nzchar(absent[i])) {
-      p()
-      return(list(failure = list(scan = scans[[i]], class = "vcf_error_file", message = absent[i])))
-    }
     file <- if (!is.null(checkpoint)) checkpoint_file(checkpoint, scans[[i]], inputs[[i]])
     if (!is.null(file) && file.exists(file)) {
       saved <- tryCatch(readRDS(file), error = function(e) NULL)
@@ -617,8 +613,16 @@ run_scans <- function(n, one, scans, inputs, checkpoint, batch, paths = list()) 
     p()
     part
   }
-  parts <- if (batch) {
-    future.apply::future_lapply(seq_len(n), task, future.seed = FALSE)
+  # scans with a missing file fail here, without a future each
+  parts <- vector("list", n)
+  gone <- which(nzchar(absent))
+  parts[gone] <- lapply(gone, function(i) {
+    list(failure = list(scan = scans[[i]], class = "vcf_error_file", message = absent[i]))
+  })
+  if (length(gone)) p(amount = length(gone))
+  todo <- setdiff(seq_len(n), gone)
+  parts[todo] <- if (batch) {
+    future.apply::future_lapply(todo, task, future.seed = FALSE)
   } else list(task(1L))
   failed <- vapply(parts, function(x) !is.null(x$failure), logical(1))
   failures <- data.frame(scan = character(), class = character(), message = character())

@@ -165,9 +165,11 @@ vcf_volumetrics <- function(vertebrae, bme, cement = NULL, spacing = NULL,
     check_path_arg(cement, "cement", call)
   }
   pick <- function(x, i) if (setup$batch && !is.null(x)) x[[i]] else x
-  inputs <- lapply(seq_len(n), function(i) {
+  settings <- deparse(list(setup$spacing, setup$labels, convention))
+  # what identifies each scan for its checkpoint (only with one)
+  inputs <- if (!is.null(setup$checkpoint)) lapply(seq_len(n), function(i) {
     c(scan_inputs(pick(vertebrae, i)), scan_inputs(pick(bme, i)), scan_inputs(pick(cement, i)),
-      deparse(list(setup$spacing, setup$labels, convention)))
+      settings)
   })
   run <- run_scans(n, function(i) {
     volumetrics_one(pick(vertebrae, i), pick(bme, i), pick(cement, i), scan_setup(setup, i),

@@ -542,10 +542,15 @@ vcf_paired <- function(cohort, from, to, outcomes = NULL, test = "t", style = "a
   if (is.null(outcomes)) {
     outcomes <- intersect(c("height_pct", "vas", "odi", "bme_pct"), available)
   }
+  if (!is.character(outcomes) || anyNA(outcomes)) {
+    vcf_abort(c("{.arg outcomes} must name visit outcomes of the cohort.",
+                x = "It is {.val {format_arg(outcomes)}}."),
+              c("type", "argument"))
+  }
   unknown <- setdiff(outcomes, available)
   if (length(unknown) || !length(outcomes)) {
     vcf_abort(c("{.arg outcomes} must name visit outcomes of the cohort.",
-                x = if (length(unknown)) "Unknown: {.val {unknown}}." else "None found.",
+                x = if (length(unknown)) "Unknown: {show_values(unknown)}." else "None found.",
                 i = "Available: {.field {available}}."),
               c("unknown_column", "argument"))
   }

@@ -74,3 +74,11 @@ test_that("a pattern that is not a regular expression is a classed error", {
   expect_error(vcfoutcomes:::subset_groups(data, as.character(1:1e5)),
                "and 99995 more", class = "vcf_error_unknown_group")
 })
+
+test_that("vcf_paired refuses outcomes that are not names", {
+  cohort <- vcf_cohort(bkp_osteonecrosis)
+  expect_error(vcf_paired(cohort, "pre-op", "final", outcomes = y ~ x), class = "vcf_error_type")
+  expect_error(vcf_paired(cohort, "pre-op", "final", outcomes = NA_character_), class = "vcf_error_type")
+  expect_error(vcf_paired(cohort, "pre-op", "final", outcomes = as.character(1:1e5)),
+               "and 99995 more", class = "vcf_error_unknown_column")
+})

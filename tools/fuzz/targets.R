@@ -235,7 +235,9 @@ fuzz_table <- function() {
     vcf_check_p = list(
       args = list(statistic = 2.12, df = 60, p = "0.0601", test = "t", comparison = "=",
                   digits = NULL, alpha = 0.05, tails = 2, p_digits = NULL),
-      valid = list(statistic = is_printed(), df = is_numvec(0, na = FALSE),
+      # factors are printed values (read as their labels)
+      valid = list(statistic = function(x) is_printed()(if (is.factor(x)) as.character(x) else x),
+                   df = is_numvec(0, na = FALSE),
                    p = is_printed(0, 1), test = is_string(c("t", "F", "chisq", "z", "r")),
                    comparison = function(x) is.character(x) && length(x) >= 1L && all(x %in% c("=", "<", ">")),
                    digits = or_null(is_digits), alpha = is_num_in(0, 1, open = TRUE),

@@ -34,7 +34,7 @@ read_scan <- function(x, arg, call = rlang::caller_env()) {
 read_nifti_file <- function(path, arg, call) {
   what <- paste0("`", arg, "` (file ", path, ")")
   if (!suppressWarnings(file.exists(path))) {
-    vcf_abort(c("Cannot read {.arg {arg}}: file {.file {safe_text(path)}} does not exist."),
+    vcf_abort(c("Cannot read {.arg {arg}}: file {.file {safe_path(path)}} does not exist."),
               c("file", "input"), file = path, call = call)
   }
   # RNifti's readers raise plain errors (and warnings) for a file that is
@@ -43,8 +43,8 @@ read_nifti_file <- function(path, arg, call) {
     tryCatch(
       withCallingHandlers(reader(path), warning = function(w) invokeRestart("muffleWarning")),
       error = function(e) {
-        vcf_abort(c("Cannot read {.arg {arg}}: {.file {safe_text(path)}} is not a readable NIfTI file (unreadable or truncated).",
-                    i = "RNifti: {safe_text(conditionMessage(e))}"),
+        vcf_abort(c("Cannot read {.arg {arg}}: {.file {safe_path(path)}} is not a readable NIfTI file (unreadable or truncated).",
+                    i = "RNifti: {safe_text(conditionMessage(e), max = 2000L)}"),
                   c("file", "input"), file = path, call = call)
       })
   }
@@ -565,7 +565,7 @@ check_checkpoint_arg <- function(checkpoint, call) {
   made <- suppressWarnings(dir.exists(checkpoint) ||
                              dir.create(checkpoint, recursive = TRUE, showWarnings = FALSE))
   if (!made) {
-    vcf_abort("{.arg checkpoint} must be a folder that can be created: {.file {safe_text(checkpoint)}}.",
+    vcf_abort("{.arg checkpoint} must be a folder that can be created: {.file {safe_path(checkpoint)}}.",
               c("checkpoint", "argument"), call = call)
   }
   normalizePath(checkpoint)
@@ -650,7 +650,7 @@ absent_files <- function(paths) {
     if (!is.character(x)) next
     if (is.null(out)) out <- character(length(x))
     gone <- !nzchar(out) & !suppressWarnings(file.exists(x))
-    out[gone] <- sprintf("Cannot read `%s`: file '%s' does not exist.", arg, safe_text(x[gone]))
+    out[gone] <- sprintf("Cannot read `%s`: file '%s' does not exist.", arg, safe_path(x[gone]))
   }
   out
 }

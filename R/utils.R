@@ -75,13 +75,21 @@ show_values <- function(x, max = 5L, sep = ", ") {
 is_text <- function(x) Encoding(x) == "latin1" | validUTF8(x)
 
 # Text that is safe to put in a message: valid UTF-8 (bytes that are not
-# become <ff>) and at most 60 characters.
-safe_text <- function(x) {
+# become <ff>) and at most `max` characters; a path keeps its end (the file
+# name) when shortened.
+safe_text <- function(x, max = 60L, path = FALSE) {
   x <- iconv(enc2utf8(x), "UTF-8", "UTF-8", sub = "byte")
-  long <- !is.na(x) & nchar(x, type = "chars") > 60L
-  x[long] <- paste0(substr(x[long], 1L, 57L), "...")
+  long <- !is.na(x) & nchar(x, type = "chars") > max
+  x[long] <- if (path) {
+    paste0("...", substring(x[long], nchar(x[long]) - max + 4L))
+  } else {
+    paste0(substr(x[long], 1L, max - 3L), "...")
+  }
   x
 }
+
+# A path for a message: shortened only when absurdly long.
+safe_path <- function(x) safe_text(x, max = 1000L, path = TRUE)
 
 # Argument checks ------------------------------------------------------------
 # Each names the argument and what was expected, with class

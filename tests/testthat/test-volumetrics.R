@@ -365,7 +365,7 @@ test_that("scan arguments are checked before any scan is read", {
   long <- strrep("a", 1e5)
   expect_no_warning(err <- tryCatch(vcf_morphometry(long), error = function(e) e))
   expect_s3_class(err, "vcf_error_file")
-  expect_lt(nchar(conditionMessage(err)), 300)
+  expect_lt(nchar(conditionMessage(err)), 1500)
   expect_no_warning(v <- suppressWarnings(vcf_volumetrics(c(a = scan, b = long), c(bme, bme)),
                                           classes = "vcf_warning_batch_failures"))
   expect_equal(attr(v, "failures")$scan, "b")

@@ -16,7 +16,12 @@ interrupt_child <- function(long, after = 1) {
       long()
       list(what = "finished", at = Sys.time())
     }, interrupt = function(cnd) list(what = "interrupted", at = Sys.time()),
-    error = function(cnd) list(what = conditionMessage(cnd), at = Sys.time()))
+    error = function(cnd) {
+      # an interrupt that lands inside a future (a volumetrics batch runs
+      # its scans through future.apply) reaches us as future's error class
+      what <- if (inherits(cnd, "FutureInterruptError")) "interrupted" else conditionMessage(cnd)
+      list(what = what, at = Sys.time())
+    })
     outcome$after <- vcf_counts(73, 61, rounding = "truncate")
     outcome
   }, args = list(long = long, started_file = started_file), libpath = .libPaths(),

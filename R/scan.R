@@ -620,9 +620,9 @@ run_scans <- function(n, one, scans, inputs, checkpoint, batch, paths = list()) 
     list(failure = list(scan = scans[[i]], class = "vcf_error_file", message = absent[i]))
   })
   if (length(gone)) p(amount = length(gone))
-  todo <- setdiff(seq_len(n), gone)
-  parts[todo] <- if (batch) {
-    future.apply::future_lapply(todo, task, future.seed = FALSE)
+  to_read <- setdiff(seq_len(n), gone)
+  parts[to_read] <- if (batch) {
+    future.apply::future_lapply(to_read, task, future.seed = FALSE)
   } else list(task(1L))
   failed <- vapply(parts, function(x) !is.null(x$failure), logical(1))
   failures <- data.frame(scan = character(), class = character(), message = character())

@@ -55,7 +55,8 @@ p_from_stat <- function(test, stat, df1, df2, tails) {
 #' @param p_digits Decimals of p (default: as printed), whole numbers in
 #'   \[0, 15\].
 #' @param alpha Significance level for decision errors.
-#' @param tails 1 or 2, for t, z and r.
+#' @param tails 1 or 2, for t, z and r: one value for all checks, or one per
+#'   check (recycled like the other arguments; any dimensions are dropped).
 #' @return A data frame: `test`, `statistic`, `df1`, `df2`, `p`, `comparison`,
 #'   `p_computed` (at the printed statistic), `p_min`, `p_max`, `verdict`,
 #'   `decision_error`, `df_min`, `df_max`, `expected` and `detail`.

@@ -154,6 +154,12 @@ check_flags <- function(x, arg, call = rlang::caller_env()) {
 # A list argument holding several numbers per check (parts, means, ...):
 # a list of numeric vectors, or one numeric vector for a single check.
 check_parts <- function(x, arg, min = -Inf, max = Inf, call = rlang::caller_env()) {
+  # A classed list (a data frame, a fit, a fake object) is not a list of
+  # parts: its elements would be read as checks without saying so.
+  if (is.list(x) && !identical(oldClass(x), NULL) && !identical(oldClass(x), "AsIs")) {
+    vcf_abort("{.arg {arg}} must be a list of numeric vectors or one numeric vector, not {.cls {class(x)}}.",
+              c("type", "argument"), call = call)
+  }
   if (!is.list(x)) x <- list(x)
   check_work(length(x), arg, max = audit_max_checks_r, call = call)
   for (i in seq_along(x)) {

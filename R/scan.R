@@ -48,13 +48,27 @@ read_nifti_file <- function(path, arg, call) {
                   c("file", "input"), file = path, call = call)
       })
   }
-  img <- read(RNifti::readNifti)
   # RNifti reports |pixdim| and turns a negative voxel size into a flipped
-  # axis: the stored header is checked so that a broken one is refused
-  # rather than silently measured with another size or direction.
+  # axis, and reads a corrupt data offset from the end of the file: the
+  # stored header is checked first, so that a broken one is refused rather
+  # than silently measured with another size, direction or data.
   header <- read(RNifti::niftiHeader)
+  check_vox_offset(header$vox_offset, what, path, call)
   check_pixdim(header$pixdim[2:4], what, call)
-  nifti_scan(img, what, call, header)
+  nifti_scan(read(RNifti::readNifti), what, call, header)
+}
+
+# The byte offset of the voxels. niftilib holds it in a C int and, for one
+# that is negative or does not fit, reads the voxels from the end of the file
+# instead (a cast that is undefined for NaN or 1e12): such a header is
+# corrupt. Offsets below 352 in a single .nii file are read from byte 352,
+# as every NIfTI reader does.
+check_vox_offset <- function(vox_offset, what, path, call) {
+  if (!is.finite(vox_offset) || vox_offset < 0 || vox_offset >= 2^31) {
+    vcf_abort(c("The header of {what} is corrupt: its data offset (vox_offset) is not a byte position in a file.",
+                x = "vox_offset is {show_values(vox_offset)}."),
+              c("file", "input"), file = path, call = call)
+  }
 }
 
 # The voxel-to-world matrix (3 x 3, in the header's units) of a NIfTI

@@ -124,3 +124,14 @@ test_that("vcf_check_p refuses non-numeric tails and non-character comparison (f
   expect_error(vcf_check_p(2.12, 60, "0.0601", tails = "2"), class = "vcf_error_type")
   expect_error(vcf_check_p(2.12, 60, "0.0601", comparison = ~x), class = "vcf_error_comparison")
 })
+
+test_that("tails is one per check, recycled like the other arguments", {
+  both <- vcf_check_p(2.12, 60, "0.0601", tails = c(1, 2))
+  expect_equal(nrow(both), 2L)
+  expect_equal(both$p_computed, c(1, 2) * stats::pt(-2.12, 60))
+  # an array is read as its values, as the other arguments are
+  expect_identical(vcf_check_p(2.12, 60, "0.0601", tails = array(c(1, 2), c(1, 1, 2))), both)
+  expect_error(vcf_check_p(2.12, 60, "0.0601", tails = c(1, 2, 0)), class = "vcf_error_tails")
+  expect_error(vcf_check_p(c(2.12, 1), 60, "0.0601", tails = c(1, 2, 2)),
+               class = "vcf_error_length")
+})

@@ -72,6 +72,11 @@ test_that("relation checks refuse missing digits, absurd sizes and empty argumen
                class = "vcf_error_work_limit")
   expect_error(vcf_check_percent_sum(c(50, 50), digits = 2^62), class = "vcf_error_range")
   expect_error(vcf_check_percent_sum("a"), class = "vcf_error_type")
+  # a classed list is not a list of parts (a data frame, a fit, a fake object)
+  expect_snapshot(vcf_check_percent_sum(structure(list(coef = 1), class = "vcf_boot")),
+                  error = TRUE)
+  expect_error(vcf_check_sum(data.frame(a = 1, b = 2), 3), class = "vcf_error_type")
+  expect_equal(vcf_check_sum(I(list(c(24, 8))), 32)$verdict, "consistent")
   expect_error(vcf_check_range(list(), 3, 1, 4), class = "vcf_error_length")
   expect_error(vcf_check_range(1, 3, 1, rep(NA_real_, 2e5)), class = "vcf_error_work_limit")
   expect_error(vcf_check_regression(-1.3, 3.1, 4.4, digits = c(1, NA)),

@@ -360,6 +360,28 @@ test_that("a header with a negative voxel size is refused, not silently flipped"
   expect_equal(unique(m$scan), "a")
 })
 
+test_that("a header whose data offset is no byte position is refused, not read from the end", {
+  dir <- withr::local_tempdir()
+  x <- spine_phantom(c(19L, 20L))
+  f <- write_oriented(x, "RAS", c(3, 1, 1), file.path(dir, "ok.nii"))
+  ok <- vcf_morphometry(f)
+  bytes <- readBin(f, "raw", file.size(f))
+  for (offset in c(1e12, 2^31, -1000, NaN, Inf)) {
+    bytes[109:112] <- writeBin(offset, raw(), size = 4)    # vox_offset
+    bad <- file.path(dir, "bad.nii")
+    writeBin(bytes, bad)
+    expect_error(vcf_morphometry(bad), class = "vcf_error_file")
+    expect_error(vcf_volumetrics(bad, bad), class = "vcf_error_file")
+  }
+  expect_snapshot(vcf_morphometry(bad), error = TRUE,
+                  transform = function(x) gsub(dir, "<dir>", x, fixed = TRUE))
+  # an offset below 352 in a single .nii file is read from byte 352, as by
+  # every NIfTI reader
+  bytes[109:112] <- writeBin(0, raw(), size = 4)
+  writeBin(bytes, bad)
+  expect_equal(vcf_morphometry(bad)$hm_mm, ok$hm_mm)
+})
+
 test_that("every argument of the imaging exports is checked with a classed error", {
   x <- spine_phantom(c(19L, 20L))
   expect_error(vcf_morphometry(x, spacing = 1, orientation = "RAS", axes = "pca"), class = "vcf_error_argument")

@@ -241,7 +241,7 @@ fuzz_table <- function() {
                    p = is_printed(0, 1), test = is_string(c("t", "F", "chisq", "z", "r")),
                    comparison = function(x) is.character(x) && length(x) >= 1L && all(x %in% c("=", "<", ">")),
                    digits = or_null(is_digits), alpha = is_num_in(0, 1, open = TRUE),
-                   tails = function(x) is.numeric(x) && length(x) == 1L && x %in% 1:2,
+                   tails = function(x) is.numeric(x) && length(x) >= 1L && all(x %in% 1:2),
                    p_digits = or_null(is_digits))),
     vcf_check_sum = list(
       args = list(parts = c(24, 8), total = 49, digits = 0, total_digits = 0, n = list(c(31, 33))),

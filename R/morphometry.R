@@ -100,7 +100,8 @@
 #' values disagreeing with them (`vcf_error_spacing_mismatch`,
 #' `vcf_error_orientation_mismatch`), a header with a non-positive voxel
 #' size such as `pixdim[1] = -1` (`vcf_error_spacing`: the sign of an axis
-#' belongs in the qform/sform), unreadable files (`vcf_error_file`), labels
+#' belongs in the qform/sform), unreadable or corrupt files such as a header
+#' whose `vox_offset` is no byte position (`vcf_error_file`), labels
 #' that do not fit the convention (`vcf_error_convention_mismatch`).
 #' @seealso [vcf_genant()], [vcf_height_ratio()], [vcf_volumetrics()].
 #' @examples

@@ -135,7 +135,8 @@
 #' (`vcf_error_mask`), both with the first offending voxel and its value;
 #' missing or non-positive spacing (`vcf_error_spacing`), header spacing
 #' disagreeing with `spacing` (`vcf_error_spacing_mismatch`), and unreadable,
-#' missing or truncated files (`vcf_error_file`), labels that do not fit
+#' missing, truncated or corrupt files such as a header whose data offset
+#' `vox_offset` is no byte position (`vcf_error_file`), labels that do not fit
 #' the convention (`vcf_error_convention_mismatch`), an invalid
 #' `convention`, `labels`, `checkpoint` or batch (`vcf_error_convention`,
 #' `vcf_error_labels`, `vcf_error_argument`, `vcf_error_batch`).

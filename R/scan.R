@@ -48,14 +48,17 @@ read_nifti_file <- function(path, arg, call) {
                   c("file", "input"), file = path, call = call)
       })
   }
+  # The image is read first: RNifti's reader refuses a file that is not
+  # NIfTI or has impossible dimensions, where its header dump would crash.
+  img <- read(RNifti::readNifti)
   # RNifti reports |pixdim| and turns a negative voxel size into a flipped
-  # axis, and reads a corrupt data offset from the end of the file: the
-  # stored header is checked first, so that a broken one is refused rather
+  # axis, and reads data whose offset is corrupt from the end of the file:
+  # the stored header is checked, so that a broken one is refused rather
   # than silently measured with another size, direction or data.
   header <- read(RNifti::niftiHeader)
   check_vox_offset(header$vox_offset, what, path, call)
   check_pixdim(header$pixdim[2:4], what, call)
-  nifti_scan(read(RNifti::readNifti), what, call, header)
+  nifti_scan(img, what, call, header)
 }
 
 # The byte offset of the voxels. niftilib holds it in a C int and, for one

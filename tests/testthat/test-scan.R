@@ -382,6 +382,24 @@ test_that("a header whose data offset is no byte position is refused, not read f
   expect_equal(vcf_morphometry(bad)$hm_mm, ok$hm_mm)
 })
 
+test_that("files that are not NIfTI or have impossible dimensions are vcf_error_file (fuzz)", {
+  # RNifti's header reader crashes on some of these: the image must be read
+  # (and refused) before the header is looked at
+  dir <- withr::local_tempdir()
+  f <- write_oriented(spine_phantom(c(19L, 20L)), "RAS", c(3, 1, 1), file.path(dir, "ok.nii"))
+  bytes <- readBin(f, "raw", file.size(f))
+  broken <- list(empty = raw(0), truncated = bytes[1:100], text = charToRaw("a,b\n1,2\n"),
+                 ndim_9 = replace(bytes, 41:42, writeBin(9L, raw(), size = 2)),
+                 dim_zero = replace(bytes, 43:44, writeBin(0L, raw(), size = 2)),
+                 dim_negative = replace(bytes, 43:44, writeBin(-5L, raw(), size = 2)))
+  for (what in names(broken)) {
+    bad <- file.path(dir, paste0(what, ".nii"))
+    writeBin(broken[[what]], bad)
+    expect_error(vcf_morphometry(bad), class = "vcf_error_file")
+    expect_error(vcf_volumetrics(f, bme = bad), class = "vcf_error_file")
+  }
+})
+
 test_that("every argument of the imaging exports is checked with a classed error", {
   x <- spine_phantom(c(19L, 20L))
   expect_error(vcf_morphometry(x, spacing = 1, orientation = "RAS", axes = "pca"), class = "vcf_error_argument")

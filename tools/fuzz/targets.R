@@ -237,7 +237,7 @@ fuzz_table <- function() {
                   digits = NULL, alpha = 0.05, tails = 2, p_digits = NULL),
       # factors are printed values (read as their labels)
       valid = list(statistic = function(x) is_printed()(if (is.factor(x)) as.character(x) else x),
-                   df = is_numvec(0, na = FALSE),
+                   df = is_numvec(0, na = TRUE),
                    p = is_printed(0, 1), test = is_string(c("t", "F", "chisq", "z", "r")),
                    comparison = function(x) is.character(x) && length(x) >= 1L && all(x %in% c("=", "<", ">")),
                    digits = or_null(is_digits), alpha = is_num_in(0, 1, open = TRUE),

@@ -263,7 +263,14 @@ subset_groups <- function(data, group, call = rlang::caller_env()) {
 
 # Paired differences ----------------------------------------------------------------
 
-plot_paired <- function(x) {
+# The columns of a paired table the figure reads.
+paired_table_parts <- list(
+  outcome = function(v) is.character(v) && length(v) > 0L && !anyNA(v),
+  mean_diff = is.numeric, ci_low = is.numeric, ci_high = is.numeric, n_pairs = is.numeric
+)
+
+plot_paired <- function(x, arg = "x", call = rlang::caller_env()) {
+  check_object(x, "vcf_paired_table", paired_table_parts, arg, from = "vcf_paired", call = call)
   data <- data.frame(outcome = plot_text(vapply(x$outcome, variable_label_paired, "")),
                      diff = x$mean_diff, low = x$ci_low, high = x$ci_high, n = x$n_pairs)
   data$label <- paste0("n = ", data$n)
@@ -311,7 +318,7 @@ autoplot.vcf_analysis <- function(object, which = "bme", group = NULL, ...) {
   if (which == "outcomes") return(vcf_plot_outcomes(object$cohort, group = group, ...))
   if (which == "paired") {
     if (!length(object$paired)) stop_missing("paired tables")
-    return(plot_paired(object$paired[[1]]))
+    return(plot_paired(object$paired[[1]], "object$paired[[1]]"))
   }
   autoplot.vcf_followup(object$followup %||% stop_missing("follow-up"), which, group)
 }
@@ -328,7 +335,7 @@ autoplot.vcf_followup <- function(object, which = "bme", group = NULL, ...) {
 
 #' @rdname vcf_autoplot
 #' @exportS3Method ggplot2::autoplot
-autoplot.vcf_paired_table <- function(object, ...) plot_paired(object)
+autoplot.vcf_paired_table <- function(object, ...) plot_paired(object, "object")
 
 #' @rdname vcf_autoplot
 #' @exportS3Method ggplot2::autoplot
@@ -383,6 +390,12 @@ journal_widths <- c(single = 85, double = 174)
 #' @param height Height in millimetres; `NULL` for three quarters of the
 #'   width.
 #' @param dpi Resolution for TIFF and PNG, 300 to 1200.
+#' @section Errors:
+#' Classed errors: `plot` not a ggplot (`vcf_error_type`), a `file` that
+#' cannot be written or has another extension (`vcf_error_file`,
+#' `vcf_error_file_type`), sizes out of range (`vcf_error_argument`), and a
+#' plot that ggplot2 cannot draw, such as one with a part removed
+#' (`vcf_error_plot`).
 #' @return `file`, invisibly.
 #' @examples
 #' cohort <- vcf_cohort(pv_edema)
@@ -414,6 +427,13 @@ vcf_save_plot <- function(plot, file, width = "single", height = NULL, dpi = 300
     tiff = , tif = list(device = "tiff", compression = "lzw"),
     png = list(device = "png"),
     pdf = list(device = if (capabilities("cairo")) grDevices::cairo_pdf else "pdf"))
-  do.call(ggplot2::ggsave, c(args, device))
+  # A damaged ggplot (a part removed by hand) fails inside ggplot2 while it
+  # is drawn: that becomes one classed error, as does a failed write.
+  tryCatch(do.call(ggplot2::ggsave, c(args, device)), error = function(e) {
+    if (inherits(e, "vcf_error")) stop(e)
+    vcf_abort(c("Cannot draw {.arg plot} into {.file {safe_path(file)}}.",
+                x = "{safe_text(conditionMessage(e), max = 500L)}"),
+              c("plot", "input"))
+  })
   invisible(file)
 }

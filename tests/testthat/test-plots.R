@@ -164,8 +164,25 @@ test_that("plot and autoplot of an analysis check the object, which and group", 
   expect_error(ggplot2::autoplot(fit, "outcomes", group = 3), class = "vcf_error_unused")
 })
 
+test_that("a damaged paired table is refused by its figure (fuzz)", {
+  paired <- vcf_paired(vcf_cohort(bkp_osteonecrosis), "pre-op", "post-op")
+  grDevices::pdf(NULL)
+  on.exit(grDevices::dev.off())
+  expect_s3_class(plot(paired), "ggplot")
+  renamed <- paired
+  names(renamed)[names(renamed) == "ci_low"] <- "low"
+  expect_snapshot(plot(renamed), error = TRUE)
+  expect_error(ggplot2::autoplot(renamed), class = "vcf_error_object")
+  expect_error(ggplot2::autoplot(paired[, c("outcome", "outcome")]), class = "vcf_error_object")
+})
+
 test_that("vcf_save_plot rejects paths it cannot write with a classed error", {
   plot <- ggplot2::ggplot()
+  # a ggplot with a part removed fails inside ggplot2 as it is drawn (fuzz)
+  damaged <- ggplot2::ggplot(data.frame(x = 1:3, y = 3:1), ggplot2::aes(x, y)) +
+    ggplot2::geom_point()
+  damaged[[1L]] <- NULL
+  expect_error(vcf_save_plot(damaged, tempfile(fileext = ".png")), class = "vcf_error_plot")
   expect_error(vcf_save_plot(plot, tempdir()), class = "vcf_error_file")
   expect_error(vcf_save_plot(plot, file.path(tempfile(), "no", "x.png")), class = "vcf_error_file")
   expect_error(vcf_save_plot(plot, paste0(strrep("a", 5000), ".png")), class = "vcf_error_file")

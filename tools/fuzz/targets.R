@@ -174,7 +174,26 @@ fixture_builders <- list(
   volumetrics = function() {
     vcfoutcomes::vcf_volumetrics(extdata("scan1_vertebrae.nii.gz"), extdata("scan1_bme.nii.gz"))
   },
-  audit_result = function() vcfoutcomes::vcf_audit(fixture("audit_df"))
+  audit_result = function() vcfoutcomes::vcf_audit(fixture("audit_df")),
+  wild_fit = function() {
+    vcfoutcomes::vcf_boot_wild(relief ~ bme, fixture("boot_df"), cluster = "patient",
+                               B = 99, seed = 1, threads = 1)
+  },
+  bkp_paired = function() fixture("bkp_analysis")$paired[[1L]],
+  bkp_reproduction = function() {
+    vcfoutcomes::vcf_reproduce("bkp_osteonecrosis",
+                               boot = vcfoutcomes::vcf_boot_control(B = 49, seed = 1))
+  },
+  ggplot = function() {
+    ggplot2::ggplot(data.frame(x = 1:3, y = c(2, 1, 3)), ggplot2::aes(x, y)) +
+      ggplot2::geom_point()
+  },
+  published_table = function() {
+    data.frame(characteristic = c("Women, n (%)", "Age, median (range)", "VAS, mean (SD)"),
+               "Total (n = 64)" = c("49 (77)", "70 (47-88)", "8.7 (1.4)"),
+               "Group A (n = 31)" = c("24 (77)", "70 (47-88)", "8.2 (1.6)"),
+               "P value" = c(".9", ".5", ".01"), check.names = FALSE)
+  }
 )
 
 fx <- function(name) call("fixture", name)
@@ -370,6 +389,43 @@ fuzz_table <- function() {
       # An empty caption is no caption.
       valid = list(x = function(x) is.data.frame(x) && ncol(x) > 0L,
                    caption = or_null(function(x) is.character(x) && length(x) == 1L && !is.na(x)))),
+    as_vcf_table = list(
+      args = list(x = quote(data.frame(x = c(1.5, 2), p = c(0.04, 1e-9))), caption = "Example"),
+      valid = list(x = function(x) is.data.frame(x) && ncol(x) > 0L)),
+    vcf_parse_table = list(
+      args = list(df = fx("published_table"), source = "Table 1", formats = NULL, n = NULL),
+      valid = list(source = is_string())),
+    vcf_report = list(
+      args = list(x = fx("pv_table1"), file = "report.docx", title = "Results", style = NULL,
+                  figure_width = "double"),
+      valid = list(title = is_string()), weight = 0.3),
+    vcf_save_plot = list(
+      args = list(plot = fx("ggplot"), file = "plot.png", width = "single", height = NULL,
+                  dpi = 300),
+      valid = list(plot = is_class("ggplot")), weight = 0.3),
+    vcf_wide = list(
+      args = list(pattern = "^VAS (.*)$", ignore.case = TRUE),
+      valid = list(ignore.case = is_flag)),
+    vcf_boot_wild = list(
+      args = list(formula = quote(relief ~ bme), data = fx("boot_df"), cluster = "patient",
+                  B = 99, variant = "wcr", dist = "rademacher", null = 0, level = 0.95,
+                  seed = 1, threads = 1, weights = NULL, weights_matrix = NULL, parm = NULL),
+      valid = list(data = is_frame, level = is_num_in(0, 1, open = TRUE),
+                   variant = is_string(c("wcr", "wcu")),
+                   dist = is_string(c("rademacher", "webb", "mammen", "normal"))),
+      weight = 0.5),
+    vcf_threads = list(args = list(threads = 1), valid = list()),
+    vcf_conventions = list(
+      args = list(convention = "totalsegmentator"),
+      valid = list(convention = or_null(is_string(c("verse", "totalsegmentator",
+                                                      "totalsegmentator_v1", "vertebrae_mr",
+                                                      "spineps"))))),
+    vcf_conflicts = list(
+      args = list(study = "pv_edema"),
+      valid = list(study = is_string(c("pv_edema", "bkp_osteonecrosis")))),
+    vcf_reproduction_map = list(
+      args = list(study = "bkp_osteonecrosis"),
+      valid = list(study = is_string(c("pv_edema", "bkp_osteonecrosis")))),
     vcf_published = list(
       args = list(study = "pv_edema"),
       valid = list(study = is_string(c("pv_edema", "bkp_osteonecrosis")))),
@@ -460,7 +516,62 @@ fuzz_table <- function() {
                                valid = list(object = is_class("vcf_audit"))),
     "summary.vcf_volumetrics" = list(fun = "base::summary", method = TRUE,
                                      args = list(object = fx("volumetrics")),
-                                     valid = list(object = is_class("vcf_volumetrics")))
+                                     valid = list(object = is_class("vcf_volumetrics"))),
+    "augment.vcf_boot" = list(fun = "vcfoutcomes::augment", method = TRUE,
+                              args = list(x = fx("boot_fit"), data = NULL,
+                                          newdata = fx("boot_df")),
+                              valid = list(x = is_class("vcf_boot"))),
+    "glance.vcf_analysis" = list(fun = "vcfoutcomes::glance", method = TRUE,
+                                 args = list(x = fx("bkp_analysis")),
+                                 valid = list(x = is_class("vcf_analysis"))),
+    "confint.vcf_wild" = list(
+      fun = "stats::confint", method = TRUE,
+      args = list(object = fx("wild_fit"), parm = "bmesimilar", level = 0.9, type = "wild"),
+      valid = list(object = is_class("vcf_wild"), level = is_num_in(0, 1, open = TRUE),
+                   type = is_string(c("wild", "cr2", "cr1")))),
+    "tidy.vcf_wild" = list(
+      fun = "vcfoutcomes::tidy", method = TRUE,
+      args = list(x = fx("wild_fit"), conf.int = TRUE, conf.level = 0.9, type = "cr2"),
+      valid = list(x = is_class("vcf_wild"), conf.int = is_flag,
+                   conf.level = is_num_in(0, 1, open = TRUE),
+                   type = is_string(c("wild", "cr2", "cr1")))),
+    "glance.vcf_wild" = list(fun = "vcfoutcomes::glance", method = TRUE,
+                             args = list(x = fx("wild_fit")),
+                             valid = list(x = is_class("vcf_wild"))),
+    "summary.vcf_wild" = list(fun = "base::summary", method = TRUE,
+                              args = list(object = fx("wild_fit")),
+                              valid = list(object = is_class("vcf_wild"))),
+    "coef.vcf_wild" = list(fun = "stats::coef", method = TRUE,
+                           args = list(object = fx("wild_fit")),
+                           valid = list(object = is_class("vcf_wild"))),
+    "vcov.vcf_wild" = list(fun = "stats::vcov", method = TRUE,
+                           args = list(object = fx("wild_fit"), type = "CR2"),
+                           valid = list(object = is_class("vcf_wild"),
+                                        type = is_string(c("CR1", "CR2")))),
+    "augment.vcf_wild" = list(fun = "vcfoutcomes::augment", method = TRUE,
+                              args = list(x = fx("wild_fit"), data = NULL,
+                                          newdata = fx("boot_df")),
+                              valid = list(x = is_class("vcf_wild"))),
+    "plot.vcf_followup" = list(
+      fun = "base::plot", method = TRUE,
+      args = list(x = fx("pv_followup"), which = "vas", group = NULL),
+      valid = list(x = is_class("vcf_followup"), which = is_string(c("bme", "vas", "analgesics"))),
+      weight = 0.3),
+    "plot.vcf_paired_table" = list(fun = "base::plot", method = TRUE,
+                                   args = list(x = fx("bkp_paired")),
+                                   valid = list(x = is_class("vcf_paired_table")),
+                                   weight = 0.3),
+    "ggplot2::autoplot.vcf_analysis" = list(
+      fun = "ggplot2::autoplot", method = TRUE,
+      args = list(object = fx("bkp_analysis"), which = "outcomes", group = NULL),
+      valid = list(object = is_class("vcf_analysis")), weight = 0.3),
+    "ggplot2::autoplot.vcf_boot" = list(fun = "ggplot2::autoplot", method = TRUE,
+                               args = list(object = fx("boot_fit")),
+                               valid = list(object = is_class("vcf_boot")), weight = 0.3),
+    "as.data.frame.vcf_reproduction" = list(
+      fun = "base::as.data.frame", method = TRUE,
+      args = list(x = fx("bkp_reproduction")),
+      valid = list(x = is_class("vcf_reproduction")), weight = 0.1)
   )
 }
 

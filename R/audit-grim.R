@@ -111,6 +111,9 @@ vcf_grim <- function(mean, n, digits = NULL, items = 1, rounding = "up_or_down")
 #' when `n * items > 10^digits` the verdict is never a false alarm.
 #'
 #' @inheritParams vcf_grim
+#' @param n Sample sizes (whole numbers >= 1; `NA` makes that row not
+#'   checkable, and so does `n = 1`, for which an SD is not defined). One
+#'   call takes at most 1e6 rows (class `vcf_error_work_limit` beyond).
 #' @param sd Reported standard deviations, character or numeric.
 #' @param digits Decimals of the mean (and of the SD unless `sd_digits` is
 #'   given); defaults to those of the character input.
@@ -198,6 +201,7 @@ vcf_grimmer <- function(mean, sd, n, digits = NULL, items = 1, sd_digits = digit
            ifelse(args$items[i] > 1, paste0(" (", args$items[i], " items)"), ""))
   }
   detail <- rep("missing, unusable or too large input", length(code))
+  detail[which(is.na(code) & args$n %in% 1)] <- "an SD needs n >= 2"
   i <- which(verdict == "consistent")
   detail[i] <- paste0(what(i), ": integer data can give both")
   i <- which(verdict == "inconsistent")

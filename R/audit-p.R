@@ -48,7 +48,8 @@ p_from_stat <- function(test, stat, df1, df2, tails) {
 #'   its df, for F a two-column matrix or data frame (df1, df2), or a length
 #'   2 vector for a single F. Positive; `NA` makes the check not checkable.
 #' @param p Reported p values in \[0, 1\], numeric or character (`"<.0001"`,
-#'   `".02"`; the comparison is then read from the text).
+#'   `".02"`; the comparison is then read from the text). `NA` (in `p` or
+#'   `statistic`) makes the check not checkable.
 #' @param test `"t"`, `"F"`, `"chisq"`, `"z"` or `"r"`.
 #' @param comparison `"="`, `"<"` or `">"` for numeric `p`.
 #' @param digits Decimals of the statistic (default: as printed).

@@ -11,7 +11,8 @@
 #' @param percent Printed percentages in \[0, 100\], numeric or character
 #'   (`"24.2"`; then `digits` defaults to the printed decimals).
 #' @param n Denominators (whole numbers >= 1).
-#' @param count Printed counts (whole numbers >= 0), or `NULL`.
+#' @param count Printed counts (whole numbers >= 0), or `NULL`; an `NA` count
+#'   checks that row's percentage alone.
 #' @param digits Decimals of the percentage.
 #' @param rounding `"round"` (half up), `"truncate"` or `"up_or_down"`
 #'   (either way at a tie).

@@ -185,7 +185,8 @@ norm_text <- function(x) gsub("[[:space:]_.-]+", "", tolower(x))
 #' `data` may be the path of an `.xlsx`/`.xls` file (read with the
 #' \pkg{readxl} package; choose the sheet with `sheet`) or a `.csv`/`.tsv`
 #' file (read with \pkg{data.table}'s `fread()`; comma, semicolon or tab
-#' separated, decimal point or comma). The header is found automatically:
+#' separated, decimal point or comma; UTF-8, or Windows-1252 as Excel saves
+#' CSV on Windows, read with a `vcf_warning_encoding`). The header is found automatically:
 #' the first row that fills at least half as many cells as the fullest row,
 #' mostly with text, so merged title rows above it are skipped. When it
 #' leaves gaps under merged group headers ("VAS" over "pre", "3m") that the

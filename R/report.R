@@ -17,7 +17,7 @@
 #' @param x A `vcf_analysis`, or a list of `vcf_table`s, data frames and
 #'   ggplots (names are used as captions for those without one).
 #' @param file Path ending in ".docx" or ".html".
-#' @param title Title of the document.
+#' @param title Title of the document (not empty).
 #' @param style P-value style for every table (see [vcf_format_p()]);
 #'   `NULL` keeps each table's own.
 #' @param figure_width Figure width: "single" (85 mm) or "double" (174 mm).
@@ -35,6 +35,10 @@
 vcf_report <- function(x, file, title = "Results", style = NULL, figure_width = "double") {
   check_output_file(file)
   check_string(title)
+  if (!nzchar(trimws(title))) {
+    vcf_abort(c("{.arg title} must not be empty.", i = "It heads the document and names it."),
+              "argument")
+  }
   if (!is.null(style)) check_string(style, choices = p_styles)
   check_string(figure_width, choices = names(journal_widths))
   ext <- tolower(tools::file_ext(file))

@@ -101,13 +101,39 @@ read_text_cells <- function(path, ext, call) {
       vcf_abort(c("{.file {basename(path)}} could not be read as a delimited text file.",
                   x = conditionMessage(w)), c("file", "argument"), call = call)
     })
-  value <- lapply(as.list(dt), function(col) {
+  value <- lapply(text_cells_utf8(as.list(dt), path, call), function(col) {
     col <- trimws(col)
     as.list(ifelse(is.na(col) | col == "", NA, col))
   })
   kind <- vapply(value, function(col) ifelse(vapply(col, is.na, TRUE), "empty", "text"),
                  character(nrow(dt)))
   list(value = value, kind = matrix(kind, nrow = nrow(dt)))
+}
+
+# Text files are read as UTF-8. Excel on Windows saves CSV in Windows-1252
+# ("Größe", "Wirbelkörper"), whose accented letters are not valid UTF-8:
+# such cells are decoded as Windows-1252, with a classed warning saying so.
+# Bytes that are neither (a binary file named .csv) are a classed error.
+text_cells_utf8 <- function(columns, path, call) {
+  bad_cells <- function(col) which(!is.na(col) & !validUTF8(col))
+  bad <- lapply(columns, bad_cells)
+  if (!any(lengths(bad))) return(columns)
+  for (j in which(lengths(bad) > 0L)) {
+    decoded <- iconv(columns[[j]][bad[[j]]], from = "CP1252", to = "UTF-8")
+    if (anyNA(decoded)) {
+      row <- bad[[j]][which(is.na(decoded))[1L]]
+      vcf_abort(c("{.file {safe_path(basename(path))}} is not a text file in UTF-8 or Windows-1252.",
+                  x = "Row {row}, column {j} holds bytes that are neither.",
+                  i = "Save the sheet as CSV (UTF-8), or give the .xlsx file itself."),
+                c("file", "argument"), call = call)
+    }
+    columns[[j]][bad[[j]]] <- decoded
+  }
+  rows <- sort(unique(unlist(bad)))
+  vcf_warn(c("{.file {safe_path(basename(path))}} is not UTF-8: read as Windows-1252 (Excel's CSV on Windows).",
+             i = "Decoded cells in {describe_rows(rows)}; check their accents, or save the sheet as CSV (UTF-8)."),
+           c("encoding", "input"))
+  columns
 }
 
 # Finds the header row(s), names the columns and returns the data below.

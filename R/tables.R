@@ -204,6 +204,10 @@ patient_groups <- function(by, patients, cohort = NULL, call = rlang::caller_env
     }
   } else {
     group <- by
+    if (!is.atomic(group) || is.null(group)) {
+      vcf_abort("{.arg by} must name a column or give one group per patient, not {.cls {class(group)}}.",
+                c("type", "argument"), call = call)
+    }
     if (length(group) != nrow(patients)) {
       vcf_abort("{.arg by} must have one element per patient ({nrow(patients)}), not {length(group)}.",
                 c("length", "argument"), call = call)

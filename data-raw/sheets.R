@@ -262,3 +262,20 @@ writeData(wb, "Follow-up", "Vertebroplasty follow-up (simulated patients)", star
 mergeCells(wb, "Follow-up", cols = 1:ncol(example), rows = 1)
 writeData(wb, "Follow-up", example, startRow = 3)
 saveWorkbook(wb, "inst/extdata/example_cohort.xlsx", overwrite = TRUE)
+
+# 14. windows1252.csv: as Excel on Windows saves "CSV" in a German locale:
+# Windows-1252 bytes (not UTF-8), semicolons, decimal commas, umlauts in
+# headers ("Wirbelkörper", "Schmerz (VAS)") and in free-text remarks.
+# Its own seed, so the sheets above are unchanged.
+set.seed(14)
+p <- make_patients(10)
+german_csv <- do.call(rbind, lapply(seq_len(nrow(p)), function(i) data.frame(
+  Patient = p$id[i], `Wirbelkörper` = p$level[i],
+  Untersuchung = c("pre-op", "3 Monate", "12 Monate"),
+  `Schmerz (VAS)` = format(c(p$vas0[i] - 0.5, p$vas3[i], p$vas12[i]), decimal.mark = ",",
+                           trim = TRUE),
+  Bemerkung = c("", sample(c("", "Rückenschmerz besser", "Zementaustritt"), 2, TRUE)),
+  check.names = FALSE, stringsAsFactors = FALSE)))
+con <- file(file.path(out, "windows1252.csv"), open = "w", encoding = "CP1252")
+utils::write.table(german_csv, con, sep = ";", row.names = FALSE, quote = FALSE)
+close(con)

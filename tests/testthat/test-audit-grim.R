@@ -143,6 +143,9 @@ test_that("GRIMMER searches are bounded, closed-form for n = 2, and validated", 
   expect_true(all(vcf_grimmer(rep("3.50", length(d)), sds, n = 2)$verdict == "consistent"))
   expect_equal(vcf_grimmer("3.50", "1.00", n = 2)$verdict, "inconsistent")
   # the work bound: a mean of 5 for 1e8 integer values allows 1e8 sums
+  one <- vcf_grimmer("5.21", "1.60", n = c(1, NA, 28))
+  expect_equal(one$verdict, c("not-checkable", "not-checkable", "consistent"))
+  expect_equal(one$detail[1:2], c("an SD needs n >= 2", "missing, unusable or too large input"))
   expect_snapshot(vcf_grimmer("5", "0", n = 1e8), error = TRUE)
   expect_error(vcf_grimmer("5", "0", n = 1e8), class = "vcf_error_work_limit")
   expect_error(vcf_grimmer("3.5", "1.2", n = Inf), class = "vcf_error_range")

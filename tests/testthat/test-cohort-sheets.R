@@ -69,6 +69,24 @@ test_that("long_semicolon.csv: semicolons, decimal commas, trailing spaces", {
   expect_paired_base(fit, "3 mo to 12 mo", "vas", v("3 mo"), v("12 mo"))
 })
 
+test_that("windows1252.csv: Excel's CSV on Windows is decoded, with a warning", {
+  path <- sheet_path("windows1252.csv")
+  level <- "Wirbelk\u00f6rper"
+  expect_warning(co <- vcf_cohort(path, patient = "Patient", level = level,
+                                  visit = "Untersuchung", vas = "Schmerz (VAS)"),
+                 class = "vcf_warning_encoding")
+  raw <- utils::read.csv2(path, check.names = FALSE, fileEncoding = "CP1252")
+  expect_equal(co$columns$source[co$columns$name == "level"], level)
+  expect_equal(sort(co$patient_visits$vas), sort(raw[["Schmerz (VAS)"]]))
+  remarks <- co$patient_visits$Bemerkung
+  expect_setequal(remarks[!is.na(remarks)], raw$Bemerkung[nzchar(raw$Bemerkung)])
+  expect_true(all(validUTF8(remarks[!is.na(remarks)])))
+  # bytes that are neither UTF-8 nor Windows-1252: a binary file named .csv
+  junk <- withr::local_tempfile(fileext = ".csv")
+  writeBin(as.raw(c(0x50, 0x4b, 0x03, 0x04, 0x81, 0x8d, 0x0a, 0x41, 0x0a)), junk)
+  expect_error(vcf_cohort(junk), class = "vcf_error_file")
+})
+
 test_that("mixed.xlsx: long VAS rows and wide ODI columns in one sheet", {
   co <- vcf_cohort(sheet_path("mixed.xlsx"), patient = "Study ID", level = "Level",
                    visit = "Visit", vas = "VAS",

@@ -64,6 +64,12 @@ test_that("vcf_followup checks every argument", {
   expect_error(vcf_followup(pv_edema), class = "vcf_error_type")
   expect_error(vcf_followup(cohort, by = "nope"), class = "vcf_error_unknown_column")
   expect_error(vcf_followup(cohort, by = 1:3), class = "vcf_error_length")
+  # a list with one group per patient is not a vector of groups (fuzz)
+  groups <- vcf_subgroup(cohort)
+  expect_error(vcf_followup(cohort, by = as.list(groups)), class = "vcf_error_type")
+  expect_error(vcf_table1(cohort, by = as.list(groups)), class = "vcf_error_type")
+  expect_equal(vcf_followup(cohort, by = as.character(groups))$bme,
+               vcf_followup(cohort, by = groups)$bme)
   expect_error(vcf_followup(cohort, change_on = NA), class = "vcf_error_argument")
   expect_error(vcf_followup(cohort, tolerance = -1), class = "vcf_error_argument")
   expect_error(vcf_followup(cohort, tolerance = Inf), class = "vcf_error_argument")

@@ -83,6 +83,7 @@ test_that("a report of a list of tables and figures, in HTML", {
   expect_error(vcf_report(list(1), file), class = "vcf_error_type")
   expect_error(vcf_report(cohort, tempfile(fileext = ".rtf")), class = "vcf_error_file_type")
   expect_snapshot(vcf_report(list(1), file), error = TRUE)
+  expect_error(vcf_report(list(), file, title = " "), class = "vcf_error_argument")
 })
 
 test_that("flextable renders header n, indented levels, marks and footnotes", {

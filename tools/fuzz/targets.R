@@ -57,6 +57,11 @@ is_printed <- function(min = -Inf, max = Inf, na = FALSE) {
 # Subgroup names: the plots take one or several (duplicates are harmless).
 is_groups <- function(x) is.character(x) && length(x) >= 1L && !anyNA(x)
 
+# NA (of any type) makes a check not checkable where the docs say so.
+na_or <- function(p) {
+  force(p)
+  function(x) (is.logical(x) && length(x) >= 1L && all(is.na(x))) || p(x)
+}
 or_null <- function(p) {
   force(p)
   function(x) is.null(x) || p(x)
@@ -64,7 +69,7 @@ or_null <- function(p) {
 # Vectorised functions map an empty vector (any shape) to an empty result.
 or_empty <- function(p) {
   force(p)
-  function(x) (is.numeric(x) && !length(x)) || p(x)
+  function(x) ((is.numeric(x) || is.logical(x)) && !length(x)) || p(x)
 }
 # The audit's number arguments: a numeric vector, or a list of them (one per
 # check); NA marks a blank cell (the check is not checkable, documented).
@@ -232,7 +237,7 @@ fuzz_table <- function() {
       args = list(mean = c("5.19", "5.18"), n = c(28, 28), digits = NULL, items = 1,
                   rounding = "up_or_down"),
       # items, like n, is vectorised over the rows (recycled)
-      valid = list(mean = is_printed(), n = function(x) is_numvec(1, na = TRUE)(x) && all(x == round(x), na.rm = TRUE),
+      valid = list(mean = is_printed(), n = na_or(function(x) is_numvec(1, na = TRUE)(x) && all(x == round(x), na.rm = TRUE)),
                    digits = or_null(is_digits), items = is_counts(1, 1000),
                    rounding = is_string())),
     vcf_grimmer = list(
@@ -240,7 +245,7 @@ fuzz_table <- function() {
                   rounding = "up_or_down", threads = 1L),
       # NA in mean, sd or n makes a row not checkable (documented)
       valid = list(mean = is_printed(na = TRUE), sd = is_printed(0, na = TRUE),
-                   n = function(x) is_numvec(2, na = TRUE)(x) && all(x == round(x), na.rm = TRUE),
+                   n = na_or(function(x) is_numvec(1, na = TRUE)(x) && all(x == round(x), na.rm = TRUE)),
                    digits = or_null(is_digits), items = is_counts(1, 1000), rounding = is_string(),
                    threads = or_null(is_count(1, 1024)))),
     vcf_check_percent = list(
@@ -248,16 +253,16 @@ fuzz_table <- function() {
                   rounding = "round"),
       # NA makes a row not checkable (documented); factors are printed values
       valid = list(percent = function(x) is_printed(0, 100, na = TRUE)(if (is.factor(x)) as.character(x) else x),
-                   n = function(x) is_numvec(1, na = TRUE)(x) && all(x == round(x), na.rm = TRUE),
-                   count = or_null(function(x) is_numvec(0, na = TRUE)(x) && all(x == round(x), na.rm = TRUE)),
+                   n = na_or(function(x) is_numvec(1, na = TRUE)(x) && all(x == round(x), na.rm = TRUE)),
+                   count = or_null(na_or(function(x) is_numvec(0, na = TRUE)(x) && all(x == round(x), na.rm = TRUE))),
                    digits = is_digits, rounding = is_string())),
     vcf_check_p = list(
       args = list(statistic = 2.12, df = 60, p = "0.0601", test = "t", comparison = "=",
                   digits = NULL, alpha = 0.05, tails = 2, p_digits = NULL),
       # factors are printed values (read as their labels)
-      valid = list(statistic = function(x) is_printed()(if (is.factor(x)) as.character(x) else x),
-                   df = is_numvec(0, na = TRUE),
-                   p = is_printed(0, 1), test = is_string(c("t", "F", "chisq", "z", "r")),
+      valid = list(statistic = function(x) is_printed(na = TRUE)(if (is.factor(x)) as.character(x) else x),
+                   df = na_or(is_numvec(0, na = TRUE)),
+                   p = is_printed(0, 1, na = TRUE), test = is_string(c("t", "F", "chisq", "z", "r")),
                    comparison = function(x) is.character(x) && length(x) >= 1L && all(x %in% c("=", "<", ">")),
                    digits = or_null(is_digits), alpha = is_num_in(0, 1, open = TRUE),
                    tails = function(x) is.numeric(x) && length(x) >= 1L && all(x %in% 1:2),

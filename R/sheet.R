@@ -111,7 +111,7 @@ read_text_cells <- function(path, ext, call) {
 }
 
 # Text files are read as UTF-8. Excel on Windows saves CSV in Windows-1252
-# ("Größe", "Wirbelkörper"), whose accented letters are not valid UTF-8:
+# (German umlauts, French accents), whose accented letters are not UTF-8:
 # such cells are decoded as Windows-1252, with a classed warning saying so.
 # Bytes that are neither (a binary file named .csv) are a classed error.
 text_cells_utf8 <- function(columns, path, call) {

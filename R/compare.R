@@ -162,7 +162,7 @@
 #'   tables larger than 2 x 2 use Monte Carlo p-values, see Simulated
 #'   p-values.
 #' @param B The number of random tables for `simulate.p.value`, a whole
-#'   number of at least 1.
+#'   number from 1 to 1e7 (a work limit: 1e7 tables take tens of seconds).
 #' @return A data frame with one row per variable: `variable`, `test`,
 #'   `statistic` (t, X-squared, V or W; `NA` for Fisher), `df` (`NA` for the
 #'   exact and rank tests), `p_value` (under `alternative`), `n`
@@ -474,15 +474,16 @@ compare_opts <- function(alternative = "two.sided", mu = 0, conf.level = 0.95,
 }
 
 # B when simulate.p.value is TRUE (as given: base R prints it in the method),
-# else NULL. B is a whole number of draws, at least 1, at most what an int
-# counts.
+# else NULL. B is a whole number of draws, at least 1, at most 1e7: a work
+# limit (as for the wild bootstrap) that src/compare.c enforces too.
 compare_sim_B <- function(simulate, B, call) {
   check_flag(simulate, "simulate.p.value", call = call)
   if (!simulate) return(NULL)
-  max_B <- .Machine$integer.max
+  max_B <- 1e7
   if (!is.numeric(B) || is.factor(B) || length(B) != 1L || is.na(B) ||
       !is.finite(B) || B < 1 || B > max_B || B != round(B)) {
-    vcf_abort(c("{.arg B} must be a whole number of replicates in [1, {max_B}].",
+    shown_max <- format(max_B, big.mark = ",", scientific = FALSE)
+    vcf_abort(c("{.arg B} must be a whole number of replicates in [1, {shown_max}].",
                 x = "It is {.val {format_arg(B)}}."), c("replicates", "argument"),
               call = call)
   }

@@ -118,7 +118,7 @@ test_that("a table with a single observed level or group still has no answer", {
 
 test_that("B and simulate.p.value are checked, with classed errors", {
   d <- data.frame(g = rep(c("a", "b"), 10), v = rep(c("x", "y", "y", "z"), 5))
-  for (B in list(0, -1, 2.5, NA, Inf, "100", c(10, 20), 2^31, NULL, factor(3))) {
+  for (B in list(0, -1, 2.5, NA, Inf, "100", c(10, 20), 2^31, 1e7 + 1, NULL, factor(3))) {
     expect_error(vcf_compare(d, "g", simulate.p.value = TRUE, B = B),
                  class = "vcf_error_replicates", label = format_arg(B))
   }
@@ -130,6 +130,10 @@ test_that("B and simulate.p.value are checked, with classed errors", {
 })
 
 test_that("the C entry points refuse malformed tables", {
+  # B beyond the work limit (a date given as B: 1.8e9 tables) is refused
+  expect_error(.Call(C_compare_table_sim, matrix(c(1, 2, 2, 1), 2), 1e7 + 1, FALSE), "1e\\+07|10000000")
+  expect_error(.Call(C_compare_table_sim, matrix(c(1, 2, 2, 1), 2), as.double(Sys.time()), TRUE),
+               "whole number")
   expect_error(.Call(C_compare_table_sim, matrix(c(1, 0, 2, 0), 2), 10, FALSE), "empty row")
   expect_error(.Call(C_compare_table_sim, matrix(c(1, 2.5, 2, 1), 2), 10, FALSE), "whole counts")
   expect_error(.Call(C_compare_table_sim, matrix(1:4 + 0, 1), 10, TRUE), "2 rows")

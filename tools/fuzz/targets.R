@@ -363,6 +363,12 @@ fuzz_table <- function() {
                   labels = NULL),
       valid = list(vertebrae = is_scan, spacing = is_spacing,
                    orientation = function(x) is_string()(x) && nchar(x) == 3L)),
+    # the voxel-wise heights (C_morphometry_scan) instead of principal axes
+    "vcf_morphometry[voxel]" = list(
+      fun = "vcf_morphometry",
+      args = list(vertebrae = fx("label_array"), spacing = c(2, 3, 5), orientation = "LPS",
+                  axes = "voxel"),
+      valid = list(vertebrae = is_scan, spacing = is_spacing), weight = 0.5),
     vcf_genant = list(
       args = list(ha = c(26, 18, 28), hm = c(25, 22, 27), hp = c(27, 26, 29), reference = NULL,
                   thresholds = c(20, 25, 40)),
@@ -465,6 +471,18 @@ fuzz_table <- function() {
       args = list(data = fx("paired_df"), by = "visit", vars = "vas",
                   tests = c(vas = "signrank"), paired_by = "patient"),
       valid = list(data = is_frame, by = is_string(), paired_by = is_string())),
+    # Monte Carlo p-values (C_compare_table_sim) and goodness of fit
+    # (C_compare_gof, C_compare_gof_sim)
+    "vcf_compare[simulate]" = list(
+      fun = "vcf_compare",
+      args = list(data = fx("compare_df"), by = "group", vars = c("sex", "vas"),
+                  tests = c(sex = "chisq", vas = "fisher"), simulate.p.value = TRUE, B = 200),
+      valid = list(data = is_frame, by = is_string()), weight = 0.5),
+    "vcf_compare[gof]" = list(
+      fun = "vcf_compare",
+      args = list(data = quote(data.frame(x = factor(c("a", "b", "b", "c", "c", "c", "c")))),
+                  p = c(0.2, 0.3, 0.5), rescale.p = FALSE, simulate.p.value = TRUE, B = 200),
+      valid = list(data = is_frame), weight = 0.5),
     "glance.vcf_boot" = list(fun = "vcfoutcomes::glance", method = TRUE,
                              args = list(x = fx("boot_fit")),
                              valid = list(x = is_class("vcf_boot"))),

@@ -36,15 +36,19 @@ vcf_format_p <- function(p, style = "ajnr") {
     vcf_abort(c("{.arg p} must lie in [0, 1].", x = "At {describe_rows(bad, p[bad])}."),
               c("range", "argument"))
   }
-  p <- as.double(p)
-  out <- switch(style,
-    ajnr = p_ajnr(p),
-    jama = , ama = p_decimals(p, leading_zero = FALSE, ceiling = TRUE),
-    nejm = p_decimals(p, leading_zero = TRUE, ceiling = TRUE),
-    apa = ifelse(p < 0.001, "<.001", sub("^0", "", format_fixed(p, 3L))),
-    lancet = ifelse(p < 0.0001, "<0.0001",
-                    formatC(signif(p, 2), format = "fg", digits = 2, flag = "#")))
-  out[is.na(p)] <- ""
+  # Only the p-values present are formatted: a column of missing values
+  # (1e7 of them) costs nothing.
+  out <- rep("", length(p))
+  present <- which(!is.na(p))
+  if (!length(present)) return(out)
+  q <- as.double(p[present])
+  out[present] <- switch(style,
+    ajnr = p_ajnr(q),
+    jama = , ama = p_decimals(q, leading_zero = FALSE, ceiling = TRUE),
+    nejm = p_decimals(q, leading_zero = TRUE, ceiling = TRUE),
+    apa = ifelse(q < 0.001, "<.001", sub("^0", "", format_fixed(q, 3L))),
+    lancet = ifelse(q < 0.0001, "<0.0001",
+                    formatC(signif(q, 2), format = "fg", digits = 2, flag = "#")))
   out
 }
 
@@ -64,8 +68,9 @@ p_ajnr <- function(p) {
   near_05 <- !is.na(p) & p >= 0.01 & p < 0.05 & round(p, 2) >= 0.05
   digits <- ifelse(!is.na(p) & (p < 0.01 | near_05), 3L, 2L)
   # Trailing zeros are dropped, except in ".050" (which must not read ".05").
-  x <- ifelse(near_05, format_fixed(p, 3L), sub("\\.?0+$", "", format_fixed(p, digits)))
-  x <- sub("^0", "", x)
+  x <- ifelse(near_05, format_fixed(p, 3L),
+              sub("\\.?0+$", "", format_fixed(p, digits), perl = TRUE))
+  x <- sub("^0", "", x, perl = TRUE)
   x <- ifelse(p < 0.001, "<.001", ifelse(x == "", "0", x))
   ifelse(!is.na(p) & p > 0.99, ">.99", x)
 }

@@ -89,6 +89,23 @@ test_that("format_p follows each journal style", {
   expect_error(vcf_format_p("0.1"), class = "vcf_error_type")
 })
 
+test_that("format_p formats the p-values present, in place, whatever the NA around them", {
+  set.seed(11)
+  p <- stats::runif(200)^3
+  with_na <- p
+  with_na[sample(200, 80)] <- NA
+  for (style in vcfoutcomes:::p_styles) {
+    whole <- vcf_format_p(p, style)
+    holed <- vcf_format_p(with_na, style)
+    expect_identical(holed[!is.na(with_na)], whole[!is.na(with_na)])
+    expect_identical(holed[is.na(with_na)], rep("", sum(is.na(with_na))))
+    expect_identical(vcf_format_p(rep(NA_real_, 3), style), rep("", 3))
+    expect_identical(vcf_format_p(numeric(0), style), character(0))
+  }
+  # a named or integer input gives a plain character vector
+  expect_identical(vcf_format_p(c(a = 0L, b = NA, c = 1L)), c("<.001", "", ">.99"))
+})
+
 test_that("format_p never prints scientific notation", {
   set.seed(4)
   p <- c(10^-stats::runif(500, 0, 20), 4.064e-18, 0, 1, 1e-300)

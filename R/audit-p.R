@@ -92,7 +92,10 @@ vcf_check_p <- function(statistic, df, p, test = "t", comparison = "=", digits =
 p_check_args <- function(statistic, df, p, test, comparison, digits, alpha, tails,
                          p_digits, call = rlang::caller_env()) {
   check_alpha(alpha, call = call)
+  # the work limit comes first: parsing 1e7 printed values alone takes minutes
   check_work(NROW(df), "df", call = call)
+  check_work(length(statistic), "statistic", call = call)
+  check_work(length(p), "p", call = call)
   if (!is.character(comparison) && !is.factor(comparison)) {
     vcf_abort("{.arg comparison} must be character, not {.cls {class(comparison)}}.",
               c("comparison", "argument"), call = call)

@@ -52,7 +52,8 @@ as_parts <- function(x) if (is.list(x)) x else list(x)
 #' @param coef Reported regression coefficient.
 #' @param mean1,mean0 Means of the groups coded 1 and 0.
 #' @param sign_known If `FALSE` the coding of the groups is unknown and
-#'   either sign of the difference is accepted.
+#'   either sign of the difference is accepted: one value for all checks, or
+#'   one per check (recycled like the other arguments).
 #' @param coef_digits Decimals of the coefficient.
 #' @return A data frame, one row per check, with `reported`, `verdict`,
 #'   `expected` and `detail`.

@@ -32,10 +32,11 @@ check_boot_type <- function(type, call = rlang::caller_env()) {
 }
 
 check_boot_level <- function(level, call = rlang::caller_env()) {
+  # 1 - level must be a number below 1 too: a level of 1e-300 leaves none
   ok <- is.numeric(level) && length(level) == 1L && !is.na(level) &&
-    level > 0 && level < 1
+    level >= 1e-15 && level < 1 && 1 - level < 1
   if (!ok) {
-    vcf_abort(c("{.arg level} must be a number strictly between 0 and 1.",
+    vcf_abort(c("{.arg level} must be a number strictly between 0 and 1 (at least 1e-15).",
                 x = "It is {.val {format_arg(level)}}."),
               "argument", call = call)
   }
@@ -1108,6 +1109,7 @@ tidy.vcf_boot <- function(x, conf.int = TRUE, conf.level = x$level,
                           type = x$type[1L], ...) {
   check_boot_fit(x)
   check_flag(conf.int, "conf.int")
+  type <- check_boot_type(type)
   ok <- stats::complete.cases(x$t)
   base <- data.frame(term = names(x$t0), estimate = unname(x$t0),
                      std.error = unname(apply(x$t[ok, , drop = FALSE], 2L, stats::sd)),
@@ -1115,7 +1117,6 @@ tidy.vcf_boot <- function(x, conf.int = TRUE, conf.level = x$level,
                      stringsAsFactors = FALSE)
   if (!conf.int) return(base)
   conf.level <- check_boot_level(conf.level)
-  type <- check_boot_type(type)
   for (one in type) boot_type_arg(one, x)
   iv <- boot_interval_table(x, type, conf.level)
   out <- merge(base, iv, by = "term", sort = FALSE)

@@ -129,6 +129,11 @@ nifti_scan <- function(img, what, call, header = NULL) {
   unit <- unit_to_mm(RNifti::pixunits(img))
   if (is.null(header)) header <- RNifti::niftiHeader(img)
   affine <- header_xform(header)
+  if (!is.null(affine) && !all(is.finite(affine))) {
+    vcf_abort(c("The header of {what} is corrupt: its voxel-to-world matrix (qform/sform) is not finite.",
+                i = "Fix the header, or set qform_code and sform_code to 0 and give {.arg orientation}."),
+              c("file", "input"), call = call)
+  }
   list(data = img, spacing = pixdim * unit,
        orientation = if (is.null(affine)) NA_character_ else xform_orientation(affine),
        affine = if (is.null(affine)) NULL else affine * unit,

@@ -125,6 +125,13 @@ test_that("vcf_check_p refuses non-numeric tails and non-character comparison (f
   expect_error(vcf_check_p(2.12, 60, "0.0601", comparison = ~x), class = "vcf_error_comparison")
 })
 
+test_that("the work limit applies before 1e7 printed values are parsed (fuzz)", {
+  expect_error(vcf_check_p(.Machine$integer.max, 60, p = as.double(seq_len(2e6))),
+               class = "vcf_error_work_limit")
+  expect_error(vcf_check_p(as.character(seq_len(2e6)), 60, p = "0.05"),
+               class = "vcf_error_work_limit")
+})
+
 test_that("tails is one per check, recycled like the other arguments", {
   both <- vcf_check_p(2.12, 60, "0.0601", tails = c(1, 2))
   expect_equal(nrow(both), 2L)

@@ -29,6 +29,10 @@ test_that("relation checks get hand-worked cases right", {
   expect_equal(g$verdict, c("consistent", "inconsistent", "inconsistent"))
   expect_equal(vcf_check_regression(1.3, 3.1, 4.4, digits = 1, sign_known = FALSE)$verdict,
                "consistent")
+  # sign_known is one per check, recycled like the other arguments
+  expect_equal(vcf_check_regression(1.3, 3.1, 4.4, digits = 1,
+                                    sign_known = c(TRUE, FALSE))$verdict,
+               c("inconsistent", "consistent"))
 })
 
 

@@ -501,6 +501,13 @@ test_that("methods reject objects that are not well-formed fits with a classed e
   expect_error(print(fake), class = "vcf_error_object")
   expect_error(tidy(fake), class = "vcf_error_object")
   expect_error(tidy(fake, conf.int = FALSE), class = "vcf_error_object")
+  # type is checked with or without intervals; a level must leave 1 - level
+  # below 1 (fuzz)
+  expect_error(tidy(fit, conf.int = FALSE, type = factor(c("b", "a", NA))),
+               class = "vcf_error_argument")
+  expect_equal(nrow(tidy(fit, conf.int = FALSE, type = "perc")), 3L)
+  expect_error(confint(fit, level = 1e-300), class = "vcf_error_argument")
+  expect_equal(dim(confint(fit, level = 1e-6)), c(3L, 2L))
   expect_error(glance(fake), class = "vcf_error_object")
   expect_error(augment(fake), class = "vcf_error_object")
   expect_error(plot(fake), class = "vcf_error_object")

@@ -382,6 +382,18 @@ test_that("a header whose data offset is no byte position is refused, not read f
   expect_equal(vcf_morphometry(bad)$hm_mm, ok$hm_mm)
 })
 
+test_that("a header whose qform is not finite is refused, not oriented by NaN (fuzz)", {
+  dir <- withr::local_tempdir()
+  f <- write_oriented(spine_phantom(c(19L, 20L)), "RAS", c(3, 1, 1), file.path(dir, "ok.nii"))
+  bytes <- readBin(f, "raw", file.size(f))
+  bytes[253:256] <- writeBin(c(1L, 1L), raw(), size = 2)          # qform_code, sform_code
+  bytes[257:280] <- writeBin(rep(NaN, 6), raw(), size = 4)        # quaternion, offsets
+  bad <- file.path(dir, "bad.nii")
+  writeBin(bytes, bad)
+  expect_no_warning(expect_error(vcf_morphometry(bad), class = "vcf_error_file"))
+  expect_error(vcf_volumetrics(f, bme = bad), class = "vcf_error_file")
+})
+
 test_that("files that are not NIfTI or have impossible dimensions are vcf_error_file (fuzz)", {
   # RNifti's header reader crashes on some of these: the image must be read
   # (and refused) before the header is looked at

@@ -343,6 +343,9 @@ test_that("bad wild and CR2 arguments raise classed errors", {
   expect_error(confint(fit, type = "perc"), class = "vcf_error_argument")
   expect_error(confint(fit, parm = "nope"), class = "vcf_error_parm")
   expect_error(confint(fit, level = 2), class = "vcf_error_argument")
+  # 1 - 1e-300 is 1 in double: no interval level (it reached C as alpha = 1)
+  expect_error(confint(fit, level = 1e-300), class = "vcf_error_argument")
+  expect_error(tidy(fit, conf.level = 1e-300), class = "vcf_error_argument")
   expect_error(tidy(fit, conf.int = NA), class = "vcf_error_argument")
   expect_snapshot(error = TRUE, {
     vcf_boot_wild(relief ~ bme, d, cluster = "patient", dist = "gauss")

@@ -291,7 +291,8 @@ fuzz_table <- function() {
       args = list(coef = -1.3, mean1 = 3.1, mean0 = 4.4, digits = 1, coef_digits = 1,
                   sign_known = TRUE),
       valid = list(coef = is_parts(), mean1 = is_parts(), mean0 = is_parts(),
-                   digits = is_digits, coef_digits = is_digits, sign_known = is_flag)),
+                   digits = is_digits, coef_digits = is_digits,
+                   sign_known = function(x) is.logical(x) && length(x) >= 1L && !anyNA(x))),
     vcf_audit = list(
       args = list(x = fx("audit_df"), alpha = 0.05),
       valid = list(x = is_frame, alpha = is_num_in(0, 1, open = TRUE))),

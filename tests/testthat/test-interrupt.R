@@ -73,10 +73,12 @@ test_that("a long vcf_boot_lm(B = 1e6) stops within a second of an interrupt", {
   skip_on_cran()
   skip_on_os("windows")
   skip_if_not_installed("callr")
+  # 3,000 rows in 1,500 clusters: about ten seconds of replicates on one
+  # core (with 300 rows the run could end before the interrupt was sent)
   report <- interrupt_child(function() {
     set.seed(1)
-    d <- data.frame(patient = rep(1:150, length.out = 300), x = stats::rnorm(300),
-                    g = rep(c("a", "b"), 150), y = stats::rnorm(300))
+    d <- data.frame(patient = rep(1:1500, length.out = 3000), x = stats::rnorm(3000),
+                    g = rep(c("a", "b"), 1500), y = stats::rnorm(3000))
     vcfoutcomes::vcf_boot_lm(y ~ x + g, d, cluster = "patient", B = 1e6, type = "perc",
                              seed = 1, threads = 1)
   })

@@ -32,9 +32,9 @@ check_boot_type <- function(type, call = rlang::caller_env()) {
 }
 
 check_boot_level <- function(level, call = rlang::caller_env()) {
-  # 1 - level must be a number below 1 too: a level of 1e-300 leaves none
+  # at least 1e-15, so that 1 - level is below 1 (1 - 1e-300 is 1 in double)
   ok <- is.numeric(level) && length(level) == 1L && !is.na(level) &&
-    level >= 1e-15 && level < 1 && 1 - level < 1
+    level >= 1e-15 && level < 1
   if (!ok) {
     vcf_abort(c("{.arg level} must be a number strictly between 0 and 1 (at least 1e-15).",
                 x = "It is {.val {format_arg(level)}}."),

@@ -430,7 +430,6 @@ vcf_save_plot <- function(plot, file, width = "single", height = NULL, dpi = 300
   # A damaged ggplot (a part removed by hand) fails inside ggplot2 while it
   # is drawn: that becomes one classed error, as does a failed write.
   tryCatch(do.call(ggplot2::ggsave, c(args, device)), error = function(e) {
-    if (inherits(e, "vcf_error")) stop(e)
     vcf_abort(c("Cannot draw {.arg plot} into {.file {safe_path(file)}}.",
                 x = "{safe_text(conditionMessage(e), max = 500L)}"),
               c("plot", "input"))
